@@ -1,0 +1,198 @@
+"""The course's command line: ``python -m course_utils COMMAND``.
+
+Commands
+--------
+``data build [--seed N] [--out DIR]``   write the four sources and the defect manifest
+``data summary [--json] [--dir DIR]``   rows, defects, majority rate, Bayes-optimal accuracy
+``drift SCENARIO [--strength S] ...``   summarise production months under a drift scenario
+``progress [--reset]``                  the learner's progress map
+``doctor``                              check the environment, one line per check
+``bench``                               the benchmark table against the course budgets
+
+Bad arguments give a one-line message and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+PROG = "python -m course_utils"
+
+
+class UsageError(Exception):
+    """A command-line mistake: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage dump
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"the seed must be zero or positive, got {value}")
+    return value
+
+
+def _strength(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value <= 3:
+        raise argparse.ArgumentTypeError(f"expected a strength between 0 and 3, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .drift import SCENARIOS
+
+    parser = _Parser(prog=PROG, description="Apple or Banana? - course tools.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    data = sub.add_parser("data", help="build or summarise the data sources")
+    data_sub = data.add_subparsers(dest="action", parser_class=_Parser, metavar="ACTION")
+    b = data_sub.add_parser("build", help="write the sources and the defect manifest")
+    b.add_argument("--seed", type=_seed, default=None, help="world seed (default 42)")
+    b.add_argument("--out", default=None, help="output folder (default: the repo's data/)")
+    s = data_sub.add_parser("summary", help="rows, defects, majority rate, Bayes accuracy")
+    s.add_argument("--json", action="store_true", help="print JSON instead of text")
+    s.add_argument("--dir", default=None, help="data folder (default: the repo's data/)")
+
+    d = sub.add_parser("drift", help="summarise production months under a drift scenario")
+    d.add_argument("scenario", help=f"one of: {', '.join(SCENARIOS)}")
+    d.add_argument("--strength", type=_strength, default=1.0, help="0 to 3 (default 1)")
+    d.add_argument("--months", type=_positive_int, default=3, help="how many months")
+    d.add_argument("--visits", type=_positive_int, default=2000, help="visits per month")
+    d.add_argument("--seed", type=_seed, default=None, help="world seed (default 42)")
+
+    p = sub.add_parser("progress", help="show (or reset) your exercise progress")
+    p.add_argument("--reset", action="store_true", help="forget all recorded progress")
+
+    sub.add_parser("doctor", help="check Python, packages, widgets and where this runs")
+
+    bench = sub.add_parser("bench", help="print the benchmark table against the budgets")
+    bench.add_argument("--quick", action="store_true", help="fewer repetitions")
+    bench.add_argument("--out", default=None, help="also write the table to this Markdown file")
+    return parser
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from . import sources, world
+
+    if args.action == "build":
+        out = args.out if args.out is not None else sources.DATA_DIR
+        seed = world.DEFAULT_SEED if args.seed is None else args.seed
+        manifest = sources.build(out, seed=seed)
+        total = sum(manifest["rows"].values())
+        print(f"wrote {len(sources.FILES)} sources ({total} rows) and {sources.MANIFEST} to {out}")
+        return 0
+    if args.action == "summary":
+        try:
+            info = sources.summary(args.dir)
+        except FileNotFoundError:
+            raise UsageError(
+                f"no {sources.MANIFEST} in {args.dir}; run 'python -m course_utils data build'"
+            ) from None
+        if args.json:
+            print(json.dumps(info, indent=2))
+        else:
+            print(f"data built with seed {info['seed']}")
+            for name, n in info["rows"].items():
+                print(f"  {name:<18} {n:>7} rows")
+            print("planted defects (rows or cases):")
+            for kind, n in info["defects"].items():
+                print(f"  {kind:<24} {n:>6}")
+            print(f"majority class: {info['majority_class']} ({info['majority_rate']:.1%})")
+            print(f"Bayes-optimal accuracy (standard test split): {info['bayes_accuracy']:.1%}")
+        return 0
+    raise UsageError("data needs an action: build or summary")
+
+
+def _cmd_drift(args: argparse.Namespace) -> int:
+    from . import drift, world
+
+    if args.scenario not in drift.SCENARIOS:
+        raise UsageError(
+            f"unknown scenario {args.scenario!r}; choose one of: {', '.join(drift.SCENARIOS)}"
+        )
+    seed = world.DEFAULT_SEED if args.seed is None else args.seed
+    print(f"{'month':<8} {'scenario':<16} {'banana':>7} {'Bayes acc':>9} {'age':>5} {'temp':>6}")
+    for m in drift.production_months(
+        args.scenario, args.strength, n_months=args.months, n_visits=args.visits, seed=seed
+    ):
+        v = m.visits
+        print(
+            f"{m.period:<8} {m.scenario:<16} {(v['fruit'] == 'banana').mean():>7.1%} "
+            f"{m.bayes_accuracy:>9.1%} {v['age'].mean():>5.1f} {v['temperature_c'].mean():>6.1f}"
+        )
+    return 0
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from . import progress
+
+    if args.reset:
+        progress.reset()
+        print("progress cleared")
+        return 0
+    print(progress.format_progress())
+    return 0
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+
+    return doctor.main()
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench
+
+    return bench.main(quick=args.quick, out=args.out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    from .sources import DataBuildError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        handler = {
+            "data": _cmd_data,
+            "drift": _cmd_drift,
+            "progress": _cmd_progress,
+            "doctor": _cmd_doctor,
+            "bench": _cmd_bench,
+        }[args.command]
+        return handler(args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except (DataBuildError, ValueError, OSError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
