@@ -1,0 +1,52 @@
+"""Checkpoints rebuild what earlier notebooks produce, deterministically."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_utils import checkpoints, sources, world
+
+
+def test_clean_history_is_the_truth_with_honest_gaps():
+    clean = checkpoints.clean_history()
+    truth = world.generate().visits
+    assert list(clean.columns) == checkpoints.CLEAN_COLUMNS
+    assert len(clean) == len(truth) and clean["visit_id"].is_unique  # no row lost, no dups
+    assert set(clean["fruit"]) == {"apple", "banana"}
+    for col in ("price_apple", "price_banana", "hour", "weekday"):
+        np.testing.assert_array_equal(clean[col], truth[col])
+    # Missing where the sources have gaps; otherwise the true value.
+    known = clean["age"].notna()
+    assert 0.02 < (~known).mean() < 0.15
+    np.testing.assert_array_equal(clean.loc[known, "age"], truth.loc[known, "age"])
+    assert clean["age"].dropna().between(16, 110).all()
+    # Temperature is the daily mean of the sensor readings: close to the truth, in Celsius.
+    t = clean["temperature_c"]
+    assert t.isna().any() and (t - truth["temperature_c"]).abs().max() < 1.0
+
+
+def test_split_is_deterministic_and_stratified():
+    a_train, a_test = checkpoints.split()
+    b_train, b_test = checkpoints.split()
+    pd.testing.assert_frame_equal(a_train, b_train)
+    assert len(a_test) / (len(a_train) + len(a_test)) == pytest.approx(0.2, abs=0.001)
+    share = lambda d: (d["fruit"] == "banana").mean()  # noqa: E731
+    assert abs(share(a_train) - share(a_test)) < 0.005
+    assert not set(a_train["visit_id"]) & set(a_test["visit_id"])
+
+
+def test_outage_days_have_no_temperature():
+    clean = checkpoints.clean_history()
+    manifest = sources.read_manifest()
+    outages = next(
+        d
+        for d in manifest["defects"]
+        if d["kind"] == "missing_random" and d["source"] == "sensors.jsonl"
+    )
+    names = {v: k for k, v in sources.STORE_IDS.items()}
+    days = {(pd.Timestamp(d), names[s]) for d, s in outages["rows"]}
+    key = list(zip(clean["timestamp"].dt.normalize(), clean["store"].astype(str), strict=True))
+    on_outage = np.array([k in days for k in key])
+    assert on_outage.any()
+    assert clean.loc[on_outage, "temperature_c"].isna().all()
+    assert clean.loc[~on_outage, "temperature_c"].notna().all()
