@@ -27,6 +27,10 @@ _SUBMODULES = {
     "checkpoints",
     "widgets",
     "lessons",
+    "doctor",
+    "config",
+    "contract",
+    "bench",
 }
 
 

@@ -1,0 +1,56 @@
+"""pytest set-up shared by the unit tests and the notebook runs (nbval).
+
+It sits at the repository root because nbval runs notebooks in ``notebooks/``, outside
+``tests/``, and a conftest only applies to the folders below it.
+
+* Progress: exercise checks save passes to ``$COURSE_PROGRESS_FILE``. For the whole run it
+  points to a throw-away folder, and every notebook that nbval executes gets a fresh file
+  of its own - so tests never write into the learner's real ``~/.apple-or-banana`` and
+  the progress map a notebook shows does not depend on which notebooks ran before.
+* ``PYTHONHASHSEED=0`` for the notebook kernels, as in ``make notebooks``.
+* ``--nbval-sanitize-with tests/nbval_sanitize.cfg`` also works when pytest is started
+  from another folder (the path is resolved against the repository root).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_SCRATCH: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point progress at a scratch folder; resolve the sanitize file path."""
+    global _SCRATCH
+    _SCRATCH = Path(tempfile.mkdtemp(prefix="apple-or-banana-tests-"))
+    os.environ["COURSE_PROGRESS_FILE"] = str(_SCRATCH / "progress.json")
+    sanitize = getattr(config.option, "nbval_sanitize_with", None)
+    if sanitize and not Path(sanitize).exists():
+        candidate = Path(str(config.rootpath)) / sanitize
+        if candidate.exists():
+            config.option.nbval_sanitize_with = str(candidate)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the scratch folder."""
+    if _SCRATCH is not None:
+        shutil.rmtree(_SCRATCH, ignore_errors=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before nbval starts a notebook's kernel (on its first cell), give it a fresh env."""
+    notebook = item.parent
+    if type(notebook).__name__ != "IPyNbFile" or getattr(notebook, "kernel", None) is not None:
+        return
+    assert _SCRATCH is not None
+    folder = _SCRATCH / re.sub(r"[^A-Za-z0-9_.-]+", "_", notebook.nodeid)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["COURSE_PROGRESS_FILE"] = str(folder / "progress.json")
+    os.environ["PYTHONHASHSEED"] = "0"

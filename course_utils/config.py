@@ -1,0 +1,51 @@
+"""Where the course is published: the one setting behind every badge and the Colab setup.
+
+THIS IS THE ONE PLACE TO CHANGE when the course moves (a fork, a new organisation, a
+release branch). The Colab and Binder badges at the top of every notebook and the
+``pip install`` in the Colab setup cell are all derived from ``REPOSITORY`` and ``BRANCH``
+by ``python -m course_utils.lessons build`` (``make notebooks``); after changing them,
+rebuild the notebooks.
+
+>>> colab_url("notebooks/00_start_here.ipynb")
+'https://colab.research.google.com/github/apple-or-banana/course/blob/main/notebooks/00_start_here.ipynb'
+"""
+
+from __future__ import annotations
+
+# --- the one setting: change these two lines, then run `make notebooks` ---------------
+#: GitHub repository that hosts the course, as "owner/name".
+REPOSITORY = "apple-or-banana/course"
+#: Branch that the badges and the Colab install point to.
+BRANCH = "main"
+# ---------------------------------------------------------------------------------------
+
+#: Name of the Python package that the Colab setup cell installs.
+PACKAGE = "course_utils"
+
+
+def colab_url(path: str) -> str:
+    """Link that opens the notebook at ``path`` (relative to the repository root) on Colab.
+
+    >>> colab_url("notebooks/solutions/01_define_success.ipynb").endswith(
+    ...     "/blob/main/notebooks/solutions/01_define_success.ipynb")
+    True
+    """
+    return f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/{path}"
+
+
+def binder_url(path: str) -> str:
+    """Link that starts a Binder session and opens the notebook at ``path`` in JupyterLab.
+
+    >>> binder_url("notebooks/00_start_here.ipynb")
+    'https://mybinder.org/v2/gh/apple-or-banana/course/main?urlpath=lab/tree/notebooks/00_start_here.ipynb'
+    """
+    return f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/{path}"
+
+
+def pip_requirement() -> str:
+    """The ``pip install`` argument that installs the helper package from GitHub.
+
+    >>> pip_requirement()
+    'course_utils @ git+https://github.com/apple-or-banana/course.git@main'
+    """
+    return f"{PACKAGE} @ git+https://github.com/{REPOSITORY}.git@{BRANCH}"
