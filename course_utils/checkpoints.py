@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import functools
+import sqlite3
 from io import StringIO
 
 import pandas as pd
@@ -36,6 +37,85 @@ def _daily_temperature() -> pd.DataFrame:
     daily = log.groupby(["date", "store"], as_index=False)["temp"].mean()
     daily["temp"] = daily["temp"].round(1)
     return daily
+
+
+def read_sources() -> dict[str, pd.DataFrame]:
+    """The four sources read as they are (notebook 02's first step), one table each.
+
+    Keys: ``sales``, ``customers`` (joined in SQL with the store names), ``prices`` (the
+    HTML table, numbers as published), ``sensors`` (the readings, one row per line).
+    """
+    from bs4 import BeautifulSoup
+
+    folder = sources.data_dir()
+    sales = pd.read_csv(
+        folder / "sales.csv",
+        dtype={
+            "visit_id": "int64",
+            "scanned_at": object,
+            "store": object,
+            "customer_id": "int64",
+            "fruit": object,
+            "amount_paid": "float64",
+        },
+    )
+    con = sqlite3.connect(folder / "customers.sqlite")
+    try:
+        customers = pd.read_sql_query(
+            """
+            SELECT c.customer_id, c.age, c.household_kids, c.loyalty_member,
+                   s.name AS home_store
+            FROM customers AS c JOIN stores AS s ON s.store_id = c.home_store_id
+            """,
+            con,
+        )
+    finally:
+        con.close()
+    soup = BeautifulSoup((folder / "prices.html").read_text(encoding="utf-8"), "html.parser")
+    rows = [
+        [td.get_text() for td in tr.find_all("td")]
+        for tr in soup.find("table", id="daily-prices").find("tbody").find_all("tr")
+    ]
+    prices = pd.DataFrame(rows, columns=["date", "store", "apple", "banana", "offer"])
+    prices["date"] = pd.to_datetime(prices["date"], format="%Y-%m-%d")
+    prices[["apple", "banana"]] = prices[["apple", "banana"]].astype(float)
+    sensors = pd.read_json(
+        StringIO((folder / "sensors.jsonl").read_text(encoding="utf-8")), lines=True
+    )
+    return {"sales": sales, "customers": customers, "prices": prices, "sensors": sensors}
+
+
+def raw_joined() -> pd.DataFrame:
+    """One row per till scan with every source joined on - nothing cleaned yet.
+
+    What notebook 02 ends with: the scan time parsed from its two formats (``timestamp``,
+    ``date``), the customer's record, the day's published prices (``apple``, ``banana``,
+    as published: cents at one store, a few negative), and the day's sensor summary per
+    store (``temp_mean`` as reported - Fahrenheit at one store - and ``footfall``).
+    Duplicate scans, odd spellings and impossible values are all still there.
+    """
+    src = read_sources()
+    sales = src["sales"].copy()
+    iso = pd.to_datetime(sales["scanned_at"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    dayfirst = pd.to_datetime(sales["scanned_at"], format="%d/%m/%Y %H:%M", errors="coerce")
+    sales["timestamp"] = iso.fillna(dayfirst)
+    sales["date"] = sales["timestamp"].dt.normalize()
+
+    names = {v: k for k, v in sources.STORE_IDS.items()}
+    sensors = src["sensors"].copy()
+    sensors["date"] = pd.to_datetime(sensors["time"]).dt.normalize()
+    sensors["store"] = sensors["store_id"].map(names)
+    daily = sensors.groupby(["date", "store"], as_index=False).agg(
+        temp_mean=("temp", "mean"), footfall=("footfall", "sum")
+    )
+    joined = (
+        sales.merge(src["customers"], on="customer_id", how="left", validate="many_to_one")
+        .merge(src["prices"], on=["date", "store"], how="left", validate="many_to_one")
+        .merge(daily, on=["date", "store"], how="left", validate="many_to_one")
+    )
+    if len(joined) != len(sales):  # pragma: no cover - the validate= arguments prevent it
+        raise RuntimeError("the join changed the number of rows")
+    return joined
 
 
 def clean_history() -> pd.DataFrame:

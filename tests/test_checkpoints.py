@@ -50,3 +50,13 @@ def test_outage_days_have_no_temperature():
     assert on_outage.any()
     assert clean.loc[on_outage, "temperature_c"].isna().all()
     assert clean.loc[~on_outage, "temperature_c"].notna().all()
+
+
+def test_raw_joined_keeps_every_scan_and_the_defects():
+    joined = checkpoints.raw_joined()
+    sales = checkpoints.read_sources()["sales"]
+    assert len(joined) == len(sales)  # a left join on many-to-one keys loses nothing
+    assert joined["timestamp"].notna().all()  # both timestamp formats parsed
+    assert joined["visit_id"].duplicated().sum() > 0  # duplicate scans still there
+    assert (joined.loc[joined["store"] == "Station", "apple"] > 10).all()  # cents
+    assert joined["temp_mean"].isna().any()  # sensor outage days
