@@ -31,8 +31,11 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@ $(STAMP_BASE)
 
+# JupyterLab refuses to run as root unless told (containers, Binder-like machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+
 lab: $(STAMP_BASE)
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
 test: $(STAMP_TEST)
 	$(PY) -m ruff check .

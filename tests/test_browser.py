@@ -1,0 +1,152 @@
+"""A real browser in a real JupyterLab: the notebook runs and its widget responds.
+
+The test starts JupyterLab on 127.0.0.1 (a free port, a token) over a temporary copy of the
+notebooks, drives Debian's Chromium with Playwright, opens notebook 00, runs all cells,
+moves the slider with the keyboard and checks that the widget's text follows. A screenshot
+is saved to ``test-output/browser/``.
+
+Chromium comes from Debian's ``chromium`` package (``.ci/run`` installs it); Playwright's
+own browser download is not used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+OUTPUT = REPO / "test-output" / "browser"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NOTEBOOK = "00_start_here.ipynb"
+
+playwright_sync = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'"
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed: run 'apt-get install chromium' (.ci/run does this)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def jupyterlab(tmp_path):
+    """JupyterLab on a free loopback port over a copy of the notebooks; yields its base URL."""
+    root = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    port, token = _free_port(), "course-browser-test"
+    env = dict(os.environ)
+    env.update(
+        COURSE_PROGRESS_FILE=str(tmp_path / "progress.json"),
+        COURSE_WORK_DIR=str(tmp_path / "work"),
+        JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter-runtime"),
+    )
+    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=",
+            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=root,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail(
+                        "JupyterLab did not start:\n" + (tmp_path / "jupyterlab.log").read_text()
+                    )
+                time.sleep(0.5)
+        yield base, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_notebook_runs_and_slider_moves_in_jupyterlab(jupyterlab):
+    base, token = jupyterlab
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with playwright_sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            # Wait for the kernel to be ready, then Run > Run All Cells.
+            page.wait_for_selector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                timeout=60_000,
+                state="attached",
+            )
+            page.click("li.lm-MenuBar-item:has-text('Run')")
+            page.click("li.lm-Menu-item:has-text('Run All Cells')")
+
+            # The label widget's text, read from the page (the rendered widget, not the kernel).
+            label_text = (
+                "() => ([...document.querySelectorAll('.widget-label')]"
+                ".map(e => e.textContent.trim()).find(t => t.includes('basket')) || '')"
+            )
+            # Run All ends after the cell that sets the slider to 7 from code.
+            page.wait_for_function(
+                f"() => ({label_text})() === '7 bananas in the basket'", timeout=90_000
+            )
+            before = page.evaluate(label_text)
+            handle = page.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle")
+            handle.first.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"(old) => ({label_text})() !== old", arg=before, timeout=20_000)
+            after = page.evaluate(label_text)
+            handle.first.scroll_into_view_if_needed()
+            page.screenshot(path=str(OUTPUT / "notebook00_slider.png"))
+        finally:
+            browser.close()
+    assert before == "7 bananas in the basket"
+    assert after == "8 bananas in the basket"
