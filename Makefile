@@ -47,7 +47,7 @@ lint: $(STAMP_TEST)
 	$(PY) -m ruff format --check .
 
 bench: $(STAMP_TEST)
-	$(PY) -m course_utils bench
+	$(PY) -m course_utils bench --out docs/benchmark.md
 
 data: $(STAMP_BASE)
 	$(PY) -m course_utils data build
