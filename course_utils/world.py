@@ -63,6 +63,8 @@ _HOUR_WEIGHTS = {
     "Station": np.array([6, 14, 14, 7, 2, 2, 2, 2, 2, 4, 12, 14, 11, 4, 2, 1], dtype=float),
 }
 RUSH_HOURS = (7, 8, 9, 16, 17, 18)
+# Day-to-day noise: weather (degrees C) and prices (log scale), around the seasonal curves.
+DAILY_NOISE = {"temp": 1.0, "temp_station": 1.5, "apple": 0.04, "banana": 0.05, "walk": 0.002}
 
 #: The columns a model may use: all known at the moment the customer reaches the stand.
 FEATURES = [
@@ -265,10 +267,15 @@ def make_daily(
         markup = 1.15 if s == "Station" else (0.95 if s == "Riverside" else 1.0)
         # Apples are cheapest after the autumn harvest; bananas are steady.
         season = season_scale * 0.08 * np.cos(2 * np.pi * (doy - 300) / 365.25)
-        walk = np.cumsum(rng.normal(0, 0.002, n_days))
+        walk = np.cumsum(rng.normal(0, DAILY_NOISE["walk"], n_days))
         walk -= walk.mean()
-        apple = 0.50 * markup * np.exp(season + walk + rng.normal(0, 0.04, n_days))
-        banana = 0.34 * markup * banana_price_factor * np.exp(rng.normal(0, 0.05, n_days))
+        apple = 0.50 * markup * np.exp(season + walk + rng.normal(0, DAILY_NOISE["apple"], n_days))
+        banana = (
+            0.34
+            * markup
+            * banana_price_factor
+            * np.exp(rng.normal(0, DAILY_NOISE["banana"], n_days))
+        )
         u = rng.random(n_days)
         promo = np.where(u < 0.12, "apple", np.where(u < 0.24, "banana", "none"))
         apple = np.where(promo == "apple", apple * 0.75, apple)
@@ -279,7 +286,7 @@ def make_daily(
         temp = (
             base
             - season_scale * amp * np.cos(2 * np.pi * (doy - 15) / 365.25)
-            + rng.normal(0, 1.5 if s == "Station" else 1.0, n_days)
+            + rng.normal(0, DAILY_NOISE["temp_station" if s == "Station" else "temp"], n_days)
         )
         weekday = dates.day_of_week.to_numpy()
         wk = (
