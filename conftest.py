@@ -7,6 +7,8 @@ It sits at the repository root because nbval runs notebooks in ``notebooks/``, o
   points to a throw-away folder, and every notebook that nbval executes gets a fresh file
   of its own - so tests never write into the learner's real ``~/.apple-or-banana`` and
   the progress map a notebook shows does not depend on which notebooks ran before.
+* The work folder (``$COURSE_WORK_DIR``: contract, models, logs) is a scratch folder too,
+  fresh for each notebook, so a notebook never depends on files another run left behind.
 * ``PYTHONHASHSEED=0`` for the notebook kernels, as in ``make notebooks``.
 * ``--nbval-sanitize-with tests/nbval_sanitize.cfg`` also works when pytest is started
   from another folder (the path is resolved against the repository root).
@@ -30,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _SCRATCH
     _SCRATCH = Path(tempfile.mkdtemp(prefix="apple-or-banana-tests-"))
     os.environ["COURSE_PROGRESS_FILE"] = str(_SCRATCH / "progress.json")
+    os.environ["COURSE_WORK_DIR"] = str(_SCRATCH / "work")
     sanitize = getattr(config.option, "nbval_sanitize_with", None)
     if sanitize and not Path(sanitize).exists():
         candidate = Path(str(config.rootpath)) / sanitize
@@ -53,4 +56,5 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     folder = _SCRATCH / re.sub(r"[^A-Za-z0-9_.-]+", "_", notebook.nodeid)
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["COURSE_PROGRESS_FILE"] = str(folder / "progress.json")
+    os.environ["COURSE_WORK_DIR"] = str(folder / "work")
     os.environ["PYTHONHASHSEED"] = "0"

@@ -518,7 +518,8 @@ def execution_env(scratch: Path) -> dict[str, str]:
     The same everywhere as far as possible: no hosting variables (the doctor says
     "local"), a fixed hash seed, the inline matplotlib backend with matplotlib's default
     settings (not the user's ``matplotlibrc``), an empty IPython profile (no personal
-    start-up scripts) and a throw-away progress file - all under ``scratch``.
+    start-up scripts), a throw-away progress file and work folder - all under ``scratch``
+    (so each notebook starts from the checkpoints, never from another run's files).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(_HOST_ENV_PREFIXES)}
     env.update(
@@ -528,6 +529,7 @@ def execution_env(scratch: Path) -> dict[str, str]:
             "SOURCE_DATE_EPOCH": "0",
             "IPYTHONDIR": str(scratch / "ipython"),
             "COURSE_PROGRESS_FILE": str(scratch / "progress.json"),
+            "COURSE_WORK_DIR": str(scratch / "work"),
         }
     )
     default_rc = _matplotlib_default_rc()

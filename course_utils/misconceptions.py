@@ -505,7 +505,7 @@ def accuracy_with_skewed_costs(
     if fp is None or fn is None or max(fp, fn) == 0:
         return None
     low, high = min(fp, fn), max(fp, fn)
-    if low > 0 and high / low < ratio:
+    if low > 0 and high / low < ratio * (1 - 1e-9):  # 0.30 / 0.10 is 2.9999999999999996
         return None
     if fn >= fp:
         costly, instead = "a false negative (a missed positive)", "recall of the positive class"

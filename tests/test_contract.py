@@ -10,7 +10,7 @@ from course_utils.contract import Contract
 
 def test_save_and_load_round_trip(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_WORK_DIR", str(tmp_path))
-    c = Contract("expected_cost", 0.04, 0.0616, 0.30, 0.10, note="mine")
+    c = Contract("expected_cost", 0.042, 0.0578, 0.30, 0.10, note="mine")
     where = contract.save(c)
     assert where == tmp_path / contract.FILENAME
     assert contract.load() == c
