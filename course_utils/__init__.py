@@ -31,6 +31,11 @@ _SUBMODULES = {
     "config",
     "contract",
     "bench",
+    "monitoring",
+    "registry",
+    "schema",
+    "service",
+    "predlog",
 }
 
 

@@ -624,6 +624,17 @@ def normalize(nb: NotebookNode, *, executed: bool) -> NotebookNode:
                 if not text:
                     continue
                 out.text = text
+            previous = outputs[-1] if outputs else None
+            if (
+                out.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == out.name
+            ):
+                # A busy kernel may split one print into several messages: merge them, so
+                # the stored notebook does not depend on the machine's load.
+                previous.text += out.text
+                continue
             outputs.append(out)
         cell.outputs = outputs
     return nb

@@ -513,3 +513,20 @@ def test_nbval_sanitize_patterns(text: str, expected: str) -> None:
     for regex, replace in patterns:
         text = re.sub(regex, replace, text)
     assert text == expected
+
+
+def test_normalize_merges_split_stream_outputs():
+    import nbformat
+
+    from course_utils.lessons import normalize
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a'); print('b')")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+    ]
+    nb.cells = [cell]
+    out = normalize(nb, executed=True).cells[0].outputs
+    assert [(o.name, o.text) for o in out] == [("stdout", "a\nb\n"), ("stderr", "warn\n")]
