@@ -82,6 +82,100 @@ MEASURES: list[Measure] = [
 ]
 
 
+# --------------------------------------------------------------------------- the service
+_SERVICE: dict = {}
+
+
+def _service() -> dict:
+    """A registered logistic-regression pipeline served on loopback (started once)."""
+    if "handle" in _SERVICE:
+        return _SERVICE
+    import atexit
+    import shutil
+
+    import httpx
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from . import checkpoints, contract, service, world
+    from .registry import Registry
+
+    train, test = checkpoints.split()
+    cat = ["store", "promo"]
+    num = [c for c in world.FEATURES if c not in cat]
+    pre = ColumnTransformer(
+        [
+            ("cat", OneHotEncoder(handle_unknown="ignore"), cat),
+            ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), num),
+        ]
+    )
+    model = Pipeline([("pre", pre), ("model", LogisticRegression(max_iter=1000))])
+    model.fit(train[world.FEATURES], train["fruit"])
+    folder = tempfile.mkdtemp(prefix="bench-service-")
+    reg = Registry(Path(folder) / "registry")
+    reg.register(model, X_train=train[world.FEATURES], metrics={}, contract=contract.DEFAULT)
+    reg.promote("v1")
+    handle = service.start_in_background(reg, log_path=Path(folder) / "log.sqlite")
+    client = httpx.Client(base_url=handle.url, timeout=30)
+    rows = test[world.FEATURES].head(200).astype(object)
+    visits = [
+        {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
+        for r in rows.to_dict("records")
+    ]
+    visits = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in visits]
+
+    def close() -> None:
+        client.close()
+        handle.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(close)
+    _SERVICE.update(handle=handle, client=client, visits=visits)
+    return _SERVICE
+
+
+def _http_one_ms() -> list[float]:
+    """Milliseconds for one POST /predict of one visit (keep-alive client), 50 samples."""
+    s = _service()
+    out = []
+    for visit in s["visits"][:50]:
+        t0 = time.perf_counter()
+        r = s["client"].post("/predict", json=visit)
+        out.append((time.perf_counter() - t0) * 1000)
+        r.raise_for_status()
+    return out
+
+
+def _http_batch_rate() -> list[float]:
+    """Visits per second for a batch of 100 visits in one POST /predict, 5 samples."""
+    s = _service()
+    body = {"visits": s["visits"][:100]}
+    out = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        r = s["client"].post("/predict", json=body)
+        out.append(100 / (time.perf_counter() - t0))
+        r.raise_for_status()
+    return out
+
+
+MEASURES += [
+    Measure("one prediction over HTTP on loopback", 20.0, "ms", _http_one_ms, repeats=4),
+    # Throughput has no budget (higher is better): reported only.
+    Measure(
+        "batch of 100 visits over HTTP (throughput)",
+        float("inf"),
+        "visits/s",
+        _http_batch_rate,
+        repeats=4,
+    ),
+]
+
+
 def _execute_notebook(path: Path) -> tuple[float, float]:
     """Execute a notebook headless in a fresh process: (seconds, kernel peak memory in MB)."""
     code = f"""

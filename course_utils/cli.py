@@ -8,6 +8,8 @@ Commands
 ``progress [--reset]``                  the learner's progress map
 ``doctor``                              check the environment, one line per check
 ``bench``                               the benchmark table against the course budgets
+``serve [--host H] [--port N] [--registry DIR] [--alias A]``
+                                        serve a registered model over HTTP (Ctrl+C stops)
 
 Bad arguments give a one-line message and a non-zero exit status, never a traceback.
 """
@@ -61,6 +63,16 @@ def _strength(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .drift import SCENARIOS
 
@@ -91,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="print the benchmark table against the budgets")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
     bench.add_argument("--out", default=None, help="also write the table to this Markdown file")
+
+    sv = sub.add_parser("serve", help="serve a registered model over HTTP (Ctrl+C stops)")
+    sv.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    sv.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any free)")
+    sv.add_argument("--registry", default=None, help="registry folder (default: work/registry)")
+    sv.add_argument("--alias", default="production", help="alias or version (default production)")
     return parser
 
 
@@ -169,6 +187,18 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return bench.main(quick=args.quick, out=args.out)
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from . import service
+    from .registry import RegistryError
+
+    try:
+        service.serve(args.registry, alias=args.alias, host=args.host, port=args.port)
+    except (RegistryError, service.ServiceError) as exc:
+        print(f"{PROG} serve: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     from .sources import DataBuildError
@@ -185,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "progress": _cmd_progress,
             "doctor": _cmd_doctor,
             "bench": _cmd_bench,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args)
     except UsageError as exc:
