@@ -36,6 +36,7 @@ _SUBMODULES = {
     "schema",
     "service",
     "predlog",
+    "features",
 }
 
 

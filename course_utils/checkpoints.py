@@ -162,3 +162,41 @@ def clean_history() -> pd.DataFrame:
 def split() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cleaned history split into training and test rows (the standard split)."""
     return world.standard_split(clean_history())
+
+
+def preprocessor():
+    """Notebook 03's preparation pipeline, unfitted: derive features, impute, encode, scale.
+
+    Built on :func:`course_utils.features.add_features` (importable, so a fitted pipeline
+    can be saved and reloaded by the service). Put a model at its end with
+    ``make_pipeline(preprocessor(), model)``.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
+    from .features import add_features
+
+    columns_step = ColumnTransformer(
+        [
+            ("age", SimpleImputer(strategy="median", add_indicator=True), ["age"]),
+            (
+                "numbers",
+                SimpleImputer(strategy="median"),
+                ["age_sq", "has_kids", "temperature_c"],
+            ),
+            ("as_is", "passthrough", ["rel_price", "loyalty_member", "station_rush", "weekend"]),
+            (
+                "categories",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                ["store", "promo"],
+            ),
+        ]
+    )
+    return make_pipeline(FunctionTransformer(add_features), columns_step, StandardScaler())
+
+
+def xy(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Split a cleaned table into the model's inputs (``world.FEATURES``) and the label."""
+    return table[world.FEATURES], table[world.TARGET]

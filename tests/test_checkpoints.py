@@ -60,3 +60,40 @@ def test_raw_joined_keeps_every_scan_and_the_defects():
     assert joined["visit_id"].duplicated().sum() > 0  # duplicate scans still there
     assert (joined.loc[joined["store"] == "Station", "apple"] > 10).all()  # cents
     assert joined["temp_mean"].isna().any()  # sensor outage days
+
+
+def _lesson_03_namespace():
+    """Run the cells of lesson 03 that define its features and pipeline."""
+    from pathlib import Path
+
+    import jupytext
+
+    nb = jupytext.read(Path(__file__).parent.parent / "lessons" / "03_prepare_data.py")
+    ns: dict = {}
+    wanted = ("RUSH_HOURS = ", "columns_step = ColumnTransformer(")
+    exec("import numpy as np\nfrom sklearn.impute import SimpleImputer", ns)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and any(w in cell.source for w in wanted):
+            code = "\n".join(
+                line
+                for line in cell.source.splitlines()
+                if not line.startswith(("add_features(X_train", "print(", "display("))
+            )
+            exec(code, ns)
+    return ns
+
+
+def test_preprocessor_is_notebook_03s_pipeline():
+    from sklearn.base import clone
+
+    from course_utils import features
+
+    ns = _lesson_03_namespace()
+    train, test = checkpoints.split()
+    X_train, y_train = checkpoints.xy(train)
+    X_test, _ = checkpoints.xy(test)
+    pd.testing.assert_frame_equal(ns["add_features"](X_test), features.add_features(X_test))
+    assert features.RUSH_HOURS == ns["RUSH_HOURS"]
+    ours = checkpoints.preprocessor().fit(X_train, y_train)
+    theirs = clone(ns["preprocess"]).fit(X_train, y_train)
+    np.testing.assert_allclose(ours.transform(X_test), theirs.transform(X_test))
