@@ -49,6 +49,15 @@ STUDENT_SHARE = 0.40
 PRICE_SHOCK = 0.60
 TASTE_SHIFT = -2.0
 
+#: The year after deployment that notebooks 08-10 replay: one change at a time.
+DEFAULT_SCHEDULE = (
+    [("seasonality", 1.0)] * 3  # Jan-Mar: an ordinary winter and spring
+    + [("covariate_shift", 1.0)] * 2  # Apr-May: students discover the stands
+    + [("price_shock", 1.0)] * 2  # Jun-Jul: bananas get expensive
+    + [("taste_change", 1.0)] * 3  # Aug-Oct: families go off bananas
+    + [("unit_switch", 1.0)] * 2  # Nov-Dec: a sensor firmware update reports Fahrenheit
+)
+
 
 @dataclass
 class Month:

@@ -155,3 +155,116 @@ def out_of_range(current: pd.DataFrame, ranges: dict[str, tuple[float, float]]) 
         known = values.dropna()
         shares[col] = float(((known < lo) | (known > hi)).mean()) if len(known) else 0.0
     return pd.Series(shares, name="share_out_of_range")
+
+
+# --------------------------------------------------------------------------- alert rules
+
+#: Inputs whose level follows the calendar: compared with the same month of the history.
+SEASONAL = ("temperature_c", "price_apple", "price_banana")
+#: Inputs that should not move with the seasons: compared by PSI with a reference window.
+NON_SEASONAL = ("store", "hour", "weekday", "age", "has_kids", "loyalty_member", "promo")
+#: Data validation: the range each reported input must stay in.
+VALID_RANGES = {"temperature_c": (-30.0, 45.0), "price_apple": (0.01, 20.0)}
+VALID_RANGES["price_banana"] = (0.01, 20.0)
+#: Seasonal level rules: monthly median per store against the same month of the history.
+TEMPERATURE_TOLERANCE_C = 5.0
+PRICE_TOLERANCE_RATIO = 1.25
+OUT_OF_RANGE_ALERT = 0.01
+
+
+def check_month(
+    current: pd.DataFrame,
+    *,
+    history: pd.DataFrame,
+    window: pd.DataFrame,
+    month: int,
+) -> pd.DataFrame:
+    """Apply the course's alert rules to one month of production inputs.
+
+    * **data validation**: more than 1% of a month's values outside their valid range,
+      or a store's monthly median temperature more than 5 °C away from the same month of
+      the history (a unit or sensor problem, not weather);
+    * **seasonal level**: a store's monthly median price more than 25% above or below the
+      same month of the history;
+    * **input drift**: PSI above 0.25 for a non-seasonal input against ``window``, the
+      reference window (the first month in production: the training history is biased,
+      as notebook 02 found, so production differs from it from day one).
+
+    ``history`` needs a ``timestamp`` column; ``month`` is the calendar month (1-12) of
+    ``current``. Returns one row per rule and input with the measured value and whether it
+    alerts.
+    """
+    rows = []
+    past = history[history["timestamp"].dt.month == month]
+    shares = out_of_range(current, VALID_RANGES)
+    for col, share in shares.items():
+        rows.append(
+            (
+                "data validation",
+                col,
+                "share out of range",
+                share,
+                OUT_OF_RANGE_ALERT,
+                share > OUT_OF_RANGE_ALERT,
+            )
+        )
+    for store in sorted(set(current["store"].astype(str))):
+        now = current[current["store"].astype(str) == store]
+        then = past[past["store"].astype(str) == store]
+        if len(now) == 0 or len(then) == 0:
+            continue
+        diff = float(now["temperature_c"].median() - then["temperature_c"].median())
+        rows.append(
+            (
+                "data validation",
+                f"temperature_c @ {store}",
+                "median change (°C)",
+                diff,
+                TEMPERATURE_TOLERANCE_C,
+                abs(diff) > TEMPERATURE_TOLERANCE_C,
+            )
+        )
+        for col in ("price_apple", "price_banana"):
+            ratio = float(now[col].median() / then[col].median())
+            bad = not (1 / PRICE_TOLERANCE_RATIO <= ratio <= PRICE_TOLERANCE_RATIO)
+            rows.append(
+                (
+                    "seasonal level",
+                    f"{col} @ {store}",
+                    "median ratio",
+                    ratio,
+                    PRICE_TOLERANCE_RATIO,
+                    bad,
+                )
+            )
+    for col in NON_SEASONAL:
+        value = psi(window[col], current[col])
+        rows.append(("input drift", col, "PSI", value, PSI_ALERT, value > PSI_ALERT))
+    return pd.DataFrame(rows, columns=["rule", "input", "measure", "value", "threshold", "alert"])
+
+
+def live_metrics(y_true, p_banana, contract) -> dict:
+    """Accuracy and the contract's expected cost per visit, once labels have arrived.
+
+    ``y_true``: the fruit bought ("apple"/"banana"); ``p_banana``: the model's
+    probabilities; ``contract``: a :class:`course_utils.contract.Contract`. The decision
+    uses the contract's cost-optimal threshold.
+    """
+    y = np.asarray(pd.Series(y_true).astype(str)) == "banana"
+    p = np.asarray(p_banana, dtype=float)
+    if len(y) != len(p):
+        raise ValueError(f"{len(y)} labels but {len(p)} probabilities; they must match.")
+    if len(y) == 0:
+        raise ValueError("no labelled visits yet: the live metric needs labels.")
+    decide = p >= contract.best_threshold()
+    cost = np.where(decide & ~y, contract.cost_false_banana, 0.0) + np.where(
+        ~decide & y, contract.cost_false_apple, 0.0
+    )
+    expected_cost = float(cost.mean())
+    return {
+        "accuracy": float(np.mean((p >= 0.5) == y)),
+        "expected_cost": expected_cost,
+        "meets_contract": bool(expected_cost <= contract.minimum)
+        if contract.metric == "expected_cost"
+        else None,
+    }

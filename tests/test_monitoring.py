@@ -54,3 +54,52 @@ def test_clear_errors():
     with pytest.raises(KeyError, match="not in both"):
         monitoring.drift_table(pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [1]}), ["a"])
     assert monitoring.psi_level(0.05) == "stable" and monitoring.psi_level(0.3) == "alert"
+
+
+@pytest.fixture(scope="module")
+def year():
+    history = world.generate().visits
+    window = drift.month("2026-01").visits
+    fired = {}
+    for scenario in drift.SCENARIOS:
+        alerts = set()
+        for k in range(1, 13):
+            m = drift.month(f"2026-{k:02d}", scenario)
+            t = monitoring.check_month(m.visits, history=history, window=window, month=k)
+            alerts |= {
+                (r, i) for r, i in zip(t.loc[t.alert, "rule"], t.loc[t.alert, "input"], strict=True)
+            }
+        fired[scenario] = alerts
+    return fired
+
+
+def test_seasonality_alone_pages_nobody(year):
+    assert year["seasonality"] == set()
+
+
+def test_each_input_shift_raises_its_own_alert(year):
+    assert ("input drift", "age") in year["covariate_shift"]
+    assert {i for r, i in year["price_shock"]} >= {f"price_banana @ {s}" for s in world.STORE_NAMES}
+    assert ("data validation", "temperature_c") in year["unit_switch"]
+    # A taste change moves no input: only the live metric (with labels) can see it.
+    assert year["taste_change"] == set()
+
+
+def test_live_metrics_see_the_taste_change():
+    from course_utils.contract import DEFAULT
+
+    before = drift.month("2026-08")
+    after = drift.month("2026-08", "taste_change")
+    # Use the world's old truth as a perfect model of the past: it goes wrong on the segment.
+    old_model = world.true_proba(after.visits)
+    good = monitoring.live_metrics(before.visits["fruit"], world.true_proba(before.visits), DEFAULT)
+    bad = monitoring.live_metrics(after.visits["fruit"], old_model, DEFAULT)
+    assert good["expected_cost"] < bad["expected_cost"]
+    assert good["meets_contract"] is True
+    with pytest.raises(ValueError, match="must match"):
+        monitoring.live_metrics(["apple"], [0.1, 0.2], DEFAULT)
+
+
+def test_default_schedule_is_a_year():
+    assert len(drift.DEFAULT_SCHEDULE) == 12
+    assert {s for s, _ in drift.DEFAULT_SCHEDULE} == set(drift.SCENARIOS)
