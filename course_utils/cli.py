@@ -7,6 +7,7 @@ Commands
 ``drift SCENARIO [--strength S] ...``   summarise production months under a drift scenario
 ``progress [--reset]``                  the learner's progress map
 ``doctor``                              check the environment, one line per check
+``hub-link HUB_URL``                    an nbgitpuller link that distributes the course
 ``bench``                               the benchmark table against the course budgets
 ``serve [--host H] [--port N] [--registry DIR] [--alias A]``
                                         serve a registered model over HTTP (Ctrl+C stops)
@@ -100,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="check Python, packages, widgets and where this runs")
 
+    hub = sub.add_parser("hub-link", help="print an nbgitpuller link for a JupyterHub")
+    hub.add_argument("hub", help="the hub's address, e.g. https://hub.example.edu")
+    hub.add_argument(
+        "--notebook", default="notebooks/00_start_here.ipynb", help="the notebook to open"
+    )
+
     bench = sub.add_parser("bench", help="print the benchmark table against the budgets")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
     bench.add_argument("--out", default=None, help="also write the table to this Markdown file")
@@ -181,6 +188,16 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return doctor.main()
 
 
+def _cmd_hub_link(args: argparse.Namespace) -> int:
+    from .config import nbgitpuller_url
+
+    try:
+        print(nbgitpuller_url(args.hub, notebook=args.notebook))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from . import bench
 
@@ -214,6 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "drift": _cmd_drift,
             "progress": _cmd_progress,
             "doctor": _cmd_doctor,
+            "hub-link": _cmd_hub_link,
             "bench": _cmd_bench,
             "serve": _cmd_serve,
         }[args.command]

@@ -49,3 +49,24 @@ def pip_requirement() -> str:
     'course_utils @ git+https://github.com/apple-or-banana/course.git@main'
     """
     return f"{PACKAGE} @ git+https://github.com/{REPOSITORY}.git@{BRANCH}"
+
+
+def nbgitpuller_url(hub: str, *, notebook: str = "notebooks/00_start_here.ipynb") -> str:
+    """A link that makes a JupyterHub pull the course into each learner's home and open it.
+
+    The hub needs the ``nbgitpuller`` extension. Re-clicking the link later merges updates
+    without overwriting the learner's own changes.
+
+    >>> nbgitpuller_url("https://hub.example.edu")  # doctest: +ELLIPSIS
+    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2F...'
+    """
+    from urllib.parse import quote, urlsplit
+
+    parts = urlsplit(hub.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"expected the hub's address such as https://hub.example.edu, got {hub!r}")
+    base = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+    folder = REPOSITORY.split("/")[-1]
+    repo = quote(f"https://github.com/{REPOSITORY}", safe="")
+    target = quote(f"lab/tree/{folder}/{notebook}", safe="")
+    return f"{base}/hub/user-redirect/git-pull?repo={repo}&branch={BRANCH}&urlpath={target}"

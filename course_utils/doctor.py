@@ -27,6 +27,9 @@ SUPPORTED: tuple[tuple[str, str, str | None], ...] = (
     ("scikit-learn", "1.6", None),
     ("matplotlib", "3.10", None),
     ("ipywidgets", "7.7", "9"),
+    ("fastapi", "0.110", None),
+    ("uvicorn", "0.29", None),
+    ("skops", "0.11", None),
 )
 MIN_PYTHON = (3, 11)
 #: Newest Python the course is tested on (newer ones pass, with a note).

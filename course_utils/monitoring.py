@@ -146,7 +146,7 @@ def out_of_range(current: pd.DataFrame, ranges: dict[str, tuple[float, float]]) 
     """Share of values outside their expected range, per column (data validation).
 
     >>> df = pd.DataFrame({"temperature_c": [10.0, 20.0, 75.0, 80.0]})
-    >>> out_of_range(df, {"temperature_c": (-30, 45)})["temperature_c"]
+    >>> float(out_of_range(df, {"temperature_c": (-30, 45)})["temperature_c"])
     0.5
     """
     shares = {}

@@ -75,3 +75,12 @@ def test_unwritable_folder_over_a_real_process(tmp_path):
 def test_summary_of_a_missing_folder(tmp_path, capsys):
     assert cli.main(["data", "summary", "--dir", str(tmp_path / "nothing")]) == 2
     assert "data build" in capsys.readouterr().err
+
+
+def test_hub_link_prints_an_nbgitpuller_url(capsys):
+    assert cli.main(["hub-link", "https://hub.example.edu/"]) == 0
+    url = capsys.readouterr().out.strip()
+    assert url.startswith("https://hub.example.edu/hub/user-redirect/git-pull?repo=")
+    assert "branch=main" in url and "00_start_here.ipynb" in url
+    assert cli.main(["hub-link", "hub.example.edu"]) == 2
+    assert "expected the hub's address" in capsys.readouterr().err
