@@ -530,3 +530,12 @@ def test_normalize_merges_split_stream_outputs():
     nb.cells = [cell]
     out = normalize(nb, executed=True).cells[0].outputs
     assert [(o.name, o.text) for o in out] == [("stdout", "a\nb\n"), ("stderr", "warn\n")]
+
+
+def test_readme_badges_come_from_the_one_setting():
+    from course_utils import config
+    from course_utils.paths import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert config.binder_url("notebooks/00_start_here.ipynb") in readme
+    assert config.colab_url("notebooks/00_start_here.ipynb") in readme
