@@ -33,6 +33,8 @@ def pytest_configure(config: pytest.Config) -> None:
     _SCRATCH = Path(tempfile.mkdtemp(prefix="apple-or-banana-tests-"))
     os.environ["COURSE_PROGRESS_FILE"] = str(_SCRATCH / "progress.json")
     os.environ["COURSE_WORK_DIR"] = str(_SCRATCH / "work")
+    # One OpenMP thread per process, as in `make notebooks`: n_jobs gives the parallelism.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     sanitize = getattr(config.option, "nbval_sanitize_with", None)
     if sanitize and not Path(sanitize).exists():
         candidate = Path(str(config.rootpath)) / sanitize

@@ -122,6 +122,8 @@ LANGUAGE_INFO = {
     "pygments_lexer": "ipython3",
 }
 # Outputs that change from run to run without meaning anything: dropped from the solutions.
+#: A code cell tagged so prints machine-dependent values (timings): its output is not stored.
+VOLATILE_TAG = "volatile-output"
 _VOLATILE_MIMETYPES = ("application/vnd.jupyter.widget-view+json",)
 _STDERR_NOISE = (
     re.compile(r"^Matplotlib is building the font cache; this may take a moment\.\n?$", re.M),
@@ -530,6 +532,9 @@ def execution_env(scratch: Path) -> dict[str, str]:
             "IPYTHONDIR": str(scratch / "ipython"),
             "COURSE_PROGRESS_FILE": str(scratch / "progress.json"),
             "COURSE_WORK_DIR": str(scratch / "work"),
+            # One OpenMP thread per process: joblib's n_jobs gives the parallelism, and a
+            # busy machine does not slow down tenfold from oversubscribed threads.
+            "OMP_NUM_THREADS": "1",
         }
     )
     default_rc = _matplotlib_default_rc()
@@ -609,6 +614,11 @@ def normalize(nb: NotebookNode, *, executed: bool) -> NotebookNode:
         if not executed:
             cell.outputs = []
             cell.execution_count = None
+            continue
+        if VOLATILE_TAG in cell.metadata.get("tags", []):
+            # Timings and the like differ at every run: the stored notebook shows none,
+            # so that a rebuild gives the same file (the learner sees them when running).
+            cell.outputs = []
             continue
         outputs = []
         for out in cell.outputs:

@@ -539,3 +539,15 @@ def test_readme_badges_come_from_the_one_setting():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert config.binder_url("notebooks/00_start_here.ipynb") in readme
     assert config.colab_url("notebooks/00_start_here.ipynb") in readme
+
+
+def test_volatile_cells_keep_no_output():
+    import nbformat
+
+    from course_utils.lessons import VOLATILE_TAG, normalize
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(time.time())", metadata={"tags": [VOLATILE_TAG]})
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1732.5\n")]
+    nb.cells = [cell]
+    assert normalize(nb, executed=True).cells[0].outputs == []

@@ -1,0 +1,669 @@
+"""Exercises of notebook 04 "Train": cross-validate models honestly and read learning curves.
+
+In the notebook::
+
+    from course_utils.exercises.nb04 import q1, q2, q3, q4
+
+    q1.check(tree_cv)              # the cross-validated accuracy of the decision tree
+    q2.check(knn_cv, model=knn)    # a k-NN pipeline, cross-validated (scaling matters)
+    q3.check("b")                  # which model over-fits, from the learning curves
+    q4.check(gap)                  # points between the logistic regression and the Bayes line
+
+The expected values are computed once from the training rows of the standard split
+(``course_utils.checkpoints``) with the notebook's folds, ``StratifiedKFold(n_splits=5,
+shuffle=True, random_state=0)``, never typed in. The typical wrong values (a score on the
+training rows, on the test rows, with folds in time order, a percentage ...) are computed
+only when an answer is wrong, and only as far as needed. ``q1`` and ``q2`` are the
+misconception checks of the notebook: a score measured on the training rows gets the
+``scored_on_train`` feedback, a k-NN without scaling the ``unscaled_features`` one.
+
+>>> q3.evaluate(...).status
+'not_attempted'
+>>> q3.evaluate("a").mistake
+'wrong_choice'
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from course_utils.exercises import (
+    MISTAKES,
+    Exercise,
+    Feedback,
+    _as_real,
+    _is_estimator,
+    correct,
+    describe,
+    expect_choice,
+    incorrect,
+)
+
+__all__ = ["q1", "q2", "q3", "q4"]
+
+NOTEBOOK = "04"
+
+# Mistakes specific to this notebook, registered with the others (tags must be known).
+MISTAKES.setdefault(
+    "unshuffled_folds",
+    "cross-validation folds in time order (cv=5 on time-ordered rows), unlike the test split",
+)
+MISTAKES.setdefault(
+    "unscaled_features", "a distance-based model (k-NN) on features that were not scaled"
+)
+MISTAKES.setdefault("no_preprocessing", "a model without the preparation pipeline in front of it")
+
+CV_CODE = "StratifiedKFold(n_splits=5, shuffle=True, random_state=0)"
+_TOL = 0.0005  # the same folds and seeds give the same score to many decimals
+_CLOSE = 0.004  # other folds or seeds move a cross-validated score by a few tenths of a point
+
+
+# --------------------------------------------------------------------------- the data
+
+
+@cache
+def _data() -> dict[str, Any]:
+    from course_utils import checkpoints, world
+
+    train, test = checkpoints.split()
+    X_train, y_train = checkpoints.xy(train)
+    X_test, y_test = checkpoints.xy(test)
+    truth = world.generate().visits.set_index("visit_id").loc[train["visit_id"]]
+    majority = float((y_train == "banana").mean())
+    return {
+        "X_train": X_train,
+        "y_train": y_train,
+        "X_test": X_test,
+        "y_test": y_test,
+        "bayes": float(world.bayes_optimal(truth, y_train)["accuracy"]),
+        "majority": max(majority, 1 - majority),
+    }
+
+
+def _cv():
+    from sklearn.model_selection import StratifiedKFold
+
+    return StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+
+
+def _model(name: str):
+    """The notebook's pipelines: the preparation pipeline of notebook 03, then a model."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.tree import DecisionTreeClassifier
+
+    from course_utils import checkpoints
+
+    if name == "knn_unscaled":  # every step of the preparation but the final scaler
+        return make_pipeline(checkpoints.preprocessor()[:-1], KNeighborsClassifier())
+    models = {
+        "tree": lambda: DecisionTreeClassifier(random_state=0),
+        "knn": lambda: KNeighborsClassifier(),
+        "logistic": lambda: LogisticRegression(max_iter=1000),
+    }
+    return make_pipeline(checkpoints.preprocessor(), models[name]())
+
+
+@cache
+def _fold_scores(name: str) -> np.ndarray:
+    """Validation accuracy of each of the notebook's five shuffled folds."""
+    from sklearn.model_selection import cross_val_score
+
+    d = _data()
+    return cross_val_score(_model(name), d["X_train"], d["y_train"], cv=_cv())
+
+
+@cache
+def _cv_train_score(name: str) -> float:
+    """The mean *training* score of the folds (``return_train_score=True``'s train_score)."""
+    from sklearn.model_selection import cross_validate
+
+    d = _data()
+    result = cross_validate(
+        _model(name), d["X_train"], d["y_train"], cv=_cv(), return_train_score=True
+    )
+    return float(result["train_score"].mean())
+
+
+@cache
+def _unshuffled(name: str) -> float:
+    """``cv=5``: stratified folds in the rows' order - blocks of about two months."""
+    from sklearn.model_selection import cross_val_score
+
+    d = _data()
+    return float(cross_val_score(_model(name), d["X_train"], d["y_train"], cv=5).mean())
+
+
+@cache
+def _fitted(name: str):
+    d = _data()
+    return _model(name).fit(d["X_train"], d["y_train"])
+
+
+def _train_score(name: str) -> float:
+    d = _data()
+    return float(_fitted(name).score(d["X_train"], d["y_train"]))
+
+
+def _test_score(name: str) -> float:
+    d = _data()
+    return float(_fitted(name).score(d["X_test"], d["y_test"]))
+
+
+def expected_cv(name: str) -> float:
+    """The cross-validated accuracy the notebook asks for (``tree``, ``knn``, ``logistic``)."""
+    return float(_fold_scores(name).mean())
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+@dataclass(frozen=True)
+class _Lazy:
+    """A typical wrong value computed only when needed: ``value()`` -> ``mistake``."""
+
+    value: Callable[[], float | Iterator[float]]
+    mistake: str
+    message: str
+    tol: float = _TOL
+
+
+def _matches(candidate: float, lazy: _Lazy) -> bool:
+    values = lazy.value()
+    if isinstance(values, numbers.Real):
+        values = [values]
+    return any(abs(candidate - float(v)) <= lazy.tol for v in values)
+
+
+def _cross_validation_misses(name: str) -> list[_Lazy]:
+    """The usual wrong scores of a cross-validated accuracy, cheapest first."""
+    return [
+        _Lazy(
+            lambda: float(_fold_scores(name).std()),
+            "wrong_value",
+            "That is the *spread* (standard deviation) of the five fold scores. The "
+            "cross-validated score is their mean: `.mean()`, not `.std()`.",
+        ),
+        _Lazy(
+            lambda: iter(_fold_scores(name)),
+            "wrong_shape",
+            "That is the score of a single fold. Cross-validation scores the model on each "
+            "of the five folds in turn; the estimate is the mean of all five.",
+            tol=0.00005,  # fold scores lie close together: only (almost) exact matches
+        ),
+        _Lazy(
+            lambda: _data()["majority"],
+            "wrong_value",
+            "That is the majority baseline's score (always 'banana'), not this model's. "
+            "Did you cross-validate the DummyClassifier by mistake?",
+        ),
+        _Lazy(
+            lambda: _train_score(name),
+            "scored_on_train",
+            "That is the score on the training rows - the very rows the model learned "
+            "from, so it looks far better than the model will do on new visits. Score it "
+            "on rows it has not seen: `cross_val_score(model, X_train, y_train, cv=cv)` "
+            "fits on four folds and scores on the fifth, five times.",
+            tol=0.0015,
+        ),
+        _Lazy(
+            lambda: _test_score(name),
+            "test_used_for_tuning",
+            "That is the score on the *test* rows. They stay locked until notebook 06: a "
+            "model chosen because it scored well on the test rows makes the final test "
+            "score too optimistic. Compare models by cross-validation on X_train, y_train.",
+            tol=0.00005,  # cross-validated scores scatter near the test score: exact only
+        ),
+        _Lazy(
+            lambda: _cv_train_score(name),
+            "scored_on_train",
+            "That is the mean *training* score of the folds (`train_score` of "
+            "`cross_validate`): each fold's model scored on the rows it learned from. The "
+            "honest number is the validation score, `test_score` (scikit-learn's name for "
+            "the held-out fold).",
+            tol=0.0015,
+        ),
+        _Lazy(
+            lambda: _unshuffled(name),
+            "unshuffled_folds",
+            "That is `cv=5`: stratified folds *in the rows' order*. The rows are stored in "
+            "time order, so each fold is a block of about two months and the model must "
+            "guess a season it never saw. Use the notebook's `cv` (shuffled, "
+            "random_state=0), whose folds look like the random test split.",
+        ),
+    ]
+
+
+def _as_score(answer: Any, what: str) -> float | Feedback:
+    """The answer as one number, or a Feedback explaining what it is instead."""
+    if isinstance(answer, dict):
+        if "test_score" in answer:
+            return incorrect(
+                "That is the whole result of `cross_validate` (a dict). The validation "
+                "scores are in `result['test_score']`; take their `.mean()`.",
+                "wrong_type",
+            )
+        return incorrect(f"Expected {what}, got {describe(answer)}.", "wrong_type")
+    if _is_estimator(answer):
+        return incorrect(
+            f"Expected {what}, got {describe(answer)} - the model itself. Score it: "
+            "`cross_val_score(model, X_train, y_train, cv=cv).mean()`.",
+            "wrong_type",
+        )
+    if isinstance(answer, np.ndarray | list | tuple) and not isinstance(answer, str):
+        try:
+            values = np.asarray(answer, dtype=float).ravel()
+        except (TypeError, ValueError):
+            values = None
+        if values is not None and len(values) > 1 and np.isfinite(values).all():
+            return incorrect(
+                f"That is {len(values)} scores, one per fold. The cross-validated score is "
+                "one number: their `.mean()`.",
+                "wrong_shape",
+            )
+    value = _as_real(answer, what)
+    if isinstance(value, Feedback):
+        return value
+    if not math.isfinite(value):
+        return incorrect(
+            "Your score is NaN. `cross_val_score` gives NaN when the model failed to fit "
+            "(look for the warning above it): usually text or missing values reached a "
+            "model that needs numbers. Put `checkpoints.preprocessor()` first.",
+            "nan",
+        )
+    return value
+
+
+def _check_cv_score(
+    answer: Any, name: str, *, extra: list[_Lazy] = (), wrong: str, success: str
+) -> Feedback:
+    """Check a cross-validated accuracy: the right one, or name the typical mistake."""
+    what = "a number between 0 and 1 (the mean validation accuracy)"
+    value = _as_score(answer, what)
+    if isinstance(value, Feedback):
+        return value
+    expected = expected_cv(name)
+    if abs(value - expected) <= _TOL:
+        return correct(success)
+    percent = 1 < value <= 100
+    if percent and abs(value / 100 - expected) <= _TOL:
+        return incorrect(
+            "That looks like a percentage. Give the accuracy as a fraction between 0 and 1 "
+            "(divide by 100), as scikit-learn returns it.",
+            "percent_not_fraction",
+        )
+    candidate = value / 100 if percent else value
+    for lazy in [*_cross_validation_misses(name), *extra]:
+        if _matches(candidate, lazy):
+            tail = " (And give a fraction between 0 and 1, not a percentage.)" if percent else ""
+            return incorrect(lazy.message + tail, lazy.mistake)
+    if not 0 <= value <= 1:
+        return incorrect(
+            f"Expected {what}, got {value:.6g}: an accuracy lies between 0 and 1.",
+            "out_of_range",
+        )
+    if abs(value - expected) <= _CLOSE:
+        return incorrect(
+            "Close, but not these exact folds. Use the notebook's `cv` "
+            f"(`{CV_CODE}`) and `random_state=0` in the model; other folds or seeds move "
+            "the score by a few tenths of a point - that wobble is the uncertainty of the "
+            "estimate.",
+            "close",
+        )
+    return incorrect(wrong, "wrong_value")
+
+
+# --------------------------------------------------------------------------- q1
+
+
+def _check_q1(answer: Any) -> Feedback:
+    logistic = _Lazy(
+        lambda: expected_cv("logistic"),
+        "wrong_value",
+        "That is the logistic regression's score (from the cells above). Swap the model at "
+        "the end of the pipeline for `DecisionTreeClassifier(random_state=0)`.",
+    )
+    return _check_cv_score(
+        answer,
+        "tree",
+        extra=[logistic],
+        wrong="Not the cross-validated accuracy of the tree. Build "
+        "`make_pipeline(checkpoints.preprocessor(), DecisionTreeClassifier(random_state=0))`, "
+        "score it with `cross_val_score(..., X_train, y_train, cv=cv)` and take the mean.",
+        success="The unpruned tree scores well below the logistic regression on visits it "
+        "has not seen. Keep this number in mind for the next cell.",
+    )
+
+
+q1 = Exercise(
+    NOTEBOOK,
+    "q1",
+    "Cross-validate a decision tree",
+    prompt="Make `tree`: the preparation pipeline (`checkpoints.preprocessor()`) followed by "
+    "a `DecisionTreeClassifier(random_state=0)`, and `tree_cv`: its mean accuracy over the "
+    "notebook's five folds `cv` on the training rows. A fraction between 0 and 1.",
+    expects="a number between 0 and 1 (the mean validation accuracy)",
+    checker=_check_q1,
+    hints=[
+        "Do as for the logistic regression above: same pipeline, another model at its end, "
+        "and the same folds `cv`.",
+        "`make_pipeline(checkpoints.preprocessor(), DecisionTreeClassifier(random_state=0))`, "
+        "then `cross_val_score(model, X_train, y_train, cv=cv)` gives five scores.",
+        "`tree = make_pipeline(checkpoints.preprocessor(), "
+        "DecisionTreeClassifier(random_state=0))` and "
+        "`tree_cv = cross_val_score(tree, X_train, y_train, cv=cv).mean()`.",
+    ],
+    solution="tree = make_pipeline(checkpoints.preprocessor(), "
+    "DecisionTreeClassifier(random_state=0))\n"
+    "tree_cv = cross_val_score(tree, X_train, y_train, cv=cv).mean()\n"
+    "q1.check(tree_cv)",
+    explanation="`cross_val_score` refits a copy of the whole pipeline on four folds and "
+    "scores it on the fifth, five times; the mean is the estimate for new visits.",
+)
+
+
+# --------------------------------------------------------------------------- q2
+
+
+def _parts(est: Any, depth: int = 0) -> Iterator[Any]:
+    """Every estimator inside ``est``: pipeline steps, ColumnTransformer parts, ..."""
+    if depth > 8 or not _is_estimator(est):
+        return
+    yield est
+    children: list[Any] = []
+    for attr in ("steps", "transformers", "transformer_list"):
+        for item in getattr(est, attr, None) or []:
+            if isinstance(item, tuple) and len(item) >= 2:
+                children.append(item[1])
+    for attr in ("transformers_",):
+        for item in getattr(est, attr, None) or []:
+            if isinstance(item, tuple) and len(item) >= 2:
+                children.append(item[1])
+    for child in children:
+        yield from _parts(child, depth + 1)
+
+
+_SCALERS = (
+    "StandardScaler",
+    "MinMaxScaler",
+    "RobustScaler",
+    "MaxAbsScaler",
+    "Normalizer",
+    "QuantileTransformer",
+    "PowerTransformer",
+    "SplineTransformer",
+)
+
+
+def _knn_structure(model: Any) -> Feedback | None:
+    """What is wrong with the learner's k-NN pipeline, if anything."""
+    if not _is_estimator(model):
+        return incorrect(
+            f"`model=` should be your k-NN pipeline (the `knn` you built), got {describe(model)}.",
+            "wrong_type",
+        )
+    steps = getattr(model, "steps", None)
+    final = steps[-1][1] if isinstance(steps, list) and steps else model
+    before = [s for _, s in steps[:-1]] if isinstance(steps, list) else []
+    if type(final).__name__ != "KNeighborsClassifier":
+        return incorrect(
+            f"The last step of your pipeline is {describe(final)}; this exercise is about "
+            "k-nearest neighbours: end the pipeline with `KNeighborsClassifier()`.",
+            "wrong_type",
+        )
+    if getattr(final, "n_neighbors", 5) != 5:
+        return incorrect(
+            f"Your k-NN uses {final.n_neighbors} neighbours. Keep the default, 5 "
+            "(`KNeighborsClassifier()`), so that your score can be compared with the table "
+            "below; choosing the number of neighbours is notebook 05's job.",
+            "wrong_value",
+        )
+    if not before:
+        return incorrect(
+            "k-NN compares visits by their *distance*, so every input must be a number - but "
+            "X_train has text (store, promo) and gaps (NaN). Put the preparation pipeline in "
+            "front: `make_pipeline(checkpoints.preprocessor(), KNeighborsClassifier())`.",
+            "no_preprocessing",
+        )
+    names = {type(p).__name__ for s in before for p in _parts(s)}
+    if not names & set(_SCALERS):
+        return incorrect(
+            "Your pipeline has no scaling step, so k-NN adds up differences in raw units: a "
+            "few years of age outweigh any difference in price, and the columns with big "
+            "numbers alone decide which visits are 'near'. Scale first - "
+            "`checkpoints.preprocessor()` ends with a StandardScaler; keep it.",
+            "unscaled_features",
+        )
+    return None
+
+
+def _check_q2(answer: Any, model: Any) -> Feedback:
+    structure = _knn_structure(model)
+    if structure is not None:  # also explains a NaN score: the pipeline could not fit
+        return structure
+    unscaled = _Lazy(
+        lambda: expected_cv("knn_unscaled"),
+        "unscaled_features",
+        "That is the score of k-NN *without* the scaler. The score must come from the "
+        "pipeline you pass as `model=`: cross-validate `make_pipeline("
+        "checkpoints.preprocessor(), KNeighborsClassifier())`.",
+    )
+    return _check_cv_score(
+        answer,
+        "knn",
+        extra=[unscaled],
+        wrong="Not the cross-validated accuracy of this k-NN. Score the pipeline with "
+        "`cross_val_score(knn, X_train, y_train, cv=cv)` and take the mean.",
+        success="k-NN with scaled features does far better than the unpruned tree, though "
+        "not as well as the logistic regression. The next cells show what scaling is worth.",
+    )
+
+
+q2 = Exercise(
+    NOTEBOOK,
+    "q2",
+    "A k-nearest-neighbours pipeline",
+    prompt="Make `knn`: the preparation pipeline (`checkpoints.preprocessor()`) followed by "
+    "a `KNeighborsClassifier()` (5 neighbours, the default), and `knn_cv`: its mean "
+    "accuracy over the notebook's folds `cv`. Check with `q2.check(knn_cv, model=knn)`.",
+    expects="a number between 0 and 1 (the mean validation accuracy)",
+    inputs={"model": "your k-NN pipeline, `knn`"},
+    checker=_check_q2,
+    hints=[
+        "Same recipe as the tree: the preparation pipeline, then the model, then "
+        "cross-validation with `cv`.",
+        "`KNeighborsClassifier` lives in `sklearn.neighbors` (imported above). Put it at the "
+        "end of `make_pipeline(checkpoints.preprocessor(), ...)`.",
+        "`knn = make_pipeline(checkpoints.preprocessor(), KNeighborsClassifier())` and "
+        "`knn_cv = cross_val_score(knn, X_train, y_train, cv=cv).mean()`.",
+    ],
+    solution="knn = make_pipeline(checkpoints.preprocessor(), KNeighborsClassifier())\n"
+    "knn_cv = cross_val_score(knn, X_train, y_train, cv=cv).mean()\n"
+    "q2.check(knn_cv, model=knn)",
+    explanation="k-NN predicts the majority fruit of the 5 most similar training visits. "
+    "'Similar' is a distance, so the inputs must be numbers on comparable scales: the "
+    "preparation pipeline imputes, encodes and scales them.",
+)
+
+
+# --------------------------------------------------------------------------- q3
+
+Q3_OPTIONS = {
+    "a": "the logistic regression on the raw columns",
+    "b": "the decision tree",
+    "c": "the logistic regression on the prepared columns",
+    "d": "none of them",
+}
+_Q3_ALIASES = {
+    "tree": "b",
+    "decision tree": "b",
+    "the decision tree": "b",
+    "none": "d",
+    "none of them": "d",
+}
+
+
+def _check_q3(answer: Any) -> Feedback:
+    if isinstance(answer, str):
+        key = answer.strip().casefold()
+        answer = _Q3_ALIASES.get(key, next((k for k, v in Q3_OPTIONS.items() if v == key), answer))
+    return expect_choice(
+        answer,
+        "b",
+        list(Q3_OPTIONS),
+        what="one of the letters 'a', 'b', 'c', 'd'",
+        explanations={
+            "a": (
+                "wrong_choice",
+                "Its two curves lie close together - it does about as well on new visits as "
+                "on the rows it learned from - but both are low, far under the Bayes line. "
+                "That is *under*-fitting: the model is too simple for the data (a straight "
+                "line in the raw columns cannot follow the U-shape of age or the rush hours). "
+                "Over-fitting shows as a wide *gap* between the two curves.",
+            ),
+            "c": (
+                "wrong_choice",
+                "Its two curves meet just under the Bayes line: it scores about as well on "
+                "new visits as on its training rows, and close to the best possible. That "
+                "is a good fit, not over-fitting.",
+            ),
+            "d": (
+                "wrong_choice",
+                "Look at the gap between the training curve and the validation curve of each "
+                "model. One of them is almost perfect on the rows it learned from and much "
+                "worse on visits it has not seen.",
+            ),
+        },
+        success="The unpruned tree is almost perfect on its training rows and far worse on "
+        "new visits: it memorised its rows, noise included. Its validation curve still "
+        "rises with more rows - more data, or a simpler tree, would help it.",
+    )
+
+
+q3 = Exercise(
+    NOTEBOOK,
+    "q3",
+    "Which model over-fits?",
+    prompt="Read the learning curves (the figure or the table above it). Which model "
+    "over-fits? (a) the logistic regression on the raw columns, (b) the decision tree, "
+    "(c) the logistic regression on the prepared columns, (d) none of them. Answer with "
+    "a letter.",
+    expects="one of the letters 'a', 'b', 'c', 'd'",
+    checker=_check_q3,
+    hints=[
+        "For each model, compare its two curves: the score on the rows it learned from and "
+        "the score on rows it has not seen.",
+        "Over-fitting: much better on the training rows than on new rows - a wide gap. "
+        "Under-fitting: both curves low and close together.",
+        "Which model scores about 0.99 on its training rows but much less in validation?",
+    ],
+    solution='q3.check("b")',
+    explanation="The decision tree: training accuracy near 1, validation far lower - the "
+    "widest gap by far. The raw logistic regression under-fits (both low, no gap); the "
+    "prepared logistic regression fits well (both high, no gap).",
+)
+
+
+# --------------------------------------------------------------------------- q4
+
+
+def _check_q4(answer: Any) -> Feedback:
+    what = "a number of accuracy points (e.g. 2.5 for 0.025)"
+    if _is_estimator(answer) or isinstance(answer, dict):
+        return incorrect(f"Expected {what}, got {describe(answer)}.", "wrong_type")
+    value = _as_real(answer, what)
+    if isinstance(value, Feedback):
+        return value
+    if not math.isfinite(value):
+        return incorrect(f"Your answer is {describe(answer)}; expected {what}.", "nan")
+    d = _data()
+    gap = 100 * (d["bayes"] - expected_cv("logistic"))
+    tol = 0.05
+    if abs(value - gap) <= tol:
+        return correct(
+            "About one point: the logistic regression on the prepared columns is already "
+            "close to the best any model could do on these visits."
+        )
+    if abs(value - gap / 100) <= tol / 100:
+        return incorrect(
+            "That is the difference of the two accuracies as a fraction. Give it in "
+            "accuracy *points*: multiply by 100 (0.025 is 2.5 points).",
+            "fraction_not_percent",
+        )
+    if abs(value + gap) <= tol or abs(value + gap / 100) <= tol / 100:
+        return incorrect(
+            "Right size, wrong sign: the model is *below* the Bayes line, so the gap is "
+            "Bayes minus the model, a positive number.",
+            "wrong_value",
+        )
+    misses = [
+        (
+            lambda: 100 * (d["bayes"] - _cv_train_score("logistic")),
+            "scored_on_train",
+            "That gap uses the logistic regression's score on its *training* rows. Use its "
+            "cross-validated (validation) score.",
+        ),
+        (
+            lambda: 100 * (d["bayes"] - _unshuffled("logistic")),
+            "unshuffled_folds",
+            "That gap uses the score with folds in time order (`cv=5`). Use the notebook's "
+            "shuffled folds `cv`, as in the comparison table.",
+        ),
+        (
+            lambda: 100 * (expected_cv("logistic") - d["majority"]),
+            "wrong_value",
+            "That is the distance to the majority baseline, the line at the *bottom*. The "
+            "question asks how far the model is from the Bayes line at the top.",
+        ),
+    ]
+    for value_fn, mistake, message in misses:
+        target = value_fn()
+        if abs(value - target) <= tol or abs(value - target / 100) <= tol / 100:
+            return incorrect(message, mistake)
+    if value < 0:
+        return incorrect(
+            "A negative gap would mean the model beats the Bayes line, which no model can "
+            "do on these visits. Compute Bayes minus the model's cross-validated score.",
+            "out_of_range",
+        )
+    if abs(value - gap) <= 0.3:
+        return incorrect(
+            "Close, but not within ± 0.05 points. Use the unrounded numbers: `bayes` and the "
+            "logistic regression's mean validation score.",
+            "close",
+        )
+    return incorrect(
+        "Not the gap. Take the Bayes-optimal accuracy (`bayes`), subtract the logistic "
+        "regression's cross-validated accuracy, and multiply by 100.",
+        "wrong_value",
+    )
+
+
+q4 = Exercise(
+    NOTEBOOK,
+    "q4",
+    "How far from the Bayes line?",
+    prompt="How many accuracy points is the logistic regression's cross-validated accuracy "
+    "below the Bayes line (`bayes`)? One accuracy point is 0.01 of accuracy: 0.80 against "
+    "0.85 is 5 points. Checked to ± 0.05 points.",
+    expects="a number of accuracy points",
+    checker=_check_q4,
+    hints=[
+        "Both numbers are already in the notebook: `bayes`, and the logistic regression's "
+        "mean validation score.",
+        "The comparison table has it: `comparison.loc['logistic regression', 'validation "
+        "mean']` (or `logistic_result['test_score'].mean()`).",
+        "`gap = 100 * (bayes - logistic_result['test_score'].mean())`.",
+    ],
+    solution="gap = 100 * (bayes - logistic_result['test_score'].mean())\nq4.check(gap)",
+    explanation="The Bayes line is the accuracy of the true probabilities on these very "
+    "visits; the difference, times 100, is the room left for any model.",
+)
