@@ -60,3 +60,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     os.environ["COURSE_PROGRESS_FILE"] = str(folder / "progress.json")
     os.environ["COURSE_WORK_DIR"] = str(folder / "work")
     os.environ["PYTHONHASHSEED"] = "0"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``COURSE_NBVAL_COMPARE=0``, notebooks run but no output is compared.
+
+    For other library versions (``make test-colab``): a model fitted by an older
+    scikit-learn may print 0.0272 where the text says 0.0273. The notebooks must run there;
+    the numbers in the text are checked with the versions of ``make test``.
+    """
+    if os.environ.get("COURSE_NBVAL_COMPARE", "1") != "0":
+        return
+    for item in items:
+        options = getattr(item, "options", None)
+        if type(item).__name__ == "IPyNbCell" and isinstance(options, dict):
+            options["check"] = False
