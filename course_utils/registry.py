@@ -73,6 +73,11 @@ _LOCAL_LOCK = threading.RLock()
 #: numpy types a scikit-learn pipeline may hold (dtypes, scalars, random generators).
 #: Together with scikit-learn's own *classes* (never its functions) they are all that
 #: :meth:`Registry.load` lets skops construct.
+#: The course's own functions that its pipelines call (importable, reviewed code). Not on
+#: the default rule - trust is given explicitly: ``Registry(extra_trusted=COURSE_FUNCTIONS)``
+#: (``python -m course_utils serve`` does so).
+COURSE_FUNCTIONS = ("course_utils.features.add_features",)
+
 TRUSTED_NUMPY_TYPES = frozenset(
     {
         "numpy.dtype",
@@ -174,7 +179,8 @@ def is_trusted_type(name: str) -> bool:
 
     Trusted: a **class** defined in scikit-learn (checked by importing it from
     scikit-learn - never a function, whose later call could do anything), or one of
-    :data:`TRUSTED_NUMPY_TYPES`.
+    :data:`TRUSTED_NUMPY_TYPES`. Functions, even the course's own, are trusted only by name
+    (``extra_trusted``).
 
     >>> is_trusted_type("sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor")
     True
@@ -420,6 +426,8 @@ class Registry:
             sio.dump(pipeline, model_path)
             _fsync(model_path)
             trusted = trusted_types(model_path, [*self.extra_trusted, *extra])
+            # Record what this file needs beyond the default list, whoever allowed it.
+            extra = sorted(t for t in trusted if not is_trusted_type(t))
             again = sio.load(model_path, trusted=trusted).predict_proba(probe)
             if not np.allclose(again, expected, rtol=0, atol=1e-12, equal_nan=True):
                 raise RegistryError(

@@ -347,3 +347,24 @@ def test_default_root_is_in_the_work_folder(tmp_path, monkeypatch):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(RegistryError, match="is a file"):
         Registry(tmp_path / "afile")
+
+
+def test_the_course_pipeline_needs_its_function_trusted_by_name(tmp_path):
+    """The course's pipelines call course_utils.features.add_features: trusted by name only."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from course_utils import checkpoints
+    from course_utils.registry import COURSE_FUNCTIONS, Registry, UntrustedTypesError
+
+    train, _ = checkpoints.split()
+    X, y = checkpoints.xy(train.head(400))
+    pipe = make_pipeline(checkpoints.preprocessor(), LogisticRegression(max_iter=500)).fit(X, y)
+    card = Registry(tmp_path, extra_trusted=COURSE_FUNCTIONS).register(
+        pipe, X_train=X, metrics={"accuracy": 0.5}
+    )
+    assert card.to_dict()["extra_trusted"] == list(COURSE_FUNCTIONS)
+    with pytest.raises(UntrustedTypesError, match="add_features"):
+        Registry(tmp_path).load(card.version)
+    loaded, _ = Registry(tmp_path, extra_trusted=COURSE_FUNCTIONS).load(card.version)
+    assert (loaded.predict_proba(X) == pipe.predict_proba(X)).all()
