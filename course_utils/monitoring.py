@@ -11,7 +11,9 @@ Alert rules (documented thresholds, the usual rules of thumb):
   rows a tiny, harmless difference is "significant", so p-values are reported but do not
   page anyone on their own: an alert needs PSI above 0.25 as well.
 * **Live metric**: when labels arrive, accuracy (or the contract's metric) falling below
-  the success contract's minimum is an alert of its own.
+  the success contract's minimum is an alert of its own. Before that, a month whose
+  expected cost is more than 10% above the cost measured on the test set (the model
+  card's) is a degradation alert: the model is losing its margin (:func:`check_live`).
 
 Example
 -------
@@ -24,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -268,3 +271,49 @@ def live_metrics(y_true, p_banana, contract) -> dict:
         if contract.metric == "expected_cost"
         else None,
     }
+
+
+#: Live-metric rule: a month's expected cost more than 10% above the test-set cost alerts.
+LIVE_COST_RATIO = 1.1
+
+
+def check_live(y_true, p_banana, contract, *, reference_cost: float) -> pd.DataFrame:
+    """Apply the live-metric rules to one month whose labels have arrived.
+
+    * **degradation**: the month's expected cost per visit more than
+      :data:`LIVE_COST_RATIO` times ``reference_cost`` (the cost measured on the test set,
+      as recorded in the model card) - the model is losing its margin;
+    * **contract breach**: the expected cost above the contract's ``minimum``.
+
+    Returns rows like :func:`check_month` (``rule``, ``input``, ``measure``, ``value``,
+    ``threshold``, ``alert``), so the two tables can be concatenated.
+
+    >>> from course_utils.contract import DEFAULT
+    >>> t = check_live(["banana", "apple"], [0.9, 0.8], DEFAULT, reference_cost=0.03)
+    >>> t["alert"].tolist()  # one false banana in two visits: 0.15 EUR per visit
+    [True, True]
+    """
+    reference = float(reference_cost)
+    if not math.isfinite(reference) or reference <= 0:
+        raise ValueError(f"reference_cost must be a positive number, got {reference_cost!r}.")
+    cost = live_metrics(y_true, p_banana, contract)["expected_cost"]
+    ratio = cost / reference
+    rows = [
+        (
+            "live metric",
+            "expected_cost",
+            "ratio to test-set cost",
+            ratio,
+            LIVE_COST_RATIO,
+            ratio > LIVE_COST_RATIO,
+        ),
+        (
+            "live metric",
+            "expected_cost",
+            "EUR per visit vs contract minimum",
+            cost,
+            float(contract.minimum),
+            cost > contract.minimum,
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["rule", "input", "measure", "value", "threshold", "alert"])

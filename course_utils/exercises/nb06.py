@@ -1,0 +1,570 @@
+"""Exercises of notebook 06 "Test on new data": read the test results and judge them.
+
+In the notebook::
+
+    from course_utils.exercises.nb06 import q1, q2, q3, q4
+
+* ``q1`` - read a cell of the confusion matrix: the false bananas (``model=model``);
+* ``q2`` - the expected cost per visit at the contract's threshold (``model=model``);
+* ``q3`` - which store's slice is weakest, by expected cost per visit (``model=model``);
+* ``q4`` - the misconception check: what decides the verdict? (accuracy with skewed costs,
+  or a threshold tuned on the test set, are the traps).
+
+The checks of q1, q2 and q3 take the fitted ``model`` being tested and work out the truth
+themselves: its probabilities on the test rows of the standard split
+(``checkpoints.split()``, cached), decided at the success contract's threshold with its
+costs (``contract.load()``, so a learner's own contract from notebook 01 counts).
+
+>>> q4.evaluate(...).status
+'not_attempted'
+>>> q4.evaluate("accuracy").mistake
+'accuracy_with_skewed_costs'
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import weakref
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from course_utils.exercises import (
+    MISTAKES,
+    Exercise,
+    Feedback,
+    NearMiss,
+    _is_estimator,
+    _is_fitted,
+    describe,
+    expect_choice,
+    expect_number,
+    incorrect,
+)
+
+__all__ = ["q1", "q2", "q3", "q4"]
+
+NOTEBOOK = "06"
+
+# Mistakes specific to this notebook, registered with the others (tags must be known).
+MISTAKES.setdefault(
+    "swapped_axes",
+    "rows and columns of the confusion matrix read the wrong way round (true vs predicted)",
+)
+MISTAKES.setdefault(
+    "default_threshold", "decided at the default threshold 0.5 instead of the contract's"
+)
+MISTAKES.setdefault("swapped_costs", "each mistake priced with the other mistake's cost")
+
+_MODEL_INPUT = {"model": "the fitted model you are testing (`model`)"}
+
+
+# --------------------------------------------------------------------------- the truth
+
+
+@cache
+def _test() -> tuple[pd.DataFrame, np.ndarray]:
+    """The test rows of the standard split and their labels (cached)."""
+    from course_utils import checkpoints
+
+    _, test = checkpoints.split()
+    return test, test["fruit"].astype(object).to_numpy()
+
+
+def _contract() -> Any:
+    """The learner's success contract (or the course default), read at check time."""
+    from course_utils import contract
+
+    return contract.load(quiet=True)
+
+
+def _model_problem(model: Any) -> Feedback | None:
+    """A Feedback if ``model`` is not a fitted classifier (cheap: nothing is predicted)."""
+    if not _is_estimator(model) or not hasattr(model, "predict_proba"):
+        return incorrect(
+            f"`model=` should be the fitted model you are testing (a scikit-learn pipeline), "
+            f"got {describe(model)}. Call the check as `q1.check(answer, model=model)`.",
+            "wrong_type",
+        )
+    if _is_fitted(model) is False:
+        return incorrect(
+            "The model passed as `model=` is not fitted yet. Pass the tuned model of this "
+            "notebook (`model = checkpoints.tuned_model()`), which is fitted on the training rows.",
+            "not_fitted",
+        )
+    return None
+
+
+def _banana_proba(model: Any, X: pd.DataFrame) -> np.ndarray:
+    proba = np.asarray(model.predict_proba(X), dtype=float)
+    return proba[:, [str(c) for c in model.classes_].index("banana")]
+
+
+# The last model's test probabilities, with a fingerprint (its probabilities for a few rows)
+# so that a refitted model is never answered from the cache.
+_LAST: dict[str, Any] = {}
+
+
+def _proba(model: Any) -> np.ndarray | Feedback:
+    """The model's P(banana) on the test rows, or a Feedback saying why there is none."""
+    problem = _model_problem(model)
+    if problem is not None:
+        return problem
+    from course_utils import world
+
+    test, _ = _test()
+    X = test[world.FEATURES]
+    try:
+        fingerprint = _banana_proba(model, X.iloc[:20]).tobytes()
+        ref = _LAST.get("model")
+        if ref is not None and ref() is model and _LAST.get("fingerprint") == fingerprint:
+            return _LAST["proba"]
+        proba = _banana_proba(model, X)
+    except Exception as exc:
+        return incorrect(
+            f"Could not get this model's probabilities on the test rows ({type(exc).__name__}). "
+            "Pass the fitted pipeline that takes the raw columns `world.FEATURES` - the "
+            "tuned model of this notebook.",
+            "wrong_type",
+        )
+    try:
+        _LAST.update(model=weakref.ref(model), fingerprint=fingerprint, proba=proba)
+    except TypeError:  # an object that can't be weakly referenced: just don't cache
+        _LAST.clear()
+    return proba
+
+
+def _not_a_number(answer: Any, what: str) -> Feedback | None:
+    """A Feedback for an answer that is no number at all (checked before any prediction)."""
+    early = expect_number(answer, 0.0, what=what)
+    return early if early.mistake in ("wrong_type", "nan") else None
+
+
+def _counts(proba: np.ndarray, threshold: float) -> dict[str, int]:
+    _, y = _test()
+    pred = np.where(proba >= threshold, "banana", "apple")
+    return {
+        "false banana": int(((pred == "banana") & (y == "apple")).sum()),
+        "false apple": int(((pred == "apple") & (y == "banana")).sum()),
+        "true banana": int(((pred == "banana") & (y == "banana")).sum()),
+        "true apple": int(((pred == "apple") & (y == "apple")).sum()),
+    }
+
+
+def _cost(counts: dict[str, int], c_fb: float, c_fa: float) -> float:
+    return (c_fb * counts["false banana"] + c_fa * counts["false apple"]) / sum(counts.values())
+
+
+# --------------------------------------------------------------------------- q1
+
+
+def _check_q1(answer: Any, model: Any) -> Feedback:
+    early = _model_problem(model) or _not_a_number(answer, "a whole number of visits")
+    if early is not None:
+        return early
+    proba = _proba(model)
+    if isinstance(proba, Feedback):
+        return proba
+    signed = _contract()
+    t = signed.best_threshold()
+    c = _counts(proba, t)
+    at_half = _counts(proba, 0.5)
+    misses = [
+        NearMiss(
+            c["false apple"],
+            "swapped_axes",
+            "That is the cell of the *false apples*: you read the matrix the wrong way round. "
+            "In scikit-learn's confusion matrix the rows are the true fruit and the columns the "
+            "predicted fruit. A false banana *took an apple* (row) but was *predicted banana* "
+            "(column).",
+        ),
+        NearMiss(
+            c["true banana"],
+            "wrong_value",
+            "That cell is on the diagonal: predicted banana *and* took a banana - a right "
+            "answer. A false banana was predicted banana, but the customer took an apple.",
+        ),
+        NearMiss(
+            c["true apple"],
+            "wrong_value",
+            "That cell is on the diagonal: predicted apple and took an apple - a right answer. "
+            "A false banana was predicted banana, but the customer took an apple.",
+        ),
+        NearMiss(
+            c["false banana"] + c["false apple"],
+            "wrong_value",
+            "That is all the mistakes together. Only one kind is asked for: banana predicted, "
+            "apple taken.",
+        ),
+    ]
+    if t != 0.5:
+        misses += [
+            NearMiss(
+                at_half["false banana"],
+                "default_threshold",
+                "That is the count at the default threshold 0.5 (what `model.predict` "
+                "decides). The shop decides with the contract's threshold, "
+                "`signed.best_threshold()`: predict banana only when P(banana) is at least "
+                "that.",
+            ),
+            NearMiss(
+                at_half["false apple"],
+                "default_threshold",
+                "Two slips at once: that is the count of *false apples*, and at the default "
+                "threshold 0.5. Use the matrix at the contract's threshold, and read it as "
+                "rows = true fruit, columns = predicted fruit.",
+            ),
+        ]
+    return expect_number(
+        answer,
+        c["false banana"],
+        tol=0,
+        what="a whole number of visits",
+        lo=0,
+        integer=True,
+        near_misses=misses,
+        wrong="Not the number of false bananas. Find the cell where the customer took an apple "
+        "(its row) and the model predicted banana (its column).",
+        success="A false banana: the stand offered a banana to a customer who took an apple - "
+        "the expensive mistake. At the contract's threshold the model makes few of them, and "
+        "pays for it with more false apples.",
+    )
+
+
+q1 = Exercise(
+    NOTEBOOK,
+    "q1",
+    "Read the confusion matrix: false bananas",
+    prompt="How many *false bananas* (predicted banana, but the customer took an apple) does "
+    "the tuned model make on the test set, deciding at the contract's threshold? Read it from "
+    "the confusion matrix above.",
+    expects="a whole number of visits",
+    inputs=_MODEL_INPUT,
+    checker=_check_q1,
+    hints=[
+        "In the matrix, each row is what the customer *took*, each column what the model "
+        "*predicted*.",
+        "Find the row 'apple' (took an apple) and the column 'banana' (predicted banana).",
+        "`((pred_test == 'banana') & (y_test == 'apple')).sum()` counts the same cell.",
+    ],
+    solution="n_false_bananas = int(((pred_test == 'banana') & (y_test == 'apple')).sum())\n"
+    "q1.check(n_false_bananas, model=model)",
+    explanation="Rows are the true fruit, columns the predicted fruit: the false bananas sit "
+    "in the row 'apple', column 'banana' (the top-right cell).",
+)
+
+
+# --------------------------------------------------------------------------- q2
+
+_Q2_WHAT = "a number of euros per visit (e.g. 0.05 for 5 cents)"
+
+
+def _check_q2(answer: Any, model: Any) -> Feedback:
+    early = _model_problem(model) or _not_a_number(answer, _Q2_WHAT)
+    if early is not None:
+        return early
+    proba = _proba(model)
+    if isinstance(proba, Feedback):
+        return proba
+    signed = _contract()
+    c_fb, c_fa = signed.cost_false_banana, signed.cost_false_apple
+    t = signed.best_threshold()
+    c = _counts(proba, t)
+    n = sum(c.values())
+    expected = _cost(c, c_fb, c_fa)
+    misses = [
+        NearMiss(
+            100 * expected,
+            "unit_cents",
+            "That looks like cents. The contract counts in euros per visit: 5 cents is 0.05.",
+            tol=0.02,
+        ),
+        NearMiss(
+            1000 * expected,
+            "count_not_share",
+            "That is the cost per 1,000 visits. The contract's metric is per visit: divide by "
+            "the number of visits.",
+            tol=0.2,
+        ),
+        NearMiss(
+            expected * n,
+            "count_not_share",
+            "That is the total over all the test visits. The metric is per visit: divide by "
+            "`len(y_test)` (then you can compare test sets of any size).",
+            tol=0.5,
+        ),
+        NearMiss(
+            _cost(c, c_fa, c_fb),
+            "swapped_costs",
+            "You priced each mistake with the other one's cost. A false banana (banana "
+            "predicted, apple taken) costs `signed.cost_false_banana`; a false apple "
+            "`signed.cost_false_apple`.",
+        ),
+        NearMiss(
+            (c["false banana"] + c["false apple"]) / n,
+            "wrong_value",
+            "That is the error rate: every mistake counted as one. Weigh each kind by what it "
+            "costs the shop.",
+        ),
+    ]
+    if t != 0.5:
+        half = _counts(proba, 0.5)
+        misses += [
+            NearMiss(
+                _cost(half, c_fb, c_fa),
+                "default_threshold",
+                "That is the cost at the default threshold 0.5 (what `model.predict` decides). "
+                "The contract decides at its own threshold: predict banana only when "
+                "P(banana) >= `signed.best_threshold()`.",
+            ),
+            NearMiss(
+                100 * _cost(half, c_fb, c_fa),
+                "default_threshold",
+                "Two slips: that is in cents, and at the default threshold 0.5. Give euros per "
+                "visit, deciding at the contract's threshold.",
+                tol=0.02,
+            ),
+        ]
+    return expect_number(
+        answer,
+        expected,
+        tol=0.0002,
+        what=_Q2_WHAT,
+        lo=0,
+        hi=max(c_fb, c_fa),
+        near_misses=misses,
+        wrong="Not the expected cost per visit at the contract's threshold. Decide with "
+        "`proba_test >= threshold`, count the false bananas and false apples, weigh each by "
+        "its cost, and divide by the number of test visits.",
+        success="That is the number the contract judges: euros lost per visit on visits the "
+        "model has never seen, deciding the way the shop will decide.",
+    )
+
+
+q2 = Exercise(
+    NOTEBOOK,
+    "q2",
+    "Expected cost per visit at the contract's threshold",
+    prompt="What does the tuned model lose per visit on the test set, in euros, when the stand "
+    "predicts banana only for P(banana) >= the contract's threshold? A false banana costs "
+    "`C_FB`, a false apple `C_FA`. Checked to ± 0.0002.",
+    expects="a number of euros per visit",
+    inputs=_MODEL_INPUT,
+    checker=_check_q2,
+    hints=[
+        "Right answers cost nothing. Which two kinds of mistakes cost money, and how much "
+        "each? The cell with the confusion matrix in words counted them.",
+        "Multiply the number of false bananas by the cost of one, the same for the false "
+        "apples, add - and divide by the number of test visits, `len(y_test)`.",
+        "`(C_FB * false_bananas + C_FA * false_apples) / len(y_test)`.",
+    ],
+    solution="test_cost = (C_FB * false_bananas + C_FA * false_apples) / len(y_test)\n"
+    "q2.check(test_cost, model=model)",
+    explanation="Right answers cost nothing; each false banana costs `C_FB` and each false "
+    "apple `C_FA`. Their sum over the test visits, divided by the number of visits, is the "
+    "expected cost per visit - the contract's metric.",
+)
+
+
+# --------------------------------------------------------------------------- q3
+
+_STORES = ("Central", "Riverside", "Station")
+
+
+def _check_q3(answer: Any, model: Any) -> Feedback:
+    what = "a store name: 'Central', 'Riverside' or 'Station'"
+    problem = _model_problem(model)
+    if problem is not None:
+        return problem
+    if isinstance(answer, pd.Series):
+        return incorrect(
+            f"Expected the name of one store (a str), got {describe(answer)}. Pick the store "
+            "whose value is the highest: `.idxmax()` gives its label.",
+            "wrong_type",
+        )
+    if isinstance(answer, numbers.Number) and not isinstance(answer, bool):
+        if isinstance(answer, numbers.Real) and math.isnan(float(answer)):
+            return incorrect("Your answer is NaN; expected a store name (a str).", "nan")
+        return incorrect(
+            f"Expected a store name (a str such as 'Central'), got {describe(answer)}.",
+            "wrong_type",
+        )
+    store_names = {s.casefold(): s for s in _STORES}
+    if not isinstance(answer, str) or answer.strip().casefold() not in store_names:
+        return expect_choice(answer, _STORES[0], _STORES, what=what)  # wrong_type, surely
+    answer = store_names[answer.strip().casefold()]
+    proba = _proba(model)
+    if isinstance(proba, Feedback):
+        return proba
+    signed = _contract()
+    c_fb, c_fa = signed.cost_false_banana, signed.cost_false_apple
+    test, y = _test()
+    pred = np.where(proba >= signed.best_threshold(), "banana", "apple")
+    cost = np.where(
+        (pred == "banana") & (y == "apple"),
+        c_fb,
+        np.where((pred == "apple") & (y == "banana"), c_fa, 0.0),
+    )
+    store = test["store"].astype(str).to_numpy()
+    per_visit = pd.Series(cost).groupby(store).mean()
+    total = pd.Series(cost).groupby(store).sum()
+    accuracy = pd.Series(pred == y).groupby(store).mean()
+    weakest = str(per_visit.idxmax())
+    explanations: dict[str, tuple[str, str]] = {}
+    for name in _STORES:
+        if name == weakest or name not in per_visit.index:
+            continue
+        if name == str(total.idxmax()):
+            explanations[name] = (
+                "count_not_share",
+                f"{name} loses the most euros *in total* - but it also has more test visits. "
+                "Compare the cost *per visit* (the mean, not the sum), or a busy store always "
+                "looks worst.",
+            )
+        elif name == str(accuracy.idxmin()):
+            explanations[name] = (
+                "accuracy_with_skewed_costs",
+                f"{name} has the lowest accuracy, but accuracy counts a false apple like a "
+                "false banana. Rank the stores by expected cost per visit.",
+            )
+        elif name == "Station":
+            explanations[name] = (
+                "wrong_choice",
+                "The Station is under-represented in the history, so it is a fair suspect - "
+                "but look at the numbers: compare the expected cost per visit of each store.",
+            )
+        else:
+            explanations[name] = (
+                "wrong_choice",
+                f"{name} is not the weakest slice. Compute the expected cost per visit of each "
+                "store and take the highest.",
+            )
+    return expect_choice(
+        answer,
+        weakest,
+        _STORES,
+        what=what,
+        explanations=explanations,
+        success="Slices find what one average hides. Check the counts too: a slice of a few "
+        "hundred visits has a noisy cost, so small differences between stores may be chance.",
+    )
+
+
+q3 = Exercise(
+    NOTEBOOK,
+    "q3",
+    "The weakest store",
+    prompt="At which store is the tuned model weakest - the highest expected cost per visit on "
+    "the test set, at the contract's threshold? Give the store's name as a str.",
+    expects="a store name (a str)",
+    inputs=_MODEL_INPUT,
+    checker=_check_q3,
+    hints=[
+        "`visit_cost` holds what each test visit cost; a slice's expected cost per visit is "
+        "the mean over its visits.",
+        "Group `visit_cost` by `test['store']` and take the mean; then find the store with the "
+        "highest value.",
+        "`visit_cost.groupby(test['store'], observed=True).mean().idxmax()`.",
+    ],
+    solution="weakest_store = visit_cost.groupby(test['store'], observed=True).mean().idxmax()\n"
+    "q3.check(weakest_store, model=model)",
+    explanation="The mean of the per-visit costs within a store is that slice's expected cost "
+    "per visit; `idxmax()` returns the label of the highest one. A sum would favour the "
+    "busiest store.",
+)
+
+
+# --------------------------------------------------------------------------- q4
+
+Q4_CHOICES = ("a", "b", "c", "d")
+Q4_OPTIONS = {
+    "a": "Its accuracy on the test set (at the usual threshold 0.5) is far above the rule of "
+    "thumb's, so deploy.",
+    "b": "Find the threshold with the lowest cost on the test set, and compare that cost with "
+    "the contract's minimum.",
+    "c": "Compare its expected cost per visit on the test set, at the threshold fixed by the "
+    "contract's costs, with the contract's minimum.",
+    "d": "Its ROC AUC on the test set is above 0.9, so deploy.",
+}
+
+
+def _check_q4(answer: Any) -> Feedback:
+    from course_utils.misconceptions import _metric_name, accuracy_with_skewed_costs
+
+    signed = _contract()
+    c_fb, c_fa = signed.cost_false_banana, signed.cost_false_apple
+    name = _metric_name(answer) if not isinstance(answer, bool) else None
+    if name is not None and name not in Q4_CHOICES and name.strip("()[]. ") not in Q4_CHOICES:
+        # An answer given as a metric name: the accuracy misconception is caught here too.
+        # ratio=2: 0.30 / 0.10 is 2.9999999999999996 in floating point.
+        skewed = accuracy_with_skewed_costs(name, c_fb, c_fa, ratio=2.0)
+        if skewed is not None:
+            return skewed
+        if "cost" in name:
+            return incorrect(
+                "The right metric - now pick the rule that uses it, with the right threshold "
+                "and the right bar: give the letter of the option ('a', 'b', 'c' or 'd').",
+                "wrong_type",
+            )
+    accuracy_trap = accuracy_with_skewed_costs("accuracy", c_fb, c_fa, ratio=2.0)
+    accuracy_text = (
+        accuracy_trap.message
+        if accuracy_trap is not None
+        else "Accuracy counts every mistake the same - and the contract names its own metric."
+    )
+    return expect_choice(
+        answer,
+        "c",
+        Q4_CHOICES,
+        what="one of 'a', 'b', 'c', 'd'",
+        explanations={
+            "a": (
+                "accuracy_with_skewed_costs",
+                accuracy_text + " (Here the false positive is a false banana.) And the "
+                "contract named its metric and its minimum before any model existed: a score it "
+                "does not name can't decide the deployment.",
+            ),
+            "b": (
+                "test_used_for_tuning",
+                "Picking the threshold on the test set is tuning on the test set: the lowest "
+                "point of a curve you chose by looking at it is an optimistic number, not an "
+                "honest estimate for new visits. The threshold must be fixed before the test "
+                "set is opened - here by the contract's costs.",
+            ),
+            "d": (
+                "wrong_choice",
+                "ROC AUC scores how well the model *ranks* visits, over all thresholds at once. "
+                "The shop takes one decision per visit at one threshold, and pays for its "
+                "mistakes in euros - and the contract does not name AUC.",
+            ),
+        },
+        success="The verdict uses the metric, the threshold and the minimum that were written "
+        "down before the test set was opened - nobody can move the goal posts after seeing "
+        "the score.",
+    )
+
+
+q4 = Exercise(
+    NOTEBOOK,
+    "q4",
+    "What decides the verdict?",
+    prompt="A colleague asks how to decide whether the tuned model is deployed. Which rule is "
+    "right? Give the letter as a str.\n" + "\n".join(f"({k}) {v}" for k, v in Q4_OPTIONS.items()),
+    expects="one of 'a', 'b', 'c', 'd' (a str)",
+    checker=_check_q4,
+    hints=[
+        "Go back to notebook 01: what did the success contract write down, and *when*?",
+        "Two options use a number the contract does not name; one chooses something by looking "
+        "at the test set.",
+        "The contract names a metric (the expected cost per visit), a threshold that follows "
+        "from its costs, and a minimum - the rule that uses exactly these.",
+    ],
+    solution="judge_by = 'c'\nq4.check(judge_by)",
+    explanation="The contract fixed the metric (expected cost per visit), the costs - and so "
+    "the threshold - and the minimum before any model was trained. Accuracy ignores the "
+    "costs, AUC ignores the threshold, and a threshold chosen on the test set makes the test "
+    "score optimistic.",
+)

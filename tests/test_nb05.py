@@ -1,0 +1,367 @@
+"""Notebook 05 "Tune": its exercises, its widget, and what its search settles on.
+
+The search test re-runs the notebook's own search cells (taken from the lesson source) and
+proves that ``checkpoints.TUNED_PARAMS`` - what notebooks 06 to 09 start from - is what the
+search finds, and that the tuned model is within 1.5 accuracy points of the Bayes line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+from course_utils import checkpoints, lessons, progress, world
+from course_utils.exercises import MISTAKES
+from course_utils.exercises.nb05 import q1, q2, q3, q4
+from course_utils.widgets import fitting, p95, update_times
+
+LESSON = next(lesson for lesson in lessons.find_lessons() if lesson.number == "05")
+CV = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_progress(tmp_path, monkeypatch):
+    monkeypatch.setenv(progress.ENV_VAR, str(tmp_path / "progress.json"))
+    progress._reset_session()
+    yield
+    progress._reset_session()
+
+
+@pytest.fixture(scope="module")
+def rows():
+    train, test = checkpoints.split()
+    X_train, y_train = checkpoints.xy(train)
+    X_test, y_test = checkpoints.xy(test)
+    return {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test}
+
+
+@pytest.fixture(scope="module")
+def tree():
+    return make_pipeline(checkpoints.preprocessor(), DecisionTreeClassifier(random_state=0))
+
+
+def _mistake(exercise, answer, **inputs) -> str | None:
+    fb = exercise.evaluate(answer, **inputs)
+    assert fb.status != "not_attempted", answer
+    assert fb.message and (fb.mistake is None or fb.mistake in MISTAKES), fb
+    return fb.mistake
+
+
+def _run_solution(exercise, **namespace) -> dict:
+    """Run the solution code shown to learners, as a notebook cell would."""
+    ns = {"pd": pd, "np": np, "GridSearchCV": GridSearchCV, exercise.name: exercise, **namespace}
+    exec(exercise._solution, ns)
+    return ns
+
+
+# --------------------------------------------------------------------------- q1
+
+
+def test_q1_the_name_of_a_hyperparameter_in_a_pipeline(capsys):
+    _run_solution(q1)
+    assert capsys.readouterr().out.startswith("✔ Correct")
+    assert q1.evaluate(" histgradientboostingclassifier__max_leaf_nodes ").ok
+
+    fb = q1.evaluate("max_leaf_nodes")  # the name inside the model: no step prefix
+    assert fb.mistake == "wrong_value" and "step" in fb.message and "two underscores" in fb.message
+    fb = q1.evaluate("histgradientboostingclassifier_max_leaf_nodes")
+    assert fb.mistake == "wrong_value" and "*two* underscores" in fb.message
+    fb = q1.evaluate("HistGradientBoostingClassifier__max_leaf_nodes")
+    assert fb.mistake == "wrong_value" and "lower case" in fb.message
+    fb = q1.evaluate("histgradientboostingclassifier__n_iter_")  # learned, not chosen
+    assert fb.mistake == "wrong_choice" and "learned" in fb.message
+    fb = q1.evaluate("histgradientboostingclassifier__max_depth")  # another hyperparameter
+    assert fb.mistake == "wrong_choice" and "levels" in fb.message
+    fb = q1.evaluate("max_depth")
+    assert fb.mistake == "wrong_choice" and "Two problems" in fb.message
+    fb = q1.evaluate("pipeline__max_leaf_nodes")  # the preparation step
+    assert fb.mistake == "wrong_value" and "preparation step" in fb.message
+    fb = q1.evaluate("hgb__max_leaf_nodes")
+    assert fb.mistake == "wrong_value" and "no step called `hgb`" in fb.message
+    fb = q1.evaluate("pipeline__columntransformer__age__strategy")
+    assert fb.mistake == "wrong_choice" and "preparation" in fb.message
+    assert _mistake(q1, {"histgradientboostingclassifier__max_leaf_nodes": [3, 7]}) == "wrong_type"
+    assert _mistake(q1, 15) == "wrong_type"
+    assert _mistake(q1, "leaves") == "wrong_value"
+    # never the answer in a message
+    for wrong in ("max_leaf_nodes", "pipeline__max_leaf_nodes", "leaves", "max_depth"):
+        assert "histgradientboostingclassifier__max_leaf_nodes" not in q1.evaluate(wrong).message
+
+
+# --------------------------------------------------------------------------- q2
+
+
+@pytest.fixture(scope="module")
+def widget_data():
+    return fitting._cached(1200, 0, 3)  # the curves make_widget(n_rows=1200) uses
+
+
+@pytest.fixture(scope="module")
+def curve(widget_data):
+    """A real validation curve of a tree's depth, in the notebook's format."""
+    tree_curve = widget_data["tree"]
+    return pd.DataFrame(
+        {
+            "max_depth": tree_curve["value"].astype(int),
+            "training": tree_curve["train"],
+            "validation": tree_curve["validation"],
+        }
+    )
+
+
+def test_q2_the_best_depth_of_a_validation_curve(curve, capsys):
+    ns = _run_solution(q2, curve=curve)
+    assert capsys.readouterr().out.startswith("✔ Correct")
+    best = int(ns["best_depth"])
+    assert q2.evaluate(best, curve=curve.set_index("max_depth")).ok  # depth as the index
+    assert q2.evaluate(float(best), curve=curve).ok
+
+    fb = q2.evaluate(int(curve.loc[curve["training"].idxmax(), "max_depth"]), curve=curve)
+    assert fb.mistake == "scored_on_train" and "*training* score" in fb.message
+    row = int(curve["validation"].to_numpy().argmax())
+    assert _mistake(q2, row, curve=curve) == "wrong_index"  # the row number, not the depth
+    assert _mistake(q2, float(curve["validation"].max()), curve=curve) == "wrong_column"
+    assert _mistake(q2, 0, curve=curve) == "out_of_range"
+    assert _mistake(q2, best + 0.5, curve=curve) == "not_integer"
+    assert _mistake(q2, "9", curve=curve) == "wrong_type"
+    assert _mistake(q2, best, curve=curve.drop(columns="validation")) == "missing_columns"
+    assert _mistake(q2, best, curve="curve") == "missing_input"
+    assert q2.evaluate(best).mistake == "missing_input"  # curve= forgotten
+
+
+def test_q2_spots_the_smallest_gap_and_the_plateau():
+    curve = pd.DataFrame(
+        {
+            "max_depth": [1, 2, 3, 4, 5, 6, 7],
+            "training": [0.700, 0.760, 0.820, 0.845, 0.870, 0.920, 0.990],
+            "validation": [0.699, 0.750, 0.800, 0.829, 0.830, 0.800, 0.760],
+        }
+    )
+    assert q2.evaluate(5, curve=curve).ok
+    fb = q2.evaluate(1, curve=curve)  # training and validation closest: under-fitting
+    assert fb.mistake == "wrong_value" and "under-fits" in fb.message
+    fb = q2.evaluate(4, curve=curve)  # within 0.1 point of the best: the plateau
+    assert fb.mistake == "close" and "plateau" in fb.message
+    assert _mistake(q2, 6, curve=curve) == "wrong_value"
+
+
+# --------------------------------------------------------------------------- q3
+
+
+@pytest.fixture(scope="module")
+def tree_search(rows, tree):
+    grid = {"decisiontreeclassifier__max_depth": [4, 7, 10]}
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+    return GridSearchCV(tree, grid, cv=folds, n_jobs=2).fit(rows["X_train"], rows["y_train"])
+
+
+def test_q3_reading_the_best_score(tree_search, rows, tree, capsys):
+    _run_solution(q3, tree_search=tree_search)
+    assert capsys.readouterr().out.startswith("✔ Correct")
+    results = pd.DataFrame(tree_search.cv_results_)
+    top = results.loc[results["rank_test_score"] == 1].iloc[0]
+    assert q3.evaluate(float(top["mean_test_score"]), search=tree_search).ok
+
+    on_train = tree_search.score(rows["X_train"], rows["y_train"])
+    fb = q3.evaluate(on_train, search=tree_search)
+    assert fb.mistake == "scored_on_train" and "training rows" in fb.message
+    assert _mistake(q3, float(top["std_test_score"]), search=tree_search) == "wrong_column"
+    fb = q3.evaluate(float(top["split0_test_score"]), search=tree_search)
+    assert fb.mistake == "wrong_value" and "first fold" in fb.message
+    fb = q3.evaluate(results["mean_test_score"].mean(), search=tree_search)
+    assert fb.mistake == "wrong_value" and "average" in fb.message
+    fb = q3.evaluate(results["mean_test_score"].min(), search=tree_search)
+    assert fb.mistake == "wrong_value" and "lowest" in fb.message
+    best = tree_search.best_score_
+    assert _mistake(q3, 100 * best, search=tree_search) == "percent_not_fraction"
+    assert _mistake(q3, round(best, 3), search=tree_search) == "close"
+    fb = q3.evaluate(tree_search.best_params_, search=tree_search)
+    assert fb.mistake == "wrong_type" and "best_params_" in fb.message
+    unfitted = GridSearchCV(tree, {"decisiontreeclassifier__max_depth": [4]})
+    assert _mistake(q3, best, search=unfitted) == "not_fitted"
+    assert _mistake(q3, best, search=LogisticRegression()) == "missing_input"
+    assert q3.evaluate(best).mistake == "missing_input"
+
+
+# --------------------------------------------------------------------------- q4
+
+
+def test_q4_a_search_that_saw_the_test_rows_is_caught(rows, tree, capsys):
+    ns = _run_solution(q4, tree=tree, cv=CV, **rows)
+    assert capsys.readouterr().out.startswith("✔ Correct")
+    honest = ns["depth_search"]
+
+    grid = {"decisiontreeclassifier__max_depth": [4, 7]}  # smaller than the exercise's: faster
+    X_all = pd.concat([rows["X_train"], rows["X_test"]])
+    y_all = pd.concat([rows["y_train"], rows["y_test"]])
+    peeking = GridSearchCV(tree, grid, cv=3, n_jobs=2).fit(X_all, y_all)
+    fb = q4.evaluate(peeking, **rows)
+    assert fb.mistake == "test_used_for_tuning" and "test set" in fb.message
+    on_test = GridSearchCV(tree, grid, cv=2).fit(rows["X_test"], rows["y_test"])
+    assert _mistake(q4, on_test, **rows) == "test_used_for_tuning"
+    assert _mistake(q4, GridSearchCV(tree, grid, cv=CV), **rows) == "not_fitted"
+    assert _mistake(q4, honest.best_estimator_, **rows) == "wrong_type"  # a model, no search
+    no_refit = GridSearchCV(tree, grid, cv=2, refit=False).fit(rows["X_train"], rows["y_train"])
+    fb = q4.evaluate(no_refit, **rows)
+    assert fb.mistake == "check_error" and "refit" in fb.message
+    assert q4.evaluate(honest, X_train=rows["X_train"]).mistake == "missing_input"
+
+
+# --------------------------------------------------------------------------- all
+
+
+@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
+def test_blank_and_odd_answers_never_raise(exercise, capsys):
+    inputs = {k: pd.DataFrame({"x": [1.0, 2.0]}) for k in exercise.inputs}
+    for blank in (..., None):
+        assert exercise.evaluate(blank, **inputs).status == "not_attempted"
+    odd = [
+        "banana",
+        float("nan"),
+        pd.DataFrame({"other": [1, 2]}),
+        pd.Series([np.nan, np.nan]),
+        StandardScaler(),
+        LogisticRegression(),
+        GridSearchCV(LogisticRegression(), {"C": [1.0]}),  # a search, not fitted
+        [1, 2],
+    ]
+    for answer in odd:
+        fb = exercise.evaluate(answer, **inputs)
+        assert fb.status == "incorrect" and fb.mistake in MISTAKES, (answer, fb)
+        exercise.check(answer, **inputs)
+    assert "Traceback" not in capsys.readouterr().out
+    assert len(exercise.hints) >= 2 and exercise.solution_text()
+
+
+# --------------------------------------------------------------------------- widget
+
+
+@pytest.fixture(scope="module")
+def sliders(widget_data):
+    return fitting.make_widget(n_rows=1200)
+
+
+def test_widget_moves_along_each_hyperparameter(sliders):
+    assert sliders.result["model"] == "tree" and "max_depth = 5" in sliders.text_html.value
+    png0 = sliders.image.value
+    assert sliders.controls["C"].layout.display == "none"  # only the tree's slider shows
+
+    sliders.controls["depth"].value = 20
+    assert sliders.result["verdict"] == "over-fitting" and sliders.result["gap"] > 0.1
+    assert "Over-fitting" in sliders.text_html.value and "shallower tree" in sliders.text_html.value
+    assert sliders.image.value != png0
+    sliders.controls["depth"].value = 1
+    assert sliders.result["verdict"] == "under-fitting"
+    assert "Under-fitting" in sliders.text_html.value and "deeper tree" in sliders.text_html.value
+
+    sliders.controls["model"].value = "knn"
+    assert sliders.controls["depth"].layout.display == "none"
+    assert sliders.controls["k"].layout.display != "none"
+    sliders.controls["k"].value = 1
+    assert sliders.result["verdict"] == "over-fitting" and sliders.result["train"] > 0.95
+    sliders.controls["k"].value = 200
+    assert (
+        sliders.result["verdict"] == "under-fitting" and "larger k" not in sliders.text_html.value
+    )
+
+    sliders.controls["model"].value = "logistic"
+    sliders.controls["C"].value = 1e-4
+    assert sliders.result["verdict"] == "under-fitting" and "C = 0.0001" in sliders.text_html.value
+    best = sliders.result["best_value"]
+    sliders.controls["C"].value = best
+    assert sliders.result["verdict"] == "about right"
+    assert "About right" in sliders.text_html.value
+
+    sliders.controls["model"].value = "tree"
+    times = update_times(sliders, *fitting.BENCH)  # measured, not asserted
+    assert len(times) >= 5 and p95(times) > 0
+
+
+def test_widget_curves_are_scikit_learns(widget_data):
+    """The vectorised k-NN votes and the tree curve agree with scikit-learn's own models."""
+    from threadpoolctl import threadpool_limits
+
+    train = checkpoints.split()[0]
+    with threadpool_limits(limits=1):
+        folds, lines = fitting._folds(train, 1200, 0, 3)
+    A, ya, B, yb = folds[0]
+    knn = widget_data["knn"].set_index("value")
+    tree = widget_data["tree"].set_index("value")
+    for k in (1, 4, 15, 60):
+        scores = [KNeighborsClassifier(n_neighbors=k).fit(a, y).score(b, z) for a, y, b, z in folds]
+        assert knn.loc[k, "validation"] == pytest.approx(np.mean(scores), abs=0.002)
+    for depth in (2, 8):
+        m = DecisionTreeClassifier(max_depth=depth, random_state=0)
+        scores = [clone(m).fit(a, y).score(b, z) for a, y, b, z in folds]
+        assert tree.loc[depth, "validation"] == pytest.approx(np.mean(scores))
+    assert 0.5 < lines["baseline"] < lines["bayes"] < 0.95
+    assert widget_data["n_rows"] == 1200 and len(A) + len(B) == 1200 and ya.mean() > 0.5
+    assert set(np.unique(yb)) == {0, 1}
+
+
+def test_widget_static_fallback_and_summary(widget_data):
+    fig = fitting.overview(widget_data)
+    assert len(fig.axes) == 3
+    for ax in fig.axes:
+        assert ax.get_xlabel() and ax.get_title()
+        assert any(t.get_text().startswith(("max_depth", "C =", "k =")) for t in ax.texts)
+    assert fig.axes[0].get_ylabel() and len(fig.axes[0].get_legend().get_texts()) == 2
+    table = fitting.summary(widget_data)
+    assert list(table["hyperparameter"]) == ["max_depth", "C", "k"]
+    assert (table["training"] >= table["validation"] - 0.01).all()
+    small = pd.DataFrame({"train": [0.7, 0.84, 0.99], "validation": [0.7, 0.83, 0.76]})
+    assert fitting.verdict(small, 0, more_complex_when_larger=False) == "over-fitting"
+
+
+# --------------------------------------------------------------------------- the search
+
+
+def _lesson_cells(*markers: str) -> list[str]:
+    """The code cells of the lesson that contain each marker, in order (exact source)."""
+    nb = lessons.read_lesson(LESSON.source)
+    found = []
+    for marker in markers:
+        cells = [c.source for c in nb.cells if c.cell_type == "code" and marker in c.source]
+        assert len(cells) == 1, marker
+        found.append(cells[0])
+    return found
+
+
+def test_the_search_settles_on_the_checkpoint_params(rows, capsys):
+    """Re-run the notebook's own search: its best settings are checkpoints.TUNED_PARAMS."""
+    ns = {"X_train": rows["X_train"], "y_train": rows["y_train"], "checkpoints": checkpoints}
+    ns["make_pipeline"] = make_pipeline
+    for source in _lesson_cells(
+        "cv = StratifiedKFold(", "boosting = make_pipeline(", "boosting_search = Randomized"
+    ):
+        exec(source, ns)
+    search = ns["boosting_search"]
+    tuned = {key.split("__")[1]: value for key, value in search.best_params_.items()}
+    assert tuned == checkpoints.TUNED_PARAMS
+    train = checkpoints.split()[0]
+    truth = world.generate().visits.set_index("visit_id").loc[train["visit_id"]]
+    bayes = world.bayes_optimal(truth, rows["y_train"])["accuracy"]
+    assert bayes - search.best_score_ <= 0.015  # within 1.5 accuracy points of Bayes
+    assert capsys.readouterr().out.strip().endswith("of 90 combinations tried")
+
+
+def test_the_solutions_notebook_states_the_gap():
+    """The stored solutions notebook prints the gap (under 1.5 points) and the params match."""
+    import nbformat
+
+    nb = nbformat.read(LESSON.solution_path, as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    gap = float(text.split("gap: ")[1].split(" accuracy points")[0])
+    assert 0 < gap <= 1.5
+    assert "the settings of checkpoints.tuned_model(): True" in text
+    assert not any(
+        o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )

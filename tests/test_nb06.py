@@ -1,0 +1,486 @@
+"""Notebook 06 "Test on new data": its exercises, its threshold slider and its verdict.
+
+The lesson's solution code runs once, in-process, in a throw-away work folder (as the
+build and nbval do); the tests then read its variables and the verdict it saves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import warnings
+from dataclasses import asdict
+
+import ipywidgets as W
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import confusion_matrix  # noqa: E402
+
+from course_utils import checkpoints, contract, lessons, progress  # noqa: E402
+from course_utils.exercises import MISTAKES  # noqa: E402
+from course_utils.exercises.nb06 import q1, q2, q3, q4  # noqa: E402
+from course_utils.widgets import Explorer, p95, threshold, update_times  # noqa: E402
+
+(LESSON,) = lessons.find_lessons(["06"])
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv(progress.ENV_VAR, str(tmp_path / "progress.json"))
+    monkeypatch.setenv("COURSE_WORK_DIR", str(tmp_path / "work"))
+    progress._reset_session()
+    yield
+    progress._reset_session()
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory) -> dict:
+    """Run the solutions version of lesson 06 in-process; return its variables."""
+    _, solution = lessons.make_notebooks(LESSON)
+    work = tmp_path_factory.mktemp("work")
+    saved = {k: os.environ.get(k) for k in ("COURSE_WORK_DIR", progress.ENV_VAR)}
+    os.environ["COURSE_WORK_DIR"] = str(work)
+    os.environ[progress.ENV_VAR] = str(work / "progress.json")
+    progress._reset_session()
+    namespace: dict = {"__name__": "__lesson06__"}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as out, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "FigureCanvasAgg is non-interactive"
+            for cell in solution.cells:
+                if cell.cell_type == "code":
+                    exec(compile(cell.source, "<lesson 06>", "exec"), namespace)
+    finally:
+        plt.close("all")
+        progress._reset_session()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    namespace["_stdout"] = out.getvalue()
+    namespace["_work"] = work
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def model(lesson):
+    return lesson["model"]
+
+
+def _mistake(exercise, answer, **inputs) -> str | None:
+    fb = exercise.evaluate(answer, **inputs)
+    assert fb.status != "not_attempted", answer
+    assert fb.message and (fb.mistake is None or fb.mistake in MISTAKES), fb
+    return fb.mistake
+
+
+def _run_solution(exercise, lesson, capsys) -> str:
+    ns = dict(lesson, **{exercise.name: exercise})
+    exec(exercise._solution, ns)
+    return capsys.readouterr().out
+
+
+def _counts(lesson, t: float) -> dict[str, int]:
+    pred = np.where(lesson["proba_test"] >= t, "banana", "apple")
+    y = lesson["y_test"].to_numpy()
+    return {
+        "fb": int(((pred == "banana") & (y == "apple")).sum()),
+        "fa": int(((pred == "apple") & (y == "banana")).sum()),
+        "tb": int(((pred == "banana") & (y == "banana")).sum()),
+        "ta": int(((pred == "apple") & (y == "apple")).sum()),
+    }
+
+
+C_FB, C_FA = contract.DEFAULT.cost_false_banana, contract.DEFAULT.cost_false_apple
+T = contract.DEFAULT.best_threshold()
+
+
+# --------------------------------------------------------------------------- the lesson
+
+
+def test_the_test_rows_meet_the_model_once_and_are_never_fitted_on():
+    code = "\n".join(
+        lessons.solution_code(c.source)
+        for c in lessons.read_lesson(LESSON.source).cells
+        if c.cell_type == "code"
+    )
+    assert code.count("model.predict_proba(X_test)") == 1
+    assert "model.predict(" not in code and "model.score(" not in code
+    assert not re.search(r"\.fit\([^)]*(X_test|y_test|test\b)", code)
+    assert "GridSearch" not in code and "RandomizedSearch" not in code
+
+
+def test_every_check_in_the_lesson_passes_but_the_shown_mistakes(lesson):
+    out = lesson["_stdout"]
+    assert out.count("✔ Correct") == 4
+    assert "the wrong way round" in out  # q1's shown swap of rows and columns
+    assert "Accuracy counts every mistake the same" in out  # q4's shown misconception
+    assert "DECISION: deploy" in out
+
+
+def test_the_numbers_agree_with_the_confusion_matrix_and_the_widget(lesson):
+    y_test, pred = lesson["y_test"], lesson["pred_test"]
+    (ta, fb), (fa, tb) = confusion_matrix(y_test, pred, labels=["apple", "banana"])
+    by_hand = (C_FB * fb + C_FA * fa) / len(pred)
+    assert lesson["expected_cost"](y_test, pred) == pytest.approx(by_hand)
+    result = threshold.compute(lesson["slider_data"], T)
+    assert result["counts"] == {
+        "true apple": ta,
+        "false banana": fb,
+        "false apple": fa,
+        "true banana": tb,
+    }
+    assert result["cost"] == pytest.approx(lesson["model_cost"])
+    assert result["meets"] and lesson["model_cost"] <= contract.DEFAULT.minimum
+    # the cost-aware threshold beats 0.5 for the model and for perfect knowledge
+    table = lesson["by_threshold"]["cost per visit (€)"]
+    for who in ("tuned model", "perfect knowledge"):
+        assert table[(who, "0.75")] < table[(who, "0.50")]
+    # slices add up to the whole
+    stores = lesson["by_store"]
+    assert stores["visits"].sum() == len(y_test)
+    weighted = (stores["visits"] * stores["cost per visit (€)"]).sum() / len(y_test)
+    assert weighted == pytest.approx(lesson["model_cost"], abs=1e-4)
+    assert lesson["by_age"]["visits"].sum() == len(y_test)
+
+
+def _prose() -> str:
+    """All the markdown of the lesson, as one text (the comment marks removed)."""
+    cells = lessons.read_lesson(LESSON.source).cells
+    return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
+
+
+def test_the_prose_states_the_numbers_the_lesson_computes(lesson):
+    """The text quotes model numbers: if the checkpoint's model changes, this says so."""
+    ns = lesson
+    pt, proba, banana, near = ns["p_true"], ns["proba_test"], ns["is_banana"], ns["about_80"]
+    th = ns["by_threshold"]
+    cost, acc = th["cost per visit (€)"], th["accuracy"]
+    stores, ages = ns["by_store"], ns["by_age"]
+    store_cost, store_gap = stores["cost per visit (€)"], stores["gap (€)"]
+    weakest, gappiest = str(store_cost.idxmax()), str(store_gap.idxmax())
+    non_members = ns["slice_table"](ns["member"][ns["at_station"]]).loc["not a member"]
+    mix = ns["mix"]
+    model_cost, bayes_cost, baseline_cost = ns["model_cost"], ns["bayes_cost"], ns["baseline_cost"]
+    assert store_cost.idxmin() == "Station" and ages["cost per visit (€)"].idxmax() == "age unknown"
+    assert ns["reweighted"] < model_cost  # "the bill would even be a little lower"
+    expected = [
+        f"{ns['false_bananas']} false bananas against {ns['false_apples']} false apples",
+        f"right {100 * ns['right_when_banana']:.1f} % of the time",
+        f"only {100 * ns['caught']:.1f} % of the banana buyers",
+        f"A ROC AUC of {ns['roc_auc_score'](banana, proba):.3f} against "
+        f"{ns['roc_auc_score'](banana, pt):.3f}",
+        f"The model says {100 * proba[near].mean():.1f} %, {100 * banana[near].mean():.1f} % "
+        f"took a banana, and the world's true chance was {100 * pt[near].mean():.1f} %",
+        f"({int(near.sum())} visits)",
+        f"({acc[('tuned model', '0.50')]:.4f} against {acc[('tuned model', '0.75')]:.4f})",
+        f"{cost[('tuned model', '0.50')]:.4f} € per visit against {model_cost:.4f} €",
+        f"{1000 * ns['saved']:.2f} € saved",
+        f"({cost[('perfect knowledge', '0.50')]:.4f} € against "
+        f"{cost[('perfect knowledge', '0.75')]:.4f} €)",
+        f"**{weakest}** costs the most per visit ({store_cost[weakest]:.4f} €)",
+        f"**{gappiest}** has the biggest gap to perfect knowledge ({store_gap[gappiest]:.4f} €)",
+        f"is the cheapest ({store_cost['Station']:.4f} €), within {store_gap['Station']:.4f} €",
+        f"({int(ages.loc['age unknown', 'visits'])} visits) cost the most: "
+        f"{ages.loc['age unknown', 'cost per visit (€)']:.4f} € per visit",
+        f"does much better there ({ages.loc['age unknown', 'perfect knowledge (€)']:.4f} €)",
+        f"{100 * mix.loc['Station', 'share of passers-by']:.1f} % of the passers-by but "
+        f"{100 * mix.loc['Station', 'share of training rows']:.1f} % of the training rows",
+        f"{non_members['cost per visit (€)']:.4f} € per visit on their "
+        f"{int(non_members['visits'])} test visits",
+        f"{ns['reweighted']:.4f} € instead of {model_cost:.4f} €",
+        f"loses {model_cost:.4f} € per visit on visits it has never seen",
+        f"{1000 * (baseline_cost - model_cost):.2f} € less than the rule of thumb",
+        f"only {1000 * (model_cost - bayes_cost):.2f} € per 1,000 visits above perfect knowledge",
+        f"{ns['false_bananas']} false bananas, {ns['false_apples']} false apples",
+        f"precision ({ns['right_when_banana']:.3f}) and recall ({ns['caught']:.3f})",
+        f"{model_cost:.4f} € per visit instead of {cost[('tuned model', '0.50')]:.4f} €",
+    ]
+    prose = _prose()
+    stale = [text for text in expected if text not in prose]
+    assert not stale, f"the prose of lesson 06 no longer matches its numbers: {stale}"
+
+
+def test_the_verdict_is_saved_for_notebook_07(lesson):
+    saved = json.loads((lesson["_work"] / "verdict_06.json").read_text(encoding="utf-8"))
+    assert saved["decision"] == "deploy" and saved["deploy"] is True
+    assert saved["contract"] == asdict(contract.DEFAULT)
+    assert saved["threshold"] == pytest.approx(0.75)
+    assert saved["model"]["params"] == checkpoints.TUNED_PARAMS
+    assert saved["model"]["estimator"] == "HistGradientBoostingClassifier"
+    metrics = saved["test_metrics"]
+    assert metrics["visits"] == len(lesson["y_test"])
+    assert metrics["expected_cost"] == pytest.approx(lesson["model_cost"], abs=1e-6)
+    assert sum(metrics["confusion_matrix"].values()) == metrics["visits"]
+    assert set(metrics["cost_by_store"]) == {"Central", "Riverside", "Station"}
+    assert saved["baselines"]["rule of thumb"] > contract.DEFAULT.minimum
+    assert saved["reasons"] and saved["watch"]
+
+
+def test_the_decision_follows_the_numbers(lesson, capsys):
+    """Re-run the decision cell with a stricter contract: it must say "do not deploy"."""
+    (cell,) = [
+        c.source
+        for c in lessons.read_lesson(LESSON.source).cells
+        if c.cell_type == "code" and "DECISION:" in c.source
+    ]
+    strict = contract.Contract(
+        metric="expected_cost",
+        minimum=0.02,
+        baseline=0.0578,
+        cost_false_banana=C_FB,
+        cost_false_apple=C_FA,
+    )
+    ns = dict(lesson, signed=strict)
+    exec(lessons.solution_code(cell), ns)
+    out = capsys.readouterr().out
+    assert "DECISION: do not deploy" in out and "misses the contract" in out
+    assert ns["deploy"] is False
+
+
+# --------------------------------------------------------------------------- q1
+
+
+def test_q1_solution_and_typical_mistakes(lesson, model, capsys):
+    assert _run_solution(q1, lesson, capsys).startswith("✔ Correct")
+    c, half = _counts(lesson, T), _counts(lesson, 0.5)
+    assert q1.evaluate(c["fb"], model=model).ok
+    assert q1.evaluate(float(c["fb"]), model=model).ok
+    fb = q1.evaluate(c["fa"], model=model)
+    assert fb.mistake == "swapped_axes" and "rows are the true fruit" in fb.message
+    fb = q1.evaluate(half["fb"], model=model)
+    assert fb.mistake == "default_threshold" and "0.5" in fb.message
+    assert _mistake(q1, half["fa"], model=model) == "default_threshold"
+    fb = q1.evaluate(c["tb"], model=model)
+    assert fb.mistake == "wrong_value" and "diagonal" in fb.message
+    fb = q1.evaluate(c["fb"] + c["fa"], model=model)
+    assert fb.mistake == "wrong_value" and "all the mistakes" in fb.message
+    assert _mistake(q1, c["fb"] + 0.5, model=model) == "not_integer"
+    assert str(c["fb"]) not in q1.evaluate(c["fb"] + 1, model=model).message
+
+
+def test_q1_needs_a_fitted_model(lesson, model):
+    n = _counts(lesson, T)["fb"]
+    assert q1.evaluate(n).mistake == "missing_input"
+    unfitted = checkpoints.preprocessor()
+    assert q1.evaluate(n, model=LogisticRegression()).mistake == "not_fitted"
+    assert q1.evaluate(n, model=unfitted).mistake == "wrong_type"  # no predict_proba
+    assert q1.evaluate(n, model="model").mistake == "wrong_type"
+    assert q1.evaluate(n, model=pd.DataFrame({"x": [1]})).mistake == "wrong_type"
+    other = LogisticRegression().fit(np.array([[0.0], [1.0]]), ["apple", "banana"])
+    fb = q1.evaluate(n, model=other)
+    assert fb.status == "incorrect" and "raw columns" in fb.message
+
+
+# --------------------------------------------------------------------------- q2
+
+
+def test_q2_solution_and_typical_mistakes(lesson, model, capsys):
+    assert _run_solution(q2, lesson, capsys).startswith("✔ Correct")
+    c, half = _counts(lesson, T), _counts(lesson, 0.5)
+    n = sum(c.values())
+    right = (C_FB * c["fb"] + C_FA * c["fa"]) / n
+    assert q2.evaluate(right, model=model).ok
+    assert q2.evaluate(round(right, 4), model=model).ok
+    cases = [
+        ((C_FB * half["fb"] + C_FA * half["fa"]) / n, "default_threshold", "0.5"),
+        (100 * right, "unit_cents", "cents"),
+        (1000 * right, "count_not_share", "1,000 visits"),
+        (right * n, "count_not_share", "total"),
+        ((C_FA * c["fb"] + C_FB * c["fa"]) / n, "swapped_costs", "other one's cost"),
+        ((c["fb"] + c["fa"]) / n, "wrong_value", "error rate"),
+        (round(right, 3), "close", "decimals"),
+    ]
+    for answer, mistake, words in cases:
+        fb = q2.evaluate(answer, model=model)
+        assert fb.mistake == mistake and words in fb.message, (answer, fb)
+        assert f"{right:.4f}" not in fb.message and f"{right:.3f}" not in fb.message
+
+
+def test_q2_uses_the_learners_own_contract(lesson, model):
+    own = contract.Contract(
+        metric="expected_cost",
+        minimum=0.05,
+        baseline=0.07,
+        cost_false_banana=0.10,
+        cost_false_apple=0.10,
+    )
+    contract.save(own)  # into this test's work folder
+    c = _counts(lesson, own.best_threshold())
+    assert own.best_threshold() == 0.5
+    assert q2.evaluate(0.10 * (c["fb"] + c["fa"]) / sum(c.values()), model=model).ok
+    assert q1.evaluate(c["fb"], model=model).ok
+
+
+# --------------------------------------------------------------------------- q3
+
+
+def test_q3_solution_and_typical_mistakes(lesson, model, capsys):
+    assert _run_solution(q3, lesson, capsys).startswith("✔ Correct")
+    stores = lesson["by_store"]
+    weakest = str(stores["cost per visit (€)"].idxmax())
+    assert q3.evaluate(weakest, model=model).ok
+    assert q3.evaluate(f"  {weakest.lower()} ", model=model).ok
+    cost = lesson["visit_cost"]
+    by_total = str(cost.groupby(lesson["test"]["store"], observed=True).sum().idxmax())
+    assert by_total != weakest  # the busiest store loses the most euros in total
+    fb = q3.evaluate(by_total, model=model)
+    assert fb.mistake == "count_not_share" and "per visit" in fb.message
+    if weakest != "Station" and by_total != "Station":
+        fb = q3.evaluate("Station", model=model)
+        assert fb.mistake == "wrong_choice" and "under-represented" in fb.message
+    series = cost.groupby(lesson["test"]["store"], observed=True).mean()
+    fb = q3.evaluate(series, model=model)
+    assert fb.mistake == "wrong_type" and "idxmax" in fb.message
+    assert _mistake(q3, "Lindenfeld", model=model) == "wrong_type"
+    assert _mistake(q3, float("nan"), model=model) == "nan"
+
+
+# --------------------------------------------------------------------------- q4
+
+
+def test_q4_the_verdict_rule_and_its_misconceptions(lesson, capsys):
+    assert _run_solution(q4, lesson, capsys).startswith("✔ Correct")
+    for good in ("c", "C", "(c)", " c "):
+        assert q4.evaluate(good).ok, good
+    fb = q4.evaluate("a")
+    assert fb.mistake == "accuracy_with_skewed_costs" and "3 times" in fb.message
+    assert q4.evaluate("accuracy").mistake == "accuracy_with_skewed_costs"
+    fb = q4.evaluate("b")
+    assert fb.mistake == "test_used_for_tuning" and "optimistic" in fb.message
+    fb = q4.evaluate("d")
+    assert fb.mistake == "wrong_choice" and "ranks" in fb.message
+    fb = q4.evaluate("expected_cost")
+    assert fb.mistake == "wrong_type" and "letter" in fb.message
+    assert q4.evaluate("e").mistake == "wrong_type"
+
+
+# --------------------------------------------------------------------------- all four
+
+ODD = [
+    "banana",
+    "",
+    float("nan"),
+    -1,
+    True,
+    [1, 2],
+    np.array([0.5, 0.5]),
+    pd.DataFrame({"store": ["Central"], "cost": [0.1]}),
+    pd.Series(dtype=float),
+    LogisticRegression(),
+    object(),
+    pd.NA,
+]
+
+
+@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
+def test_blank_and_odd_answers_never_raise(exercise, model, capsys):
+    inputs = {"model": model} if exercise.inputs else {}
+    for blank in (..., None):
+        assert exercise.evaluate(blank, **inputs).status == "not_attempted"
+    for odd in ODD:
+        fb = exercise.evaluate(odd, **inputs)
+        assert fb.status == "incorrect" and fb.mistake in MISTAKES, (exercise.name, odd)
+        assert fb.mistake != "check_error", (exercise.name, odd, fb)
+        exercise.check(odd, **inputs)
+    assert "Traceback" not in capsys.readouterr().out
+    assert len(exercise.hints) == 3 and exercise.solution_text()
+
+
+# --------------------------------------------------------------------------- the widget
+
+
+def test_compute_matches_a_plain_count():
+    rng = np.random.default_rng(0)
+    p = np.round(rng.random(500), 2)  # ties at the threshold: P >= t means banana
+    y = np.where(rng.random(500) < p, "banana", "apple")
+    data = threshold.prepare(p, y, p_true=p, minimum=0.05)
+    for t in (0.05, 0.3, 0.5, 0.75, 0.95):
+        pred = p >= t
+        fb, fa = int((pred & (y == "apple")).sum()), int((~pred & (y == "banana")).sum())
+        r = threshold.compute(data, t, 0.3, 0.1)
+        assert r["counts"]["false banana"] == fb and r["counts"]["false apple"] == fa
+        assert r["cost"] == pytest.approx((0.3 * fb + 0.1 * fa) / 500)
+        assert r["true_cost"] == pytest.approx(r["cost"])  # same probabilities here
+        assert r["meets"] == (r["cost"] <= 0.05)
+    r = threshold.compute(data, 0.5)
+    assert r["curve"][0] == pytest.approx(0.3 * (y == "apple").mean())  # always banana
+    assert r["curve"][-1] <= 0.1 * (y == "banana").mean() + 1e-12  # (nearly) always apple
+    assert threshold.compute(data, 0.5, 0.2, 0.2)["best_threshold"] == 0.5
+
+
+def test_prepare_and_compute_reject_bad_input_clearly():
+    with pytest.raises(ValueError, match="one probability per visit"):
+        threshold.prepare([0.5, 0.5], ["apple"])
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        threshold.prepare([np.nan], ["apple"])
+    with pytest.raises(ValueError, match="'apple' or 'banana'"):
+        threshold.prepare([0.5], ["cherry"])
+    data = threshold.prepare([0.9, 0.2], [1, 0])
+    with pytest.raises(ValueError, match="zero or positive"):
+        threshold.compute(data, 0.5, -0.1, 0.1)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        threshold.compute(data, 1.5)
+    with pytest.raises(ValueError, match="no true probabilities"):
+        data.counts(0.5, truth=True)
+    assert threshold.compute(data, 0.5)["true_cost"] is None
+
+
+def test_widget_headless_updates_cost_matrix_verdict_and_figure(lesson):
+    ex = threshold.make_widget(lesson["slider_data"], threshold=T)
+    assert isinstance(ex, Explorer)
+    assert set(ex.controls) == {"threshold", "cost_false_banana", "cost_false_apple"}
+    assert all(isinstance(c, W.FloatSlider) for c in ex.controls.values())
+    t = ex.controls["threshold"]
+    assert (t.min, t.max, t.value) == (0.05, 0.95, 0.75)
+    text, image = ex.text_html.value, ex.image.value
+    assert "Meets the contract" in text and "✔ yes" in text and "false bananas" in text
+    assert image[:4] == b"\x89PNG"
+    before = ex.result["counts"]["false banana"]
+    t.value = 0.5
+    assert ex.result["counts"]["false banana"] > before
+    assert ex.image.value != image and "0.50" in ex.text_html.value
+    t.value = 0.05
+    assert not ex.result["meets"] and "✘ no" in ex.text_html.value
+    t.value = 0.75
+    ex.controls["cost_false_banana"].value = 0.10
+    assert ex.result["best_threshold"] == 0.5
+    assert "not the contract" in ex.text_html.value and "rough guide" in ex.text_html.value
+    times = update_times(ex, *threshold.BENCH)
+    assert len(times) >= 5 and p95(times) > 0  # speed is for `make bench`, not asserted
+    assert plt.get_fignums() == []  # the widget's figure is not left open in pyplot
+
+
+def test_static_figure_marks_the_threshold_with_a_line_and_a_label(lesson):
+    fig = threshold.plot_threshold(threshold.compute(lesson["slider_data"], T))
+    ax, cm = fig.axes[:2]
+    assert ax.get_xlabel() and "€" in ax.get_ylabel() and ax.get_title()
+    assert cm.get_xlabel() and cm.get_ylabel() and cm.get_title()
+    dotted = [
+        line
+        for line in ax.get_lines()
+        if len(set(np.atleast_1d(line.get_xdata()))) == 1 and line.get_linestyle() == ":"
+    ]
+    assert dotted and float(np.atleast_1d(dotted[0].get_xdata())[0]) == pytest.approx(T)
+    assert any("contract's threshold 0.75" in text.get_text() for text in ax.texts)
+    assert any("contract minimum" in text.get_text() for text in ax.texts)
+    c = _counts(lesson, T)
+    cells = " ".join(text.get_text() for text in cm.texts)
+    assert f"{c['fb']:,}\nfalse bananas" in cells and f"{c['fa']:,}\nfalse apples" in cells
+
+
+def test_describe_is_the_text_twin(lesson):
+    text = threshold.describe(threshold.compute(lesson["slider_data"], T))
+    c = _counts(lesson, T)
+    assert f"{c['fb']} false bananas" in text and "Meets the contract" in text
+    assert "yes" in text.splitlines()[-1]
