@@ -345,3 +345,17 @@ def main(*, quick: bool = False, out: str | None = None) -> int:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(text, encoding="utf-8")
     return 0
+
+
+def _cycle_end_to_end() -> float:
+    """The whole cycle (``course_utils.cycle.run_cycle``) into a temporary folder, in seconds."""
+    import tempfile
+
+    from . import cycle
+
+    with tempfile.TemporaryDirectory(prefix="bench-cycle-") as tmp:
+        return _time(lambda: cycle.run_cycle(tmp))
+
+
+# Report only: warm caches would flatter it, so no warm-up run.
+MEASURES.append(Measure("cycle end to end", 60.0, "s", _cycle_end_to_end, repeats=2, warmup=False))

@@ -11,6 +11,8 @@ Commands
 ``bench``                               the benchmark table against the course budgets
 ``serve [--host H] [--port N] [--registry DIR] [--alias A]``
                                         serve a registered model over HTTP (Ctrl+C stops)
+``cycle [--out DIR] [--seed N] [--policy P] [--quick]``
+                                        the whole lifecycle end to end, with a report
 
 Bad arguments give a one-line message and a non-zero exit status, never a traceback.
 """
@@ -116,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any free)")
     sv.add_argument("--registry", default=None, help="registry folder (default: work/registry)")
     sv.add_argument("--alias", default="production", help="alias or version (default production)")
+    cy = sub.add_parser("cycle", help="run the whole lifecycle end to end and write a report")
+    cy.add_argument("--out", default=None, help="report folder (default: work/cycle)")
+    cy.add_argument("--seed", type=_seed, default=None, help="world seed (default 42)")
+    cy.add_argument(
+        "--policy", default="on_alert", help="retraining: never, schedule or on_alert (default)"
+    )
+    cy.add_argument("--quick", action="store_true", help="shorter retrains (a few s faster)")
     return parser
 
 
@@ -218,6 +227,30 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cycle(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import cycle, paths, world
+
+    out = Path(args.out) if args.out is not None else paths.work_dir() / "cycle"
+    seed = world.DEFAULT_SEED if args.seed is None else args.seed
+    try:
+        s = cycle.run_cycle(out, seed=seed, policy=args.policy, quick=args.quick)
+    except cycle.CycleError as exc:
+        raise UsageError(str(exc)) from None
+    t, y = s["test"], s["year"]
+    print(f"report: {out / cycle.REPORT} (summary: {out / cycle.SUMMARY})")
+    print(f"test accuracy {t['accuracy']:.1%} (best possible {t['bayes_accuracy']:.1%})")
+    print(f"expected cost {t['expected_cost']:.4f} EUR/visit: {t['verdict']}")
+    print(f"months with alerts: {', '.join(y['months_with_alerts']) or 'none'}")
+    print(
+        f"policy {s['policy']}: {s['retrains']} retrain(s); final-quarter gap to the best "
+        f"{y['final_quarter_gap_points_with_policy']:.1f} points "
+        f"(never retraining: {y['final_quarter_gap_points_never']:.1f})"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     from .sources import DataBuildError
@@ -236,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "hub-link": _cmd_hub_link,
             "bench": _cmd_bench,
             "serve": _cmd_serve,
+            "cycle": _cmd_cycle,
         }[args.command]
         return handler(args)
     except UsageError as exc:

@@ -1,0 +1,113 @@
+"""The whole cycle (course_utils.cycle) and ``python -m course_utils cycle``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course_utils import cycle
+from course_utils.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cycle_a")
+    return out, cycle.run_cycle(out)
+
+
+@pytest.fixture(scope="module")
+def second(tmp_path_factory):
+    """The same cycle from the command line, in another process: nothing cached is shared."""
+    out = tmp_path_factory.mktemp("cycle_b")
+    env = {**os.environ, "COURSE_WORK_DIR": str(out / "work")}
+    done = subprocess.run(
+        [sys.executable, "-m", "course_utils", "cycle", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+    return out, done
+
+
+def test_same_seed_same_report_and_summary(first, second):
+    (a, _), (b, done) = first, second
+    assert done.returncode == 0, done.stderr
+    assert (a / "summary.json").read_bytes() == (b / "summary.json").read_bytes()
+    assert (a / "report.md").read_bytes() == (b / "report.md").read_bytes()
+    for name in cycle.FIGURES:
+        assert (a / name).stat().st_size > 10_000
+
+
+def test_cli_prints_where_and_headlines(second):
+    out, done = second
+    lines = done.stdout.strip().splitlines()
+    assert str(out / "report.md") in lines[0]
+    assert 3 <= len(lines) <= 6
+    assert "test accuracy" in done.stdout and "retrain" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_summary_keys_and_values(first):
+    out, s = first
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == s
+    for key in ("test", "months", "retrains", "verdict", "year", "service", "data", "seed"):
+        assert key in s
+    t = s["test"]
+    assert 0 < t["bayes_accuracy"] - t["accuracy"] <= 0.02  # close to the best possible
+    assert t["verdict"] == "meets the contract" and t["expected_cost"] <= t["contract_minimum"]
+    assert s["data"]["matches_course_data"]
+    assert s["service"]["same_as_batch_path"] and s["service"]["answered"] == 5
+    months = s["months"]
+    assert [m["name"] for m in months][:3] == ["Jan", "Feb", "Mar"] and len(months) == 12
+    assert all(not m["alerts"] for m in months[:3])  # seasonality alone: no alert
+    by = {m["name"]: m for m in months}
+    assert any("age" in a for a in by["Apr"]["alerts"])  # the students
+    assert any("price_banana" in a for a in by["Jun"]["alerts"])  # the price shock
+    assert any(a.startswith("live") for a in by["Sep"]["alerts"])  # the taste change
+    assert any("temperature_c" in a for a in by["Nov"]["alerts"])  # the °F sensors
+    assert s["policy"] == "on_alert" and s["retrains"] >= 1
+    assert len(s["retrain_months"]) == s["retrains"]
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert str(out) not in text and "accuracy.png" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--policy", "sometimes"], "unknown policy"),
+        (["--seed", "-1"], "zero or positive"),
+        (["--seed", "7"], "seed 42"),
+        (["--seed", "x"], "whole number"),
+    ],
+)
+def test_bad_options_one_line(tmp_path, capsys, argv, words):
+    assert main(["cycle", "--out", str(tmp_path), *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and "\n" not in err and "Traceback" not in err
+    assert not (tmp_path / "summary.json").exists()
+
+
+def test_unwritable_folder(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert main(["cycle", "--out", str(blocker / "report")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot write" in err and "\n" not in err
+
+
+def test_run_cycle_refuses_bad_options(tmp_path):
+    with pytest.raises(cycle.CycleError, match="policy"):
+        cycle.run_cycle(tmp_path, policy="always")
+    with pytest.raises(cycle.CycleError, match="whole number"):
+        cycle.run_cycle(tmp_path, seed=1.5)
+    with pytest.raises(cycle.CycleError, match="seed 42"):
+        cycle.run_cycle(tmp_path, seed=3)

@@ -1,0 +1,161 @@
+"""Notebook 10 "The whole cycle": its exercises and what the lesson shows.
+
+The lesson's solution code runs once, in-process, in a throw-away work folder (as the
+build and nbval do); the tests then read its variables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import lessons, progress  # noqa: E402
+from course_utils.exercises import MISTAKES  # noqa: E402
+from course_utils.exercises.nb10 import _facts, q1, q2, q3  # noqa: E402
+
+(LESSON,) = lessons.find_lessons(["10"])
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv(progress.ENV_VAR, str(tmp_path / "progress.json"))
+    monkeypatch.setenv("COURSE_WORK_DIR", str(tmp_path / "work"))
+    progress._reset_session()
+    yield
+    progress._reset_session()
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def lesson(tmp_path_factory) -> dict:
+    """Run the solutions version of lesson 10 in-process; return its variables."""
+    _, solution = lessons.make_notebooks(LESSON)
+    work = tmp_path_factory.mktemp("work")
+    saved = {k: os.environ.get(k) for k in ("COURSE_WORK_DIR", progress.ENV_VAR)}
+    os.environ["COURSE_WORK_DIR"] = str(work)
+    os.environ[progress.ENV_VAR] = str(work / "progress.json")
+    progress._reset_session()
+    namespace: dict = {"__name__": "__lesson10__"}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as out, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for cell in solution.cells:
+                if cell.cell_type == "code":
+                    exec(compile(cell.source, "<lesson 10>", "exec"), namespace)
+    finally:
+        plt.close("all")
+        progress._reset_session()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    namespace["_stdout"] = out.getvalue()
+    namespace["_work"] = work
+    return namespace
+
+
+def _mistake(exercise, answer) -> str:
+    fb = exercise.evaluate(answer)
+    assert fb.status == "incorrect", (answer, fb)
+    assert fb.message and fb.mistake in MISTAKES, fb
+    return fb.mistake
+
+
+# --------------------------------------------------------------------------- the lesson
+
+
+def test_lesson_solutions_pass(lesson):
+    assert q1.evaluate(lesson["before_labels"]).ok
+    assert q2.evaluate(lesson["kiosk_cost"]).ok
+    assert q3.evaluate(lesson["decision"]).ok
+
+
+def test_lesson_numbers_match_the_prose(lesson):
+    s = lesson["summary"]
+    assert round(100 * s["test"]["accuracy"], 1) == 83.8
+    assert round(100 * s["test"]["bayes_accuracy"], 1) == 85.0
+    assert s["test"]["verdict"] == "meets the contract"
+    assert all(not m["alerts"] for m in s["months"][:3])
+    assert all(m["alerts"] for m in s["months"][3:])
+    june = s["months"][5]
+    assert june["accuracy"] < june["accuracy_never"]  # "not every retrain helps (June)"
+    assert "PSI of age: 1.41" in lesson["_stdout"]
+    assert "expected cost 0.0207" in lesson["_stdout"]
+    assert "accuracy 89.2%, best possible 89.3%" in lesson["_stdout"]
+    cost = [m["deployed_model"]["expected_cost"] for m in s["months"]]
+    assert max(cost) < s["test"]["contract_minimum"]  # "none broke the contract"
+
+
+def test_lesson_writes_the_report_in_the_work_folder(lesson):
+    out = lesson["_work"] / "cycle"
+    for name in ("report.md", "summary.json", "accuracy.png", "cost.png"):
+        assert (out / name).exists(), name
+
+
+# --------------------------------------------------------------------------- exercises
+
+
+def test_q1_misconception_and_wrong_answers():
+    assert q1.evaluate("unknown").ok
+    assert q1.evaluate("  Unknown ").ok
+    fb = q1.evaluate("same")
+    assert _mistake(q1, "same") == "wrong_choice" and "misconception" in fb.message
+    assert "look" in q1.evaluate("worse").message
+
+
+def test_q2_wrong_answers_are_coached():
+    f = _facts()
+    assert q2.evaluate(f["cost"]).ok
+    assert _mistake(q2, f["test_cost"]) == "wrong_value"
+    assert "old test set" in q2.evaluate(f["test_cost"]).message
+    assert "0.5" in q2.evaluate(f["cost_half"]).message
+    assert _mistake(q2, f["error_rate"]) == "accuracy_with_skewed_costs"
+    assert _mistake(q2, 100 * f["cost"]) == "unit_cents"
+    # The answer is never revealed.
+    for wrong in (f["test_cost"], f["cost_half"], 0.2):
+        assert f"{f['cost']:.4f}" not in q2.evaluate(wrong).message
+
+
+def test_q3_wrong_answers_are_coached():
+    assert q3.evaluate("keep").ok
+    assert _mistake(q3, "retrain") == "wrong_choice"
+    assert "live metric" in q3.evaluate("retrain").message
+    assert "broken" in q3.evaluate("repair").message
+    assert _mistake(q3, "collect") == "wrong_choice"
+
+
+@pytest.mark.parametrize("exercise", [q1, q2, q3], ids=lambda e: e.name)
+def test_blank_and_odd_answers_never_raise(exercise):
+    for blank in (..., None):
+        assert exercise.evaluate(blank).status == "not_attempted"
+    odd = [
+        "banana",
+        "",
+        float("nan"),
+        np.inf,
+        -1,
+        pd.DataFrame({"x": [1, 2]}),
+        pd.Series([0.1]),
+        [1, 2],
+        {"a": 1},
+        object(),
+        True,
+    ]
+    from sklearn.linear_model import LogisticRegression
+
+    odd.append(LogisticRegression())  # an unfitted model
+    for answer in odd:
+        fb = exercise.evaluate(answer)
+        assert fb.status == "incorrect", (answer, fb)
+        assert fb.mistake in MISTAKES and fb.message
