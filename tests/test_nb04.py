@@ -96,6 +96,7 @@ def test_q1_solution_passes_and_the_tree_over_fits(ns, capsys):
     assert train_score > 0.97 and train_score - scope["tree_cv"] > 0.15
 
 
+@pytest.mark.exact_numbers  # on older scikit-learn two of these scores nearly coincide
 def test_q1_typical_mistakes_get_their_own_feedback(ns):
     X, y, cv = ns["X_train"], ns["y_train"], ns["cv"]
     tree = make_pipeline(checkpoints.preprocessor(), DecisionTreeClassifier(random_state=0))

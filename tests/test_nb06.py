@@ -160,6 +160,7 @@ def _prose() -> str:
     return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
 
 
+@pytest.mark.exact_numbers
 def test_the_prose_states_the_numbers_the_lesson_computes(lesson):
     """The text quotes model numbers: if the checkpoint's model changes, this says so."""
     ns = lesson
