@@ -13,22 +13,18 @@ in order, with ``COURSE_WORK_DIR`` pointing to a temporary folder (a few seconds
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
-import warnings
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from lesson_runner import run_lesson  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from course_utils import checkpoints, lessons, sources  # noqa: E402
+from course_utils import checkpoints, sources  # noqa: E402
 from course_utils.exercises import nb02  # noqa: E402
 from course_utils.exercises.nb02 import q1, q2, q3, q4  # noqa: E402
 from course_utils.widgets import audit, p95, update_times  # noqa: E402
@@ -37,27 +33,7 @@ from course_utils.widgets import audit, p95, update_times  # noqa: E402
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory) -> dict:
     """Run the solutions version of lesson 02 in-process; return its variables."""
-    (source,) = [s for s in lessons.find_lessons(["02"])]
-    _, solution = lessons.make_notebooks(source)
-    work = tmp_path_factory.mktemp("work")
-    saved = os.environ.get("COURSE_WORK_DIR")
-    os.environ["COURSE_WORK_DIR"] = str(work)
-    namespace: dict = {"__name__": "__lesson02__"}
-    try:
-        with contextlib.redirect_stdout(io.StringIO()) as out, warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. "FigureCanvasAgg is non-interactive"
-            for cell in solution.cells:
-                if cell.cell_type == "code":
-                    exec(compile(cell.source, "<lesson 02>", "exec"), namespace)
-    finally:
-        plt.close("all")
-        if saved is None:
-            os.environ.pop("COURSE_WORK_DIR", None)
-        else:
-            os.environ["COURSE_WORK_DIR"] = saved
-    namespace["_stdout"] = out.getvalue()
-    namespace["_work"] = work
-    return namespace
+    return run_lesson("02", tmp_path_factory.mktemp("work"))
 
 
 # --------------------------------------------------------------------------- the lesson

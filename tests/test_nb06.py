@@ -6,12 +6,8 @@ build and nbval do); the tests then read its variables and the verdict it saves.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 import re
-import warnings
 from dataclasses import asdict
 
 import ipywidgets as W
@@ -22,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from lesson_runner import run_lesson  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import confusion_matrix  # noqa: E402
 
@@ -46,30 +43,7 @@ def _isolated(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory) -> dict:
     """Run the solutions version of lesson 06 in-process; return its variables."""
-    _, solution = lessons.make_notebooks(LESSON)
-    work = tmp_path_factory.mktemp("work")
-    saved = {k: os.environ.get(k) for k in ("COURSE_WORK_DIR", progress.ENV_VAR)}
-    os.environ["COURSE_WORK_DIR"] = str(work)
-    os.environ[progress.ENV_VAR] = str(work / "progress.json")
-    progress._reset_session()
-    namespace: dict = {"__name__": "__lesson06__"}
-    try:
-        with contextlib.redirect_stdout(io.StringIO()) as out, warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. "FigureCanvasAgg is non-interactive"
-            for cell in solution.cells:
-                if cell.cell_type == "code":
-                    exec(compile(cell.source, "<lesson 06>", "exec"), namespace)
-    finally:
-        plt.close("all")
-        progress._reset_session()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    namespace["_stdout"] = out.getvalue()
-    namespace["_work"] = work
-    return namespace
+    return run_lesson("06", tmp_path_factory.mktemp("work"))
 
 
 @pytest.fixture(scope="module")

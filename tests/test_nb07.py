@@ -13,17 +13,16 @@ import contextlib
 import io
 import json
 import math
-import os
 import socket
 import sqlite3
 import threading
-import warnings
 
 import httpx
 import ipywidgets as W
 import numpy as np
 import pandas as pd
 import pytest
+from lesson_runner import run_lesson  # noqa: E402
 from sklearn.linear_model import LogisticRegression
 
 from course_utils import lessons, predlog, progress, service
@@ -45,32 +44,13 @@ def _isolated(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory) -> dict:
     """Run the solutions version of lesson 07 in-process; return its variables."""
-    _, solution = lessons.make_notebooks(LESSON)
-    work = tmp_path_factory.mktemp("work")
-    saved = {k: os.environ.get(k) for k in ("COURSE_WORK_DIR", progress.ENV_VAR)}
-    os.environ["COURSE_WORK_DIR"] = str(work)
-    os.environ[progress.ENV_VAR] = str(work / "progress.json")
-    progress._reset_session()
-    namespace: dict = {"__name__": "__lesson07__"}
-    try:
-        with contextlib.redirect_stdout(io.StringIO()) as out, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for cell in solution.cells:
-                if cell.cell_type == "code":
-                    exec(compile(cell.source, "<lesson 07>", "exec"), namespace)
-    finally:
-        if "srv" in namespace:  # never leave a server behind, even if a cell failed
+
+    def stop_server(namespace: dict) -> None:  # never leave a server behind
+        if "srv" in namespace:
             namespace["_running_after_lesson"] = namespace["srv"].running
             namespace["srv"].stop()
-        progress._reset_session()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    namespace["_stdout"] = out.getvalue()
-    namespace["_work"] = work
-    return namespace
+
+    return run_lesson("07", tmp_path_factory.mktemp("work"), on_exit=stop_server)
 
 
 @pytest.fixture(scope="module")
