@@ -33,7 +33,6 @@ from __future__ import annotations
 import math
 import os
 import threading
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,9 +41,10 @@ import pandas as pd
 from pydantic import ValidationError
 from threadpoolctl import threadpool_limits
 
-from .predlog import PredictionLog, now
+from .predlog import PredictionLog
 from .registry import Registry
 from .schema import human_errors
+from .service import log_rows
 
 __all__ = ["ANSWER_COLUMNS", "labels_for", "load_model", "replay_month", "to_requests"]
 
@@ -162,39 +162,19 @@ def replay_month(
         }
     )
     if valid:
-        # What the service does for a request (course_utils.service, create_app's work()).
+        # What the service does for a request: the same prediction, the same log rows.
         frame = schema.to_frame(valid)
         # One thread: the result is the same, and a month is too small a batch for threads
         # to pay off (on a busy machine they cost seconds in synchronisation).
         with threadpool_limits(1):
             proba = pipeline.predict_proba(frame)[:, positive]
-        at = now()
-        rows, ids, decisions = [], [], []
-        for visit, p in zip(valid, proba, strict=True):
-            p = float(p)
-            if not math.isfinite(p) or not 0.0 <= p <= 1.0:
-                raise ValueError(f"the model returned {p} as a probability")
-            rid = uuid.uuid4().hex
-            decision = "banana" if p >= threshold else "apple"
-            inputs = {k: int(v) if isinstance(v, bool) else v for k, v in visit.items()}
-            rows.append(
-                {
-                    "request_id": rid,
-                    "time": at,
-                    "model_version": card.version,
-                    "inputs": inputs,
-                    "p_banana": p,
-                    "decision": decision,
-                }
-            )
-            ids.append(rid)
-            decisions.append(decision)
+        rows = log_rows(valid, proba, version=card.version, threshold=threshold)
         with PredictionLog(log_path) as log:
             log.write(rows)
         ok = answers["problem"].isna().to_numpy()
-        answers.loc[ok, "request_id"] = ids
-        answers.loc[ok, "p_banana"] = [float(p) for p in proba]
-        answers.loc[ok, "decision"] = decisions
+        answers.loc[ok, "request_id"] = [r["request_id"] for r in rows]
+        answers.loc[ok, "p_banana"] = [r["p_banana"] for r in rows]
+        answers.loc[ok, "decision"] = [r["decision"] for r in rows]
     return answers[ANSWER_COLUMNS]
 
 

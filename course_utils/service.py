@@ -114,6 +114,34 @@ def _error(status: int, detail: str, errors: list[dict[str, str]] | None = None)
 # --------------------------------------------------------------------------- the app
 
 
+def log_rows(
+    visits: list[dict[str, Any]], proba: Any, *, version: str, threshold: float
+) -> list[dict[str, Any]]:
+    """The prediction-log rows for validated visits and their P(banana): one per visit.
+
+    Each gets a fresh request id and the decision at ``threshold``; yes/no inputs are
+    logged as 1/0, as the model saw them. Used by the service and by the batch replay of
+    notebook 08, so both log exactly the same way.
+    """
+    at = now()
+    rows = []
+    for visit, p in zip(visits, proba, strict=True):
+        p = float(p)
+        if not math.isfinite(p) or not 0.0 <= p <= 1.0:
+            raise ValueError(f"the model returned {p} as a probability")
+        rows.append(
+            {
+                "request_id": uuid.uuid4().hex,
+                "time": at,
+                "model_version": version,
+                "inputs": {k: int(v) if isinstance(v, bool) else v for k, v in visit.items()},
+                "p_banana": p,
+                "decision": "banana" if p >= threshold else "apple",
+            }
+        )
+    return rows
+
+
 def create_app(
     registry: Registry | str | os.PathLike | None = None,
     alias: str = "production",
@@ -216,26 +244,11 @@ def create_app(
         """Predict and log (in a worker thread): everything logged, or an error."""
         frame = schema.to_frame(values)
         proba = pipeline.predict_proba(frame)[:, positive]
-        at = now()
-        rows, answers = [], []
-        for visit, p in zip(values, proba, strict=True):
-            p = float(p)
-            if not math.isfinite(p) or not 0.0 <= p <= 1.0:
-                raise ValueError(f"the model returned {p} as a probability")
-            rid = uuid.uuid4().hex
-            decision = "banana" if p >= threshold else "apple"
-            inputs = {k: int(v) if isinstance(v, bool) else v for k, v in visit.items()}
-            rows.append(
-                {
-                    "request_id": rid,
-                    "time": at,
-                    "model_version": card.version,
-                    "inputs": inputs,
-                    "p_banana": p,
-                    "decision": decision,
-                }
-            )
-            answers.append({"request_id": rid, "p_banana": p, "decision": decision})
+        rows = log_rows(values, proba, version=card.version, threshold=threshold)
+        answers = [
+            {"request_id": r["request_id"], "p_banana": r["p_banana"], "decision": r["decision"]}
+            for r in rows
+        ]
         log.write(rows)
         return {"model_version": card.version, "threshold": threshold, "predictions": answers}
 
