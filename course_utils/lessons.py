@@ -124,6 +124,9 @@ LANGUAGE_INFO = {
 # Outputs that change from run to run without meaning anything: dropped from the solutions.
 #: A code cell tagged so prints machine-dependent values (timings): its output is not stored.
 VOLATILE_TAG = "volatile-output"
+#: A memory address in a repr (``<function f at 0x7f...>``, or cut short as ``...x7f...``):
+#: it differs at every run, so stored outputs show a placeholder instead.
+_ADDRESS = re.compile(r"(0x|\.\.\.x)[0-9a-f]{6,16}\b")
 _VOLATILE_MIMETYPES = ("application/vnd.jupyter.widget-view+json",)
 _STDERR_NOISE = (
     re.compile(r"^Matplotlib is building the font cache; this may take a moment\.\n?$", re.M),
@@ -627,6 +630,11 @@ def normalize(nb: NotebookNode, *, executed: bool) -> NotebookNode:
                     out.data.pop(mime, None)
                 if not out.data:
                     continue
+                for mime, value in out.data.items():
+                    if isinstance(value, str):
+                        out.data[mime] = _ADDRESS.sub(r"\1...", value)
+            if out.output_type == "stream":
+                out.text = _ADDRESS.sub(r"\1...", out.text)
             if out.output_type == "stream" and out.name == "stderr":
                 text = out.text
                 for noise in _STDERR_NOISE:

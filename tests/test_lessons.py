@@ -551,3 +551,28 @@ def test_volatile_cells_keep_no_output():
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1732.5\n")]
     nb.cells = [cell]
     assert normalize(nb, executed=True).cells[0].outputs == []
+
+
+def test_memory_addresses_are_not_stored():
+    import nbformat
+
+    from course_utils.lessons import normalize
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("pipe")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "execute_result",
+            data={
+                "text/plain": "FunctionTransformer(func=<function f at 0x7efddca813a0>)",
+                "text/html": "<td>&lt;function add...x7efddca813a0&gt;</td>",
+            },
+            execution_count=1,
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="<object at 0x7fb49fe31260>\n"),
+    ]
+    nb.cells = [cell]
+    out = normalize(nb, executed=True).cells[0].outputs
+    assert out[0].data["text/plain"] == "FunctionTransformer(func=<function f at 0x...>)"
+    assert out[0].data["text/html"] == "<td>&lt;function add...x...&gt;</td>"
+    assert out[1].text == "<object at 0x...>\n"
