@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from course_utils.widgets import Explorer
+from course_utils.widgets import Explorer, blit_png
 
 __all__ = [
     "BENCH",
@@ -459,19 +459,8 @@ class _BlittedDriftPlot(DriftPlot):
         self._background: Any = None
 
     def png(self, dpi: int = 80) -> bytes:
-        from PIL import Image
-
-        if self._background is None:
-            self.canvas.draw()  # everything but the moving parts
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self.canvas.restore_region(self._background)
-        for artist in self.moving:
-            self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
-        buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        png, self._background = blit_png(self.fig, self.moving, self._background)
+        return png
 
 
 class _DriftExplorer(Explorer):

@@ -21,7 +21,6 @@ the notebook), :func:`compute` picks one in microseconds, :func:`describe`,
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from course_utils import retraining
-from course_utils.widgets import Explorer
+from course_utils.widgets import Explorer, blit_png
 
 __all__ = [
     "BENCH",
@@ -295,8 +294,6 @@ class _PolicyPlot:
         self._background: Any = None
 
     def png(self, result: dict[str, Any]) -> bytes:
-        from PIL import Image
-
         r = result
         sim = r["sim"]
         colour, ls, marker = retraining.style(sim.label)
@@ -318,17 +315,8 @@ class _PolicyPlot:
             f"{r['label']}: {retraining.n_retrains(r['retrains'])}, ends {r['gap']:.1f} points "
             "below the best"
         )
-        if self._background is None:
-            self.canvas.draw()  # the parts that never move
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self.canvas.restore_region(self._background)
-        for artist in self.moving:
-            self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
-        buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        png, self._background = blit_png(self.fig, self.moving, self._background)
+        return png
 
 
 class _PolicyExplorer(Explorer):

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_utils.widgets import Explorer
+from course_utils.widgets import Explorer, blit_png
 
 __all__ = [
     "BENCH",
@@ -480,19 +480,8 @@ class _BlittedPlot(ThresholdPlot):
             self._key, self._background = key, None
 
     def png(self, dpi: int = 80) -> bytes:
-        from PIL import Image
-
-        if self._background is None:
-            self.canvas.draw()  # everything but the moving parts
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        self.canvas.restore_region(self._background)
-        for artist in self.moving:
-            self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw")
-        buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        png, self._background = blit_png(self.fig, self.moving, self._background)
+        return png
 
 
 _SIZE = (9.0, 4.0)
