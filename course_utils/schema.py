@@ -193,8 +193,19 @@ class InputSchema:
         return self._model
 
     def json_schema(self) -> dict[str, Any]:
-        """The JSON Schema of one visit (for the service's OpenAPI page), with no $refs."""
-        return self.model().model_json_schema()
+        """The JSON Schema of one visit (for the service's OpenAPI page), with no $refs.
+
+        It says what is really accepted: a yes/no field takes ``true``/``false`` or 1/0.
+        """
+        js = self.model().model_json_schema()
+        for f in self.features:
+            if f.kind == "bool":
+                prop = js["properties"][f.name]
+                for part in prop.get("anyOf", [prop]):
+                    if part.get("type") == "boolean":
+                        del part["type"]
+                        part["enum"] = [True, False, 1, 0]
+        return js
 
     def validate(self, visit: Any) -> dict[str, Any]:
         """Check one visit; return its values (a dict in field order) or raise ValidationError."""

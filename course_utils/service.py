@@ -17,10 +17,16 @@ else 0.5). Each served prediction is one row of the prediction log
 
 Bad input never reaches the model and is never logged. A request with any bad visit is
 refused whole with a 4xx and a JSON body ``{"detail": ..., "errors": [{"field",
-"message"}]}`` naming each problem: 415 for a body that is not declared JSON, 400 for one
-that is not valid JSON, 413 for a batch (or body) that is too large, 422 for JSON that
-breaks the rules (:mod:`course_utils.schema`). A failure inside the service is a 500 with
-a one-line message, never a traceback.
+"message"}]}`` naming each problem: 415 for a body that is not declared JSON; 400 for one
+that is not valid JSON - which includes a body that is not UTF-8 (RFC 8259, section 8.1),
+an object with the same key twice, and JSON nested more than :data:`MAX_DEPTH` levels
+deep; 408 for a body that does not arrive within ``body_timeout`` seconds; 413 for a
+batch (or body) that is too large; 422 for JSON that breaks the rules
+(:mod:`course_utils.schema`), listing at most :data:`~course_utils.schema.MAX_ERRORS`
+problems (checking stops there). Reading and checking a body runs in a worker thread, so
+a slow bad request never holds up ``/health`` or other clients. A failure inside the
+service is a 500 with a one-line message; only such a failure logs a traceback (in the
+server's log, never in the answer).
 
 Example
 -------
@@ -33,29 +39,41 @@ Example
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import logging
 import math
 import os
+import re
 import socket
 import threading
 import time
 import uuid
 from typing import Any
 
+import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from .predlog import PredictionLog, now
 from .registry import Registry, RegistryError
-from .schema import human_errors
+from .schema import MAX_ERRORS, InputSchema, human_errors
 
 DEFAULT_MAX_BATCH = 1000
-#: Room per visit when capping the size of a request body (a visit is about 250 bytes).
-BYTES_PER_VISIT = 4096
+#: Room per visit when capping the size of a request body: a visit is about 250 bytes, so
+#: this leaves room for indented JSON while keeping the largest body (about 1 MB) quick to
+#: refuse.
+BYTES_PER_VISIT = 1024
+#: How deeply a request's JSON may nest: a visit is 1 level, a batch 3. Checked on the raw
+#: bytes before anything recursive (the JSON parser, pydantic, error messages) sees them.
+MAX_DEPTH = 32
+#: Seconds a client has to send the whole body of a request once its headers arrived.
+DEFAULT_BODY_TIMEOUT = 10.0
 logger = logging.getLogger(__name__)
 
 
@@ -107,8 +125,23 @@ def _refuse(status: int, field: str, message: str, detail: str | None = None) ->
     return _Refused(status, detail or f"{field}: {message}", [{"field": field, "message": message}])
 
 
-def _error(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail, "errors": errors or []}, status_code=status)
+class _AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a refusal may quote what the client sent,
+    and a lone surrogate (``"\\ud800"`` is valid JSON) cannot be encoded as UTF-8."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False).encode("ascii")
+
+
+def _error(
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return _AsciiJSONResponse(
+        {"detail": detail, "errors": errors or []}, status_code=status, headers=headers
+    )
 
 
 # --------------------------------------------------------------------------- the app
@@ -147,13 +180,16 @@ def create_app(
     alias: str = "production",
     log_path: str | os.PathLike | None = None,
     max_batch: int = DEFAULT_MAX_BATCH,
+    *,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
 ) -> FastAPI:
     """The FastAPI app serving ``alias`` (or a version) of the registry.
 
     The model is loaded - and checked (sha256, trusted types) - here, once: a model that
     cannot be loaded stops the app from being created, with the registry's clear error.
     The prediction log (``log_path``, default ``work_dir()/"predictions.sqlite"``) is
-    created here too.
+    created here too. A request whose body has not fully arrived ``body_timeout`` seconds
+    after its headers gets a 408.
 
     >>> app = create_app(Registry("work/registry"))                    # doctest: +SKIP
     >>> sorted(r.path for r in app.routes if r.path.startswith("/p"))  # doctest: +SKIP
@@ -161,6 +197,10 @@ def create_app(
     """
     if isinstance(max_batch, bool) or not isinstance(max_batch, int) or max_batch < 1:
         raise ValueError(f"max_batch must be a whole number of at least 1, got {max_batch!r}")
+    if isinstance(body_timeout, bool) or not isinstance(body_timeout, int | float):
+        raise ValueError(f"body_timeout must be a number of seconds, got {body_timeout!r}")
+    if not 0 < body_timeout < math.inf:
+        raise ValueError(f"body_timeout must be a positive number of seconds, got {body_timeout}")
     reg = registry if isinstance(registry, Registry) else Registry(registry)
     pipeline, card = reg.load(alias)
     schema = card.schema
@@ -168,9 +208,8 @@ def create_app(
     positive = [str(c) for c in card.classes].index("banana")
     threshold = float(card.threshold)
     Visit = schema.model()
-    visits_adapter = TypeAdapter(list[Visit])  # type: ignore[valid-type]
     max_bytes = 65536 + BYTES_PER_VISIT * max_batch
-    stats = {"served": 0, "rejected": 0, "errors": 0}
+    stats = {"served": 0, "rejected": 0, "errors": 0, "disconnected": 0, "timed_out": 0}
     stats_lock = threading.Lock()
 
     def count(key: str, n: int = 1) -> None:
@@ -211,8 +250,9 @@ def create_app(
         )
         return _error(500, f"the service failed ({type(exc).__name__}); nothing was logged")
 
+    # On the event loop itself (no worker thread): it answers even while workers are busy.
     @app.get("/health", summary="Is the service up, and which model answers?")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:
         with stats_lock:
             counts = dict(stats)
         return {
@@ -253,22 +293,8 @@ def create_app(
         return {"model_version": card.version, "threshold": threshold, "predictions": answers}
 
     def parse(body: bytes) -> list[dict[str, Any]]:
-        """The validated visits of a request body, or :class:`_Refused`."""
-        if not body.strip():
-            raise _refuse(400, "body", "is empty; send a JSON object (one visit) or a batch")
-        try:
-            data = json.loads(body, parse_constant=_no_constant)
-        except (ValueError, RecursionError) as exc:
-            if isinstance(exc, json.JSONDecodeError):
-                msg = exc.msg
-            elif isinstance(exc, RecursionError):
-                msg = "it is nested too deeply"
-            elif "digits" in str(exc):
-                msg = "a number has too many digits"
-            else:
-                msg = str(exc)
-            where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-            raise _refuse(400, "body", f"is not valid JSON: {msg}{where}") from None
+        """The validated visits of a request body, or :class:`_Refused` (in a worker thread)."""
+        data = _load_json(body)
         if not isinstance(data, dict):
             hint = (
                 '; to send several visits, wrap them: {"visits": [...]}'
@@ -282,17 +308,15 @@ def create_app(
                 f"got {_json_kind(data)}{hint}",
             )
         if "visits" not in data:
-            try:
-                return [Visit.model_validate(data).model_dump()]
-            except ValidationError as exc:
-                raise _invalid(human_errors(exc, schema)) from None
-        extra = [k for k in data if k != "visits"]
+            return _validate(Visit, schema, [data], prefix=None)
+        extra = [k for k in itertools.islice(data, MAX_ERRORS + 1) if k != "visits"]
         if extra:
             raise _invalid(
                 [
                     {"field": k, "message": 'is not a field of a batch: send {"visits": [...]}'}
-                    for k in extra
-                ]
+                    for k in extra[:MAX_ERRORS]
+                ],
+                complete=len(data) - 1 <= MAX_ERRORS,
             )
         visits = data["visits"]
         if not isinstance(visits, list):
@@ -312,10 +336,7 @@ def create_app(
                 "visits",
                 f"holds {len(visits)} visits; a batch holds at most {max_batch} - split it",
             )
-        try:
-            return [v.model_dump() for v in visits_adapter.validate_python(visits)]
-        except ValidationError as exc:
-            raise _invalid(human_errors(exc, schema, prefix="visits")) from None
+        return _validate(Visit, schema, visits, prefix="visits")
 
     @app.post(
         "/predict",
@@ -355,21 +376,34 @@ def create_app(
             declared = request.headers.get("content-length")
             if declared is not None and declared.isdigit() and int(declared) > max_bytes:
                 raise _refuse(413, "body", f"is larger than {max_bytes} bytes")
-            chunks, size = [], 0
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise _refuse(413, "body", f"is larger than {max_bytes} bytes")
-                chunks.append(chunk)
-            values = parse(b"".join(chunks))
+            body = await asyncio.wait_for(_read_body(request, max_bytes), body_timeout)
+            values = await run_in_threadpool(parse, body)
         except _Refused as exc:
             count("rejected")
-            return _error(exc.status, exc.detail, exc.errors)
+            headers = {"Connection": "close"} if exc.status == 413 else None
+            return _error(exc.status, exc.detail, exc.errors, headers)
+        except TimeoutError:
+            # The client promised a body it did not send in time: answer, then hang up.
+            count("timed_out")
+            logger.info("POST /predict: the body did not arrive within %g s", body_timeout)
+            return _error(
+                408,
+                f"the request body did not arrive within {body_timeout:g} s; nothing was "
+                "predicted or logged",
+                [{"field": "body", "message": f"did not arrive within {body_timeout:g} s"}],
+                {"Connection": "close"},
+            )
+        except ClientDisconnect:
+            # The client went away mid-body: its business, not a fault of the service.
+            count("disconnected")
+            logger.info("POST /predict: the client disconnected before sending the whole body")
+            return _error(400, "the client disconnected before sending the whole body")
         try:
             result = await run_in_threadpool(work, values)
         except Exception as exc:
             count("errors")
-            logger.error("prediction failed: %s: %s", type(exc).__name__, exc)
+            # A real fault of the service: the traceback goes to the server's log only.
+            logger.error("prediction failed: %s: %s", type(exc).__name__, exc, exc_info=True)
             return _error(
                 500,
                 f"the service failed while predicting ({type(exc).__name__}: {str(exc)[:200]}); "
@@ -381,10 +415,180 @@ def create_app(
     return app
 
 
-def _invalid(errors: list[dict[str, str]]) -> _Refused:
+async def _read_body(request: Request, max_bytes: int) -> bytes:
+    """The whole body, refused with a 413 as soon as it passes ``max_bytes``."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _refuse(413, "body", f"is larger than {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+#: A JSON string (its closing quote optional, so that an unterminated one ends the scan
+#: instead of being retried from every later quote).
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+#: A ``\\uXXXX`` escape of half a surrogate pair that has no other half (not text at all).
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest, read from its bytes.
+
+    Strings are skipped, so brackets inside them do not count. No recursion and no
+    parsing: safe on any input (on malformed JSON the number is approximate).
+
+    >>> json_depth(b'{"visits": [{"store": "[[["}]}'), json_depth(b"42")
+    (3, 0)
+    """
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    if not brackets:
+        return 0
+    arr = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.where((arr == ord("[")) | (arr == ord("{")), 1, -1).astype(np.int32)
+    return max(int(np.cumsum(steps, dtype=np.int32).max()), 0)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def _load_json(body: bytes) -> Any:
+    """Decode a body as strict RFC 8259 JSON: UTF-8, no duplicate keys, no NaN, not too deep.
+
+    Raises :class:`_Refused` (400) with a message that says what is wrong and where.
+    """
+    if not body.strip():
+        raise _refuse(400, "body", "is empty; send a JSON object (one visit) or a batch")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bom = {b"\xff\xfe": "UTF-16 or UTF-32", b"\xfe\xff": "UTF-16", b"\x00\x00": "UTF-32"}
+        guess = next((name for start, name in bom.items() if body.startswith(start)), None)
+        seen = f" (it looks like {guess})" if guess else ""
+        raise _refuse(
+            400,
+            "body",
+            f"is not UTF-8{seen}: byte {exc.start} is 0x{body[exc.start]:02x}; JSON sent "
+            "between systems must be encoded as UTF-8 (RFC 8259, section 8.1)",
+        ) from None
+    if text.startswith("\ufeff"):
+        raise _refuse(
+            400, "body", "starts with a byte order mark; send UTF-8 JSON without one (RFC 8259)"
+        )
+    lone = _LONE_SURROGATE.search(text) if "\\u" in text else None
+    if lone:
+        raise _refuse(
+            400,
+            "body",
+            f"holds {lone.group()} at character {lone.start()}: half of a UTF-16 surrogate pair "
+            "without its other half is not text (RFC 8259, section 8.2)",
+        )
+    # Fewer opening brackets than the cap (most bodies, however large): no scan needed.
+    few = body.count(b"[") + body.count(b"{") <= MAX_DEPTH
+    depth = 0 if few else json_depth(body)
+    if depth > MAX_DEPTH:
+        raise _refuse(
+            400,
+            "body",
+            f"is not valid JSON for this service: it is nested too deeply ({depth} levels; "
+            f"a visit is 1 level, a batch 3, at most {MAX_DEPTH} are read)",
+        )
+    try:
+        return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        raise _refuse(
+            400,
+            "body",
+            f"is ambiguous: the key {exc.args[0]!r} appears twice in one object; "
+            "send each field once",
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            msg = exc.msg
+        elif isinstance(exc, RecursionError):  # pragma: no cover - MAX_DEPTH comes first
+            msg = "it is nested too deeply"
+        elif "digits" in str(exc):
+            msg = "a number has too many digits"
+        else:
+            msg = str(exc)
+        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
+        raise _refuse(400, "body", f"is not valid JSON: {msg}{where}") from None
+
+
+def _validate(
+    Visit: type[BaseModel], schema: InputSchema, items: list[Any], *, prefix: str | None
+) -> list[dict[str, Any]]:
+    """Validate visits one by one; stop once :data:`MAX_ERRORS` problems are found.
+
+    Unknown keys are counted with set operations and only the first few are handed to
+    pydantic, so a visit with a hundred thousand made-up keys costs no more than one with
+    fifty.
+    """
+    names = schema.names
+    known = set(names)
+    errors: list[dict[str, str]] = []
+    values: list[dict[str, Any]] = []
+    complete = True
+    for i, item in enumerate(items):
+        room = MAX_ERRORS - len(errors)
+        where = f"{prefix}[{i}]" if prefix is not None else ""
+        unknown_total = 0
+        if isinstance(item, dict):
+            unknown_total = len(item) - len(item.keys() & known)
+            if unknown_total > room:
+                first = itertools.islice((k for k in item if k not in known), room)
+                item = {**{k: item[k] for k in names if k in item}, **{k: item[k] for k in first}}
+                complete = False
+        try:
+            values.append(Visit.model_validate(item).model_dump())
+        except ValidationError as exc:
+            found = human_errors(exc, schema, prefix=where)
+            if found and found[-1]["message"].startswith("... and "):  # its own count of the rest
+                found, complete = found[:-1], False
+            if len(found) > room:
+                complete = False
+            errors.extend(found[:room])
+        if len(errors) >= MAX_ERRORS:
+            if i < len(items) - 1:
+                complete = False
+            break
+    if errors:
+        raise _invalid(errors, complete=complete)
+    return values
+
+
+def _invalid(errors: list[dict[str, str]], *, complete: bool = True) -> _Refused:
     n = len(errors)
+    if complete:
+        count = f"{n} problem{'s' if n != 1 else ''}"
+    else:
+        count = f"at least {n} problems"
+        errors = [
+            *errors,
+            {
+                "field": "body",
+                "message": f"... checking stopped after {n} problems; fix these and send again",
+            },
+        ]
     detail = (
-        f"{n} problem{'s' if n != 1 else ''} in the request "
+        f"{count} in the request "
         f"(first: {errors[0]['field']} {errors[0]['message']}); nothing was predicted or logged"
     )
     return _Refused(422, detail, errors)
@@ -508,6 +712,7 @@ def start_in_background(
     *,
     max_batch: int = DEFAULT_MAX_BATCH,
     timeout: float = 15.0,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
 ) -> ServiceHandle:
     """Start the service in a background thread; return once it accepts connections.
 
@@ -518,7 +723,9 @@ def start_in_background(
     ...     httpx.get(srv.url + "/health").json()["status"]
     'ok'
     """
-    app = create_app(registry, alias=alias, log_path=log_path, max_batch=max_batch)
+    app = create_app(
+        registry, alias=alias, log_path=log_path, max_batch=max_batch, body_timeout=body_timeout
+    )
     sock = _bind(host, port)
     actual = sock.getsockname()[1]
     server = _server(app, quiet=True)
@@ -567,13 +774,16 @@ def serve(
 
 
 __all__ = [
+    "DEFAULT_BODY_TIMEOUT",
     "DEFAULT_MAX_BATCH",
+    "MAX_DEPTH",
     "ErrorResponse",
     "PredictResponse",
     "RegistryError",
     "ServiceError",
     "ServiceHandle",
     "create_app",
+    "json_depth",
     "serve",
     "start_in_background",
 ]

@@ -6,12 +6,20 @@ Also the input schema it validates with (course_utils.schema).
 
 from __future__ import annotations
 
+import http.client
 import json
+import logging
 import math
+import os
 import re
 import shutil
+import signal
 import socket
+import sqlite3
+import subprocess
+import sys
 import threading
+import time
 
 import httpx
 import numpy as np
@@ -253,7 +261,86 @@ BAD = [
         f"at most {MAX_BATCH}",
     ),
     ("body too large", lambda v: b" " * 2_000_000, JSON, 413, "body", "larger than"),
+    # Nested close to the parser's own limit: refused before anything recursive runs.
+    (
+        "nested 900 deep in a field",
+        lambda v: b'{"age": ' + b"[" * 900 + b"]" * 900 + b"}",
+        JSON,
+        400,
+        "body",
+        "nested too deeply (901 levels",
+    ),
+    (
+        "nested within the cap",
+        lambda v: _visit(v, age=[[[[[1]]]]]),
+        JSON,
+        422,
+        "age",
+        "got [[[[[1]]]]]",
+    ),
+    ("duplicate key", lambda v: _dup(v), JSON, 400, "body", "'age' appears twice"),
+    (
+        "duplicate key in a batch",
+        lambda v: b'{"visits": [' + _dup(v) + b"]}",
+        JSON,
+        400,
+        "body",
+        "'age' appears twice",
+    ),
+    (
+        "UTF-16 with a BOM",
+        lambda v: json.dumps(_visit(v)).encode("utf-16"),
+        JSON,
+        400,
+        "body",
+        "is not UTF-8 (it looks like UTF-16",
+    ),
+    (
+        "UTF-32 with a BOM",
+        lambda v: json.dumps(_visit(v)).encode("utf-32"),
+        JSON,
+        400,
+        "body",
+        "RFC 8259, section 8.1",
+    ),
+    (
+        "Latin-1",
+        lambda v: json.dumps(_visit(v, store="Caf\u00e9"), ensure_ascii=False).encode("latin-1"),
+        JSON,
+        400,
+        "body",
+        "is not UTF-8",
+    ),
+    (
+        "UTF-8 byte order mark",
+        lambda v: b"\xef\xbb\xbf" + json.dumps(_visit(v)).encode(),
+        JSON,
+        400,
+        "body",
+        "byte order mark",
+    ),
+    (
+        "lone surrogate",
+        lambda v: json.dumps(_visit(v)).encode()[:-1] + b', "\\ud800": 1}',
+        JSON,
+        400,
+        "body",
+        "surrogate",
+    ),
+    (
+        "many unknown keys",
+        lambda v: _visit(v, **{f"k{i}": 1 for i in range(5_000)}),
+        JSON,
+        422,
+        "k0",
+        "not a field of a visit",
+    ),
 ]
+
+
+def _dup(visits) -> bytes:
+    """A visit with "age" twice: 230 (impossible), then 29 (fine)."""
+    return json.dumps(_visit(visits, age=230)).encode()[:-1] + b', "age": 29}'
 
 
 @pytest.mark.parametrize(
@@ -298,7 +385,8 @@ def test_several_problems_are_all_named(server, visits):
     assert "4 problems" in r.json()["detail"]
 
 
-def test_a_failing_model_gives_a_clear_500_and_logs_nothing(server, visits):
+def test_a_failing_model_gives_a_clear_500_and_logs_nothing(server, visits, caplog):
+    caplog.set_level(logging.INFO)
     before = predlog.PredictionLog(server.log_path).count()
     server.fail.append(True)
     try:
@@ -313,6 +401,124 @@ def test_a_failing_model_gives_a_clear_500_and_logs_nothing(server, visits):
     assert "Traceback" not in r.text
     assert predlog.PredictionLog(server.log_path).count() == before
     assert server.client.post("/predict", json=visits[0]).status_code == 200
+    # A real fault of the service: its traceback is in the server's log (only there).
+    faults = [rec for rec in caplog.records if rec.exc_info]
+    assert len(faults) == 1 and faults[0].name == "course_utils.service"
+    assert "the model broke" in str(faults[0].exc_info[1])
+
+
+# --------------------------------------------------------------------------- hostile clients
+
+
+def test_a_refused_request_leaves_the_connection_usable(server, visits):
+    """After each refusal the next request on the same keep-alive connection is served."""
+    valid = json.dumps(visits[0]).encode()
+    refused = [
+        b'{"age": ' + b"[" * 900 + b"]" * 900 + b"}",
+        b"[" * 100_000,
+        _dup(visits),
+        json.dumps(_visit(visits)).encode("utf-16"),
+        b'{"store": "Central",',
+        json.dumps(_visit(visits, **{f"k{i}": 1 for i in range(5_000)})).encode(),
+        valid[:-1] + b', "\\udc00": 1}',
+    ]
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        for body in refused:
+            conn.request("POST", "/predict", body=body, headers=JSON)
+            r = conn.getresponse()
+            answer = json.loads(r.read())
+            assert 400 <= r.status < 500 and answer["errors"], answer
+            assert (r.getheader("connection") or "").lower() != "close"
+            sock = conn.sock
+            conn.request("POST", "/predict", body=valid, headers=JSON)
+            r = conn.getresponse()
+            assert r.status == 200 and json.loads(r.read())["predictions"]
+            assert conn.sock is sock  # the same connection, still open
+    finally:
+        conn.close()
+
+
+def test_checking_stops_at_the_error_cap(server, visits):
+    many = _visit(visits, **{f"k{i}": 1 for i in range(5_000)})
+    got = server.client.post("/predict", json=many).json()
+    assert len(got["errors"]) == schema.MAX_ERRORS + 1
+    assert [e["field"] for e in got["errors"][:-1]] == [f"k{i}" for i in range(schema.MAX_ERRORS)]
+    assert got["errors"][-1]["message"].startswith("... checking stopped after 50 problems")
+    assert got["detail"].startswith("at least 50 problems")
+    # A batch: three problems per visit, so checking stops in the 17th visit (visits[16]).
+    bad = _visit(visits, age=-3, store="Mars", hour="noon")
+    got = server.client.post("/predict", json={"visits": [bad] * MAX_BATCH}).json()
+    fields = [e["field"] for e in got["errors"][:-1]]
+    assert len(fields) == 50 and fields[-1].startswith("visits[16].")
+    assert not [f for f in fields if f.startswith(("visits[17]", "visits[99]"))]
+
+
+def _post_head(port: int, length: int, first: bytes) -> socket.socket:
+    """A raw connection that announced ``length`` bytes of body and sent only ``first``."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+    sock.sendall(
+        b"POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {length}\r\n\r\n".encode()
+        + first
+    )
+    return sock
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_clients_that_misbehave_are_not_service_errors(reg, tmp_path, visits, caplog):
+    """A body that never arrives gets a 408; a client that hangs up mid-body is counted, not
+    a fault; no client error puts a traceback in the server's log."""
+    caplog.set_level(logging.INFO)
+    with service.start_in_background(
+        reg, log_path=tmp_path / "l.sqlite", max_batch=MAX_BATCH, body_timeout=0.5
+    ) as srv:
+        with _post_head(srv.port, 500, b'{"store": ') as sock:
+            answer = _read_until_closed(sock)  # the service answers, then hangs up
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 408") and b"connection: close" in head.lower()
+        assert "did not arrive within 0.5 s" in json.loads(body)["detail"]
+
+        _post_head(srv.port, 5000, b'{"store": "Cen').close()  # gone mid-body
+        deadline = time.monotonic() + 10
+        while srv.app.state.stats["disconnected"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert srv.app.state.stats["disconnected"] == 1
+
+        with httpx.Client(base_url=srv.url, timeout=30) as client:
+            for _, make, headers, status, *_ in BAD:
+                body = make(visits)
+                content = body if isinstance(body, bytes) else json.dumps(body).encode()
+                assert client.post("/predict", content=content, headers=headers).status_code == (
+                    status
+                )
+            assert client.post("/predict", json=visits[0]).status_code == 200
+            health = client.get("/health").json()
+        stats = dict(srv.app.state.stats)
+    assert health["served"] == 1 and health["rejected"] == len(BAD)
+    assert stats["errors"] == 0 and stats["timed_out"] == 1
+    assert not [rec for rec in caplog.records if rec.exc_info], "a traceback for a client error"
+    assert any("disconnected" in rec.getMessage() for rec in caplog.records)
+
+
+def test_body_timeout_must_be_a_positive_number(reg, tmp_path):
+    for bad in (0, -1, float("inf"), "10", True):
+        with pytest.raises(ValueError, match="body_timeout"):
+            service.create_app(reg, log_path=tmp_path / "l.sqlite", body_timeout=bad)
+
+
+def test_json_depth_skips_strings_and_never_recurses():
+    assert service.json_depth(b'{"visits": [{"store": "[[[{{{"}]}') == 3
+    assert service.json_depth(b'{"a": "\\"[[["}') == 1  # an escaped quote stays in the string
+    assert service.json_depth(b"[" * 1_000_000) == 1_000_000
+    assert service.json_depth(b'"never closed [[[[') == 0
+    assert service.json_depth(b"42") == 0
 
 
 # --------------------------------------------------------------------------- concurrency
@@ -344,6 +550,70 @@ def test_eight_concurrent_clients(reg, tmp_path, visits):
     assert len(set(ids)) == 800
     logged = predlog.read_log(log)
     assert len(logged) == 800 and set(logged["request_id"]) == set(ids)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_kill_9_in_a_burst_leaves_the_log_intact(reg, tmp_path, visits):
+    """``serve`` in its own process, killed with SIGKILL while four clients send batches: the
+    SQLite log is intact, holds every acknowledged prediction and no half batch."""
+    port, size = _free_port(), 7
+    env = {**os.environ, "COURSE_WORK_DIR": str(tmp_path)}
+    cmd = [sys.executable, "-m", "course_utils", "serve", "--registry", str(reg.root)]
+    with open(tmp_path / "server.log", "wb") as err:
+        proc = subprocess.Popen(
+            [*cmd, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=err
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "server.log"
+            ).read_text()
+            time.sleep(0.2)
+        acknowledged: list[str] = []
+        lock = threading.Lock()
+
+        def client(k: int) -> None:
+            with httpx.Client(base_url=url, timeout=10) as c:
+                for i in range(500):
+                    start = (k * 50 + i * size) % (len(visits) - size)
+                    try:
+                        r = c.post("/predict", json={"visits": visits[start : start + size]})
+                    except httpx.HTTPError:
+                        return  # the server is gone
+                    if r.status_code == 200:
+                        with lock:
+                            acknowledged.extend(p["request_id"] for p in r.json()["predictions"])
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        while len(acknowledged) < 30 * size and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(proc.pid, signal.SIGKILL)
+        for t in threads:
+            t.join()
+    finally:
+        proc.kill()
+        proc.wait()
+    db = tmp_path / predlog.FILENAME
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    log = predlog.read_log(db)
+    assert len(acknowledged) >= 30 * size
+    assert set(acknowledged) <= set(log["request_id"])  # every answered prediction is there
+    assert len(log) % size == 0  # whole batches only, nothing half-written
 
 
 # --------------------------------------------------------------------------- lifecycle
