@@ -68,6 +68,10 @@ ALIAS_LOG = "aliases.json"
 POSITIVE = "banana"
 _VERSION = re.compile(r"^v([1-9][0-9]*)$")
 _ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
+#: A model file is a plain file name inside its version folder: no folders, no "..".
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+#: A model name is plain text: letters, digits, spaces, dots, dashes, underscores.
+_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 ._-]{0,78}[A-Za-z0-9])?$")
 _LOCAL_LOCK = threading.RLock()
 
 #: numpy types a scikit-learn pipeline may hold (dtypes, scalars, random generators).
@@ -288,11 +292,16 @@ class Registry:
         version = self.resolve(version_or_alias)
         path = self.root / version / CARD_FILE
         try:
-            return ModelCard.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError(f"it holds {type(data).__name__}, not a JSON object")
+            card = ModelCard.from_dict(data)
         except (OSError, ValueError, TypeError) as exc:
             raise ModelIntegrityError(
                 f"the model card {path} cannot be read ({exc}); register the model again"
             ) from None
+        _check_card(card, self.root / version)
+        return card
 
     def resolve(self, version_or_alias: str) -> str:
         """The version a name points to: ``"v2"`` -> ``"v2"``, ``"production"`` -> its version.
@@ -310,7 +319,15 @@ class Registry:
             return version_or_alias
         aliases = self.aliases()
         if version_or_alias in aliases:
-            return aliases[version_or_alias]
+            target = aliases[version_or_alias]
+            if target not in versions:
+                raise RegistryError(
+                    f"the alias {version_or_alias!r} points to {target!r}, which is not a "
+                    f"registered version in {self.root} (versions: {', '.join(versions) or 'none'})"
+                    f"; promote a version again, e.g. Registry.promote('v1', "
+                    f"alias={version_or_alias!r})"
+                )
+            return target
         if version_or_alias == "latest" and versions:
             return versions[-1]
         raise UnknownModelError(self._unknown(version_or_alias, versions, aliases))
@@ -351,7 +368,7 @@ class Registry:
         import skops.io as sio
 
         card = self.card(version_or_alias)
-        path = self.root / card.version / card.model_file
+        path = _model_path(self.root, card)
         verify_file(path, card)
         # The trust decision belongs to the code that loads, never to the files: the
         # card's own ``extra_trusted`` is a record of what was needed, not a permission.
@@ -371,7 +388,7 @@ class Registry:
     ) -> list[str]:
         """:func:`trusted_types` of a registered version's file (after checking its sha256)."""
         card = self.card(version_or_alias)
-        path = self.root / card.version / card.model_file
+        path = _model_path(self.root, card)
         verify_file(path, card)
         return trusted_types(path, [*self.extra_trusted, *extra_trusted])
 
@@ -411,6 +428,7 @@ class Registry:
         contract_dict, threshold = _contract(contract)
         if not isinstance(name, str) or not name.strip():
             raise TypeError(f"name must be a non-empty string, got {name!r}")
+        _check_name(name.strip())
         if not isinstance(notes, str):
             raise TypeError(f"notes must be a string, got {type(notes).__name__}")
         schema = infer_schema(X_train)
@@ -461,20 +479,30 @@ class Registry:
                 "extra_trusted": extra,
             }
             with self._lock():
-                for _ in range(1000):  # another process may take a number first: try the next
+                for _ in range(100):  # another process may take a number first: try the next
                     existing = [int(v[1:]) for v in self.versions()]
                     version = f"v{max(existing, default=0) + 1}"
+                    target = self.root / version
+                    if target.exists() and not (target / CARD_FILE).is_file():
+                        raise RegistryError(
+                            f"the folder {target} has no {CARD_FILE}, so it is not a registered "
+                            "version (a copy that went wrong?) and blocks the next version "
+                            "number: move it out of the registry or delete it, then register again"
+                        )
                     card = ModelCard(version=version, **base)
                     _write_json(tmp / CARD_FILE, card.to_dict())
                     try:
-                        os.rename(tmp, self.root / version)  # atomic: complete or absent
+                        os.rename(tmp, target)  # atomic: complete or absent
                     except OSError:
-                        if (self.root / version).exists():
+                        if (target / CARD_FILE).is_file():
                             continue
                         raise
                     _fsync_dir(self.root)
                     return card
-            raise RegistryError(f"could not find a free version number in {self.root}")
+            raise RegistryError(  # pragma: no cover - a hundred registrations in a race
+                f"could not find a free version number in {self.root}: other processes keep "
+                "taking them; try again"
+            )
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -491,6 +519,20 @@ class Registry:
             raise RegistryError(f"the alias log {path} cannot be read ({exc})") from None
         if not isinstance(events, list):
             raise RegistryError(f"the alias log {path} is not a list of events")
+        for i, e in enumerate(events):
+            ok = (
+                isinstance(e, dict)
+                and isinstance(e.get("alias"), str)
+                and bool(_ALIAS.match(e["alias"]))
+                and e.get("action") in ("promote", "rollback")
+                and isinstance(e.get("version"), str)
+                and bool(_VERSION.match(e["version"]))
+            )
+            if not ok:
+                raise RegistryError(
+                    f"the alias log {path} is damaged: event {i + 1} is {str(e)[:120]}, not a "
+                    "promotion or rollback of an alias to a version like 'v2'"
+                )
         return events
 
     @staticmethod
@@ -707,6 +749,54 @@ def _contract(contract: Any) -> tuple[dict[str, Any] | None, float]:
             f"got {type(contract).__name__}"
         )
     return asdict(contract), round(float(contract.best_threshold()), 10)
+
+
+def _check_name(name: Any) -> None:
+    if not isinstance(name, str) or not _NAME.match(name) or ".." in name:
+        raise RegistryError(
+            f"a model name is plain text like 'fruit-stand' (letters, digits, spaces, '.', '-' "
+            f"and '_', at most 80 characters, no '..'), got {name!r}"
+        )
+
+
+def _check_card(card: ModelCard, folder: Path) -> None:
+    """Refuse a card that does not describe the version folder it sits in.
+
+    The card's version must be the folder's name, its model file a plain file name (the
+    file is looked up inside the folder), its name plain text: a card is data, never a path.
+    """
+    where = folder / CARD_FILE
+    if card.version != folder.name:
+        raise ModelIntegrityError(
+            f"the model card {where} says it is version {card.version!r} but sits in the "
+            f"folder {folder.name!r}; a card describes only its own folder - register the "
+            "model again"
+        )
+    if (
+        not isinstance(card.model_file, str)
+        or not _FILE_NAME.match(card.model_file)
+        or card.model_file.strip(".") == ""
+    ):
+        raise ModelIntegrityError(
+            f"the model card {where} names the model file {card.model_file!r}; it must be a "
+            f"plain file name inside {folder} (like {MODEL_FILE!r}) - register the model again"
+        )
+    try:
+        _check_name(card.name)
+    except RegistryError as exc:
+        raise ModelIntegrityError(f"the model card {where} is refused: {exc}") from None
+
+
+def _model_path(root: Path, card: ModelCard) -> Path:
+    """The model file of a checked card; refused if a link takes it outside its folder."""
+    folder = root / card.version
+    path = folder / card.model_file
+    if path.exists() and path.resolve().parent != folder.resolve():
+        raise ModelIntegrityError(
+            f"the model file {path} leads outside its version folder (to {path.resolve()}); "
+            "a registry holds its files itself - register the model again"
+        )
+    return path
 
 
 def _check_alias(alias: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -368,3 +369,102 @@ def test_the_course_pipeline_needs_its_function_trusted_by_name(tmp_path):
         Registry(tmp_path).load(card.version)
     loaded, _ = Registry(tmp_path, extra_trusted=COURSE_FUNCTIONS).load(card.version)
     assert (loaded.predict_proba(X) == pipe.predict_proba(X)).all()
+
+
+# --------------------------------------------------------------------------- escapes
+
+
+def _edit_card(reg, folder, changes):
+    path = reg.root / folder / "card.json"
+    card = json.loads(path.read_text())
+    card.update(changes)
+    path.write_text(json.dumps(card))
+
+
+def _one_sentence(message: str) -> None:
+    assert "\n" not in message and "Traceback" not in message
+    assert message.count(". ") <= 1, message  # at most a sentence and a short hint
+
+
+@pytest.fixture
+def elsewhere(tmp_path, reg, fitted, data):
+    """A second registry outside ``reg``: a valid model file the cards may try to point to."""
+    other = Registry(tmp_path / "elsewhere")
+    register(other, fitted, data)
+    register(reg, fitted, data)
+    register(reg, fitted, data)
+    return other
+
+
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"model_file": "../../elsewhere/v1/model.skops"}, "must be a plain file name"),
+        ({"model_file": "/etc/passwd"}, "must be a plain file name"),
+        ({"model_file": ".."}, "must be a plain file name"),
+        ({"model_file": 7}, "must be a plain file name"),
+        ({"version": "../elsewhere/v1"}, "says it is version '../elsewhere/v1'"),
+        ({"version": "v1"}, "says it is version 'v1' but sits in the folder 'v2'"),
+        ({"name": "../../x"}, "a model name is plain text"),
+        ({"name": "fruit\nstand"}, "a model name is plain text"),
+    ],
+)
+def test_a_card_cannot_lead_outside_its_folder(reg, elsewhere, changes, words):
+    _edit_card(reg, "v2", changes)
+    with pytest.raises(ModelIntegrityError, match=re.escape(words)) as info:
+        reg.load("v2")
+    _one_sentence(str(info.value))
+    with pytest.raises(ModelIntegrityError, match=re.escape(words)):
+        reg.card("v2")
+    assert reg.load("v1")[1].version == "v1"  # the other versions are untouched
+
+
+def test_a_model_file_linked_outside_is_refused(reg, elsewhere):
+    model = reg.root / "v2" / "model.skops"
+    model.unlink()
+    model.symlink_to(elsewhere.root / "v1" / "model.skops")
+    with pytest.raises(ModelIntegrityError, match="leads outside its version folder") as info:
+        reg.load("v2")
+    _one_sentence(str(info.value))
+
+
+@pytest.mark.parametrize("target", ["../elsewhere/v1", "v9"])
+def test_an_alias_must_point_to_a_registered_version(reg, elsewhere, target):
+    reg.promote("v1")
+    log = reg.root / registry.ALIAS_LOG
+    events = json.loads(log.read_text())
+    events.append({**events[-1], "version": target, "previous": "v1"})
+    log.write_text(json.dumps(events))
+    with pytest.raises(RegistryError) as info:
+        reg.load("production")
+    message = str(info.value)
+    _one_sentence(message)
+    if target == "v9":
+        assert "points to 'v9', which is not a registered version" in message
+    else:
+        assert "alias log" in message and "event 2" in message
+
+
+def test_a_stray_version_folder_is_named_at_once(reg, fitted, data, monkeypatch):
+    register(reg, fitted, data)
+    stray = reg.root / "v2"
+    stray.mkdir()
+    (stray / "notes.txt").write_text("half a copy")
+    renames = []
+    real_rename = registry.os.rename
+    monkeypatch.setattr(registry.os, "rename", lambda a, b: (renames.append(b), real_rename(a, b)))
+    with pytest.raises(RegistryError) as info:
+        register(reg, fitted, data)
+    message = str(info.value)
+    assert str(stray) in message and "has no card.json" in message and "delete it" in message
+    _one_sentence(message)
+    assert renames == []  # refused before any attempt, not after a thousand
+    assert reg.versions() == ["v1"]
+    assert not [p for p in reg.root.iterdir() if p.name.startswith(".incoming")]
+
+
+@pytest.mark.parametrize("name", ["../../x", "a/b", "x" * 81, " ", "-", "fruit\tstand"])
+def test_register_refuses_a_name_that_is_not_plain_text(reg, fitted, data, name):
+    with pytest.raises((RegistryError, TypeError), match="name"):
+        register(reg, fitted, data, name=name)
+    assert reg.versions() == []
