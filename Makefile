@@ -51,7 +51,7 @@ bench: $(STAMP_TEST)
 	$(PY) -m course_utils bench --out docs/benchmark.md
 
 data: $(STAMP_BASE)
-	$(PY) -m course_utils data build
+	$(PY) -m course_utils data build --force
 
 notebooks: $(STAMP_TEST)
 	$(PY) -m course_utils.lessons build

@@ -163,6 +163,101 @@ def _http_batch_rate() -> list[float]:
     return out
 
 
+def bad_bodies(visits: list[dict], max_bytes: int, max_batch: int = 1000) -> list[bytes]:
+    """Requests the service must refuse, each as large or as awkward as it allows.
+
+    A visit with thousands of made-up fields (just under ``max_bytes``) and the same cut
+    short, one nested close to the JSON parser's recursion limit, a duplicate key, UTF-16,
+    and a full batch of visits that are all wrong.
+
+    >>> [len(b) <= 20_000 for b in bad_bodies([{"age": 30}], 20_000, max_batch=10)]
+    [True, True, True, True, True, True]
+    """
+    import json
+
+    visit = visits[0]
+    many = dict(visit)
+    i, size = 0, len(json.dumps(many))
+    while size + 64 < max_bytes - 2000:
+        key = f"made_up_field_{i}"
+        many[key] = 1
+        size += len(key) + 7  # , "key": 1
+        i += 1
+    wrong = dict(visit, age=-3, store="Mars", hour="noon")
+    batch = {"visits": [wrong] * max_batch}
+    while len(json.dumps(batch)) > max_bytes:
+        batch["visits"].pop()
+    full = json.dumps(many).encode()
+    return [
+        full,
+        full[:-20],
+        b'{"age": ' + b"[" * 900 + b"]" * 900 + b"}",
+        json.dumps(visit).encode()[:-1] + b', "age": 29}',
+        json.dumps(visit).encode("utf-16"),
+        json.dumps(batch).encode(),
+    ]
+
+
+def health_under_load(
+    url: str, bodies: list[bytes], *, seconds: float = 5.0, clients: int = 2
+) -> tuple[list[float], dict[int, int]]:
+    """``/health`` latencies (ms) while ``clients`` threads send ``bodies`` in a loop.
+
+    Returns the latencies (one ``GET /health`` every 20 ms) and how many bad requests got
+    each status code.
+
+    >>> # health_under_load(srv.url, bad_bodies(visits, 1_000_000), seconds=2)
+    """
+    import threading
+    from collections import Counter
+
+    import httpx
+
+    stop = threading.Event()
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def send() -> None:
+        headers = {"content-type": "application/json"}
+        with httpx.Client(base_url=url, timeout=30) as client:
+            k = 0
+            while not stop.is_set():
+                r = client.post("/predict", content=bodies[k % len(bodies)], headers=headers)
+                with lock:
+                    statuses[r.status_code] += 1
+                k += 1
+
+    threads = [threading.Thread(target=send, daemon=True) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    latencies = []
+    with httpx.Client(base_url=url, timeout=30) as client:
+        time.sleep(0.2)  # the bad requests are flowing
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            t0 = time.perf_counter()
+            client.get("/health").raise_for_status()
+            latencies.append((time.perf_counter() - t0) * 1000)
+            time.sleep(0.02)
+    stop.set()
+    for t in threads:
+        t.join()
+    return latencies, dict(statuses)
+
+
+def _health_while_bad_requests_stream() -> list[float]:
+    """Milliseconds for ``GET /health`` while two clients stream bad requests (5 s)."""
+    from .service import BYTES_PER_VISIT, DEFAULT_MAX_BATCH
+
+    s = _service()
+    max_bytes = 65536 + BYTES_PER_VISIT * DEFAULT_MAX_BATCH
+    bodies = bad_bodies(s["visits"], max_bytes, DEFAULT_MAX_BATCH)
+    latencies, statuses = health_under_load(s["handle"].url, bodies)
+    if any(code >= 500 or code < 400 for code in statuses):
+        raise RuntimeError(f"a bad request was not refused with a 4xx: {statuses}")
+    return latencies
+
+
 MEASURES += [
     Measure("one prediction over HTTP on loopback", 20.0, "ms", _http_one_ms, repeats=4),
     # Throughput has no budget (higher is better): reported only.
@@ -172,6 +267,14 @@ MEASURES += [
         "visits/s",
         _http_batch_rate,
         repeats=4,
+    ),
+    Measure(
+        "GET /health while 2 clients stream bad requests",
+        100.0,
+        "ms",
+        _health_while_bad_requests_stream,
+        repeats=2,
+        stat="p95",
     ),
 ]
 
@@ -294,10 +397,23 @@ def all_measures() -> list[Measure]:
     return [*MEASURES, *widget_measures(), *notebook_measures()]
 
 
-def run(measures: list[Measure] | None = None, *, quick: bool = False) -> list[dict]:
-    """Run the measures; return one dict per row (name, median, p95, runs, budget, ok)."""
+def run(
+    measures: list[Measure] | None = None,
+    *,
+    quick: bool = False,
+    progress: Callable[[str], object] | None = None,
+) -> list[dict]:
+    """Run the measures; return one dict per row (name, median, p95, runs, budget, ok).
+
+    ``progress``, if given, is called with one line as each row starts and ends
+    (``progress=print`` shows them).
+    """
     rows = []
-    for m in measures if measures is not None else all_measures():
+    todo = list(measures if measures is not None else all_measures())
+    started = time.perf_counter()
+    for i, m in enumerate(todo, 1):
+        if progress is not None:
+            progress(f"[{i}/{len(todo)}] {m.name} ...")
         repeats = max(1, m.repeats // 2) if quick else m.repeats
         if m.warmup:
             m.run()  # warm-up: caches and lazy imports, not counted
@@ -320,6 +436,12 @@ def run(measures: list[Measure] | None = None, *, quick: bool = False) -> list[d
                 "ok": (p95 if m.stat == "p95" else med) <= m.budget,
             }
         )
+        if progress is not None:
+            took = time.perf_counter() - started
+            progress(
+                f"[{i}/{len(todo)}] {m.name}: {m.stat} {_num(rows[-1][m.stat])} {m.unit} "
+                f"({took:.0f} s so far)"
+            )
     return rows
 
 
@@ -369,9 +491,28 @@ def course_rows(rows: list[dict]) -> list[dict]:
     ]
 
 
-def main(*, quick: bool = False, out: str | None = None) -> int:
-    """Print the benchmark table (and write it to ``out`` as Markdown)."""
-    rows = run(quick=quick)
+#: What ``make bench`` usually takes on a 2-core machine (docs/benchmark.md): mostly the
+#: notebooks, each executed three times (once with ``--quick``).
+USUAL_MINUTES = {"full": 6, "quick": 3}
+
+
+def main(
+    *,
+    quick: bool = False,
+    out: str | None = None,
+    progress: Callable[[str], object] | None = print,
+) -> int:
+    """Print the benchmark table (and write it to ``out`` as Markdown).
+
+    ``progress`` gets a line saying how long it usually takes, then one per row.
+    """
+    if progress is not None:
+        minutes = USUAL_MINUTES["quick" if quick else "full"]
+        progress(
+            f"Benchmark: about {minutes} minutes on a 2-core machine; one line per row, "
+            "the table at the end."
+        )
+    rows = run(quick=quick, progress=progress)
     rows += course_rows(rows)
     text = (
         f"Benchmark of the course, {time.strftime('%Y-%m-%d')}\n\n"

@@ -2,27 +2,34 @@
 
 Commands
 --------
-``data build [--seed N] [--out DIR]``   write the four sources and the defect manifest
+``data build [--seed N] --out DIR``     write the four sources and the defect manifest
+                                        (``--force`` instead of ``--out``: rebuild data/)
 ``data summary [--json] [--dir DIR]``   rows, defects, majority rate, Bayes-optimal accuracy
 ``drift SCENARIO [--strength S] ...``   summarise production months under a drift scenario
 ``progress [--reset]``                  the learner's progress map
 ``doctor``                              check the environment, one line per check
 ``hub-link HUB_URL``                    an nbgitpuller link that distributes the course
-``bench``                               the benchmark table against the course budgets
+``bench [--quick] [--out FILE]``        the benchmark table against the course budgets
 ``serve [--host H] [--port N] [--registry DIR] [--alias A]``
                                         serve a registered model over HTTP (Ctrl+C stops)
 ``cycle [--out DIR] [--seed N] [--policy P] [--quick]``
                                         the whole lifecycle end to end, with a report
 
-Bad arguments give a one-line message and a non-zero exit status, never a traceback.
+Bad arguments give a one-line message (with the command's usage) and a non-zero exit
+status, never a traceback. Long commands (``bench``, ``cycle``) say how long they usually
+take and print one line per step on standard error, so that standard output holds only
+their results.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 PROG = "python -m course_utils"
 
@@ -32,8 +39,9 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not argparse's usage dump
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+    def error(self, message: str) -> None:  # one line: the problem, then this command's usage
+        usage = " ".join(self.format_usage().split())
+        raise UsageError(f"{message}; {usage} (see '{self.prog} --help')")
 
 
 def _positive_int(text: str) -> int:
@@ -86,7 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     data_sub = data.add_subparsers(dest="action", parser_class=_Parser, metavar="ACTION")
     b = data_sub.add_parser("build", help="write the sources and the defect manifest")
     b.add_argument("--seed", type=_seed, default=None, help="world seed (default 42)")
-    b.add_argument("--out", default=None, help="output folder (default: the repo's data/)")
+    b.add_argument("--out", default=None, help="output folder, e.g. work/data-seed7")
+    b.add_argument(
+        "--force",
+        action="store_true",
+        help="without --out: overwrite the course's committed data/ (its numbers then change)",
+    )
     s = data_sub.add_parser("summary", help="rows, defects, majority rate, Bayes accuracy")
     s.add_argument("--json", action="store_true", help="print JSON instead of text")
     s.add_argument("--dir", default=None, help="data folder (default: the repo's data/)")
@@ -106,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     hub = sub.add_parser("hub-link", help="print an nbgitpuller link for a JupyterHub")
     hub.add_argument("hub", help="the hub's address, e.g. https://hub.example.edu")
     hub.add_argument(
-        "--notebook", default="notebooks/00_start_here.ipynb", help="the notebook to open"
+        "--notebook",
+        default="notebooks/00_start_here.ipynb",
+        help="the notebook to open (default notebooks/00_start_here.ipynb)",
     )
 
     bench = sub.add_parser("bench", help="print the benchmark table against the budgets")
@@ -125,14 +140,49 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", default="on_alert", help="retraining: never, schedule or on_alert (default)"
     )
     cy.add_argument("--quick", action="store_true", help="shorter retrains (a few s faster)")
+    parser.set_defaults(_parsers={"": parser, **sub.choices})
+    parser.set_defaults(_data_parsers=dict(data_sub.choices))
     return parser
+
+
+def _data_target(args: argparse.Namespace) -> Path:
+    """Where ``data build`` may write: never into the installed package, and the course's
+    committed data/ only when asked with ``--force``."""
+    from . import paths
+
+    checkout = (paths.REPO_ROOT / "pyproject.toml").exists()
+    if args.out is None:
+        if not checkout:
+            raise UsageError(
+                "course_utils is installed as a package here, so there is no course data/ to "
+                "rebuild: give a folder of your own, e.g. --out data-seed7"
+            )
+        if (paths.DATA_DIR / "manifest.json").exists() and not args.force:
+            raise UsageError(
+                f"{paths.DATA_DIR} holds the course's data, which every number in the notebooks "
+                "is checked against: to build another world give a folder, e.g. --out "
+                "work/data-seed7, or add --force to overwrite data/"
+            )
+        return paths.DATA_DIR
+    out = Path(args.out)
+    package = Path(__file__).resolve().parent
+    inside = [paths.DATA_DIR.resolve(), package] if not checkout else [package]
+    target = out.resolve()
+    if any(target == p or p in target.parents for p in inside):
+        raise UsageError(
+            f"{out} is inside the installed course_utils package, which the course reads its "
+            "files from: give a folder of your own, e.g. --out data-seed7"
+        )
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file, not a folder: give --out a folder (it is created)")
+    return out
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
     from . import sources, world
 
     if args.action == "build":
-        out = args.out if args.out is not None else sources.DATA_DIR
+        out = _data_target(args)
         seed = world.DEFAULT_SEED if args.seed is None else args.seed
         manifest = sources.build(out, seed=seed)
         total = sum(manifest["rows"].values())
@@ -143,7 +193,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
             info = sources.summary(args.dir)
         except FileNotFoundError:
             raise UsageError(
-                f"no {sources.MANIFEST} in {args.dir}; run 'python -m course_utils data build'"
+                f"no {sources.MANIFEST} in {args.dir}; build one there with "
+                f"'python -m course_utils data build --out {args.dir}'"
             ) from None
         if args.json:
             print(json.dumps(info, indent=2))
@@ -197,11 +248,32 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return doctor.main()
 
 
+def _notebooks() -> list[str]:
+    """The course's notebooks, as paths from the repository root."""
+    from .paths import NOTEBOOKS_DIR, REPO_ROOT
+
+    found = [*NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"), *NOTEBOOKS_DIR.glob("solutions/*.ipynb")]
+    return sorted(p.relative_to(REPO_ROOT).as_posix() for p in found)
+
+
 def _cmd_hub_link(args: argparse.Namespace) -> int:
     from .config import nbgitpuller_url
 
+    notebook = args.notebook.strip().replace("\\", "/")
+    known = _notebooks()
+    if known:
+        by_name = {n.removeprefix("notebooks/"): n for n in known}
+        notebook = by_name.get(notebook, notebook)
+        if notebook not in known:
+            raise UsageError(
+                f"no notebook {args.notebook!r} in the course; choose one of: {', '.join(known)}"
+            )
+    elif not re.fullmatch(r"notebooks/(solutions/)?[0-9]{2}_\w+\.ipynb", notebook):
+        raise UsageError(
+            f"expected a course notebook like notebooks/07_deploy.ipynb, got {args.notebook!r}"
+        )
     try:
-        print(nbgitpuller_url(args.hub, notebook=args.notebook))
+        print(nbgitpuller_url(args.hub, notebook=notebook))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return 0
@@ -210,7 +282,14 @@ def _cmd_hub_link(args: argparse.Namespace) -> int:
 def _cmd_bench(args: argparse.Namespace) -> int:
     from . import bench
 
-    return bench.main(quick=args.quick, out=args.out)
+    if args.out is not None and Path(args.out).is_dir():
+        raise UsageError(f"{args.out} is a folder: give --out a Markdown file, e.g. bench.md")
+    return bench.main(quick=args.quick, out=args.out, progress=_progress)
+
+
+def _progress(line: str) -> None:
+    """One line of progress on standard error (standard output keeps the results)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -220,6 +299,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     try:
         # The course's pipelines call its own feature function: trusted here by name.
         registry = Registry(args.registry, extra_trusted=COURSE_FUNCTIONS)
+        if not registry.versions():
+            raise RegistryError(_no_model_yet(registry))
         service.serve(registry, alias=args.alias, host=args.host, port=args.port)
     except (RegistryError, service.ServiceError) as exc:
         print(f"{PROG} serve: error: {exc}", file=sys.stderr)
@@ -227,15 +308,36 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_cycle(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _no_model_yet(registry: object) -> str:
+    """What a learner with an empty registry should run, with the exact paths."""
+    from . import paths
 
+    root = Path(registry.root)  # type: ignore[attr-defined]
+    cycle_registry = paths.work_dir() / "cycle" / "registry"
+    return (
+        f"no model is registered in {root} yet: run notebook 07 (notebooks/07_deploy.ipynb), "
+        "which registers and promotes one there, or run 'python -m course_utils cycle' and "
+        f"then 'python -m course_utils serve --registry {cycle_registry}'"
+    )
+
+
+def _cmd_cycle(args: argparse.Namespace) -> int:
     from . import cycle, paths, world
 
     out = Path(args.out) if args.out is not None else paths.work_dir() / "cycle"
     seed = world.DEFAULT_SEED if args.seed is None else args.seed
+    quick = " (--quick: a few seconds less)" if not args.quick else ""
+
+    def progress(line: str) -> None:
+        if line.startswith("[1/"):  # the options were fine and the work starts
+            _progress(
+                f"Running the whole cycle into {out} in {len(cycle.STEPS)} steps: usually 5 to "
+                f"20 s, longer on a busy machine{quick}."
+            )
+        _progress(line)
+
     try:
-        s = cycle.run_cycle(out, seed=seed, policy=args.policy, quick=args.quick)
+        s = cycle.run_cycle(out, seed=seed, policy=args.policy, quick=args.quick, progress=progress)
     except cycle.CycleError as exc:
         raise UsageError(str(exc)) from None
     t, y = s["test"], s["year"]
@@ -257,7 +359,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # name the subcommand whose options these are not
+            command = getattr(args, "command", None) or ""
+            owner = args._parsers.get(command, parser)
+            if command == "data" and getattr(args, "action", None):
+                owner = args._data_parsers[args.action]
+            owner.error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command is None:
             parser.print_help()
             return 2
@@ -271,7 +379,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "serve": _cmd_serve,
             "cycle": _cmd_cycle,
         }[args.command]
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # a closed pipe (``| head``) shows here, inside the try
+        return status
+    except BrokenPipeError:
+        # The reader stopped early (``progress | head``): not an error. Send what is left
+        # to /dev/null so that Python's own flush at exit does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as other command-line tools
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2

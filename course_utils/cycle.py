@@ -32,7 +32,8 @@ log hold times, as they should; they are not part of the report.
 **Seeds.** Only the course's seed (42) is supported: the cleaned history, the tuned settings
 and the alert thresholds were all set on the course's data, and the checkpoints read the
 repository's ``data/``. Another seed is refused with a clear message (build another world
-with ``python -m course_utils data build --seed N`` and work through the notebooks).
+into a folder of its own with ``python -m course_utils data build --seed N --out DIR`` and
+compare it with ``data summary --dir DIR``).
 
 ``quick=True`` shortens each *retrain* to 100 boosting rounds (the deployed model keeps the
 tuned settings): a few seconds less, slightly different retrained accuracies.
@@ -48,7 +49,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +60,19 @@ import pandas as pd
 
 from . import world
 
-__all__ = ["CycleError", "FIGURES", "QUICK_MAX_ITER", "REPORT", "SUMMARY", "run_cycle"]
+__all__ = ["CycleError", "FIGURES", "QUICK_MAX_ITER", "REPORT", "STEPS", "SUMMARY", "run_cycle"]
 
+#: The steps :func:`run_cycle` reports to its ``progress`` callback, in order.
+STEPS = (
+    "data: build the sources",
+    "train: the tuned model and the production year's retrains",
+    "test: against the contract and the best possible",
+    "register and promote the model",
+    "serve: a small batch over HTTP",
+    "replay and monitor the year, month by month",
+    "retrain where the policy says",
+    "report: figures, summary.json and report.md",
+)
 REPORT = "report.md"
 SUMMARY = "summary.json"
 FIGURES = ("accuracy.png", "cost.png")
@@ -103,6 +117,11 @@ def _check_options(out_dir: Any, seed: Any, policy: Any) -> Path:
     if out_dir is None or (isinstance(out_dir, str) and not out_dir.strip()):
         raise CycleError("give a folder for the report (out_dir)")
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise CycleError(
+            f"{str(out)!r} is a file, not a folder: give the report a folder of its own "
+            "(it is created if missing), e.g. work/cycle"
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".cycle-write-test"
@@ -138,22 +157,33 @@ def run_cycle(
     seed: int = world.DEFAULT_SEED,
     policy: str = "on_alert",
     quick: bool = False,
+    progress: Callable[[str], object] | None = None,
 ) -> dict:
     """Run the whole lifecycle into ``out_dir``; return the summary (also ``summary.json``).
 
     ``policy``: ``"never"``, ``"schedule"`` (every 3 months) or ``"on_alert"`` (all data).
-    Raises :class:`CycleError` for a bad option (before any work is done).
+    ``progress``, if given, is called with one line as each of the :data:`STEPS` starts
+    (``progress=print`` shows them). Raises :class:`CycleError` for a bad option (before
+    any work is done).
     """
     out = _check_options(out_dir, seed, policy)
     from threadpoolctl import threadpool_limits
 
     _fresh(out)
+    started = time.perf_counter()
+
+    def step(n: int) -> None:
+        if progress is not None:
+            took = time.perf_counter() - started
+            progress(f"[{n}/{len(STEPS)}] {STEPS[n - 1]} ({took:.0f} s so far)")
+
     with threadpool_limits(limits=1):  # small models: one thread is fastest and stable
-        summary = _run(out, int(seed), policy, bool(quick))
+        summary = _run(out, int(seed), policy, bool(quick), step)
     return summary
 
 
-def _run(out: Path, seed: int, policy: str, quick: bool) -> dict:
+def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], None]) -> dict:
+    step(1)
     from . import checkpoints, contract, monitoring, replay, retraining, service, sources
     from .registry import COURSE_FUNCTIONS, Registry
 
@@ -172,6 +202,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool) -> dict:
     X_test, y_test = checkpoints.xy(test)
 
     # 3. train (notebook 05's tuned settings) - the year's first model is exactly this one.
+    step(2)
     signed = contract.DEFAULT
     contract.save(signed, out / contract.FILENAME)
     year = retraining.production_year(
@@ -180,6 +211,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool) -> dict:
     model = year.first_model()
 
     # 4. test against the contract, next to the best possible on the same rows.
+    step(3)
     p_test = model.predict_proba(X_test)[:, list(model.classes_).index(world.POSITIVE)]
     live = monitoring.live_metrics(y_test, p_test, signed)
     truth = world.generate(seed).visits.set_index("visit_id").loc[test["visit_id"]]
@@ -198,6 +230,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool) -> dict:
     }
 
     # 5. register and promote.
+    step(4)
     reg = Registry(out / "registry", extra_trusted=COURSE_FUNCTIONS)
     card = reg.register(
         model,
@@ -213,6 +246,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool) -> dict:
     reg.promote(card.version)
 
     # 6. serve: a small batch over HTTP must get the batch path's answers.
+    step(5)
     sample = test.head(SERVICE_BATCH)
     batch = replay.replay_month(sample, reg, log_path=out / "service.sqlite")
     with service.start_in_background(reg, log_path=out / "service.sqlite") as srv:
@@ -230,6 +264,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool) -> dict:
     }
 
     # 7-8. replay the year through the registered model and monitor it.
+    step(6)
     reference_cost = float(live["expected_cost"])
     first_model_rows = []
     for i, month in enumerate(year.months):
@@ -251,6 +286,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool) -> dict:
         )
 
     # 9. retrain where the policy says.
+    step(7)
     sims = {"never": retraining.simulate("never", year=year)}
     if policy != "never":
         sims[policy] = retraining.simulate(policy, year=year)
@@ -322,6 +358,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool) -> dict:
     }
 
     # 10. report.
+    step(8)
     _figures(out, year, sims, policy, months, signed, reference_cost)
     (out / SUMMARY).write_text(
         json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -298,8 +298,9 @@ q3.check("retrain")
 #
 # **Go round again.** The cycle never ends: next year brings new stores, new customers
 # and new questions. Start over at [00 · Start here](00_start_here.ipynb) with a new
-# twist of your own - another world seed (`python -m course_utils data build --seed 7`),
-# a new policy (`python -m course_utils cycle --policy schedule`), or a contract with
+# twist of your own - another world (`python -m course_utils data build --seed 7 --out
+# work/data-seed7`, then compare `data summary --dir work/data-seed7` with the course's), a
+# new policy (`python -m course_utils cycle --policy schedule`), or a contract with
 # other costs - and see which steps of the process catch it.
 
 # %%

@@ -16,10 +16,13 @@ from course_utils.cli import main
 REPO = Path(__file__).resolve().parent.parent
 
 
+PROGRESS: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def first(tmp_path_factory):
     out = tmp_path_factory.mktemp("cycle_a")
-    return out, cycle.run_cycle(out)
+    return out, cycle.run_cycle(out, progress=PROGRESS.append)
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +57,16 @@ def test_cli_prints_where_and_headlines(second):
     assert 3 <= len(lines) <= 6
     assert "test accuracy" in done.stdout and "retrain" in done.stdout
     assert "Traceback" not in done.stderr
+    # Progress goes to standard error: how long it usually takes, then one line per step.
+    steps = done.stderr.strip().splitlines()
+    assert steps[0].startswith(f"Running the whole cycle into {out} in 8 steps: usually")
+    assert [s.split("]")[0] + "]" for s in steps[1:]] == [f"[{i}/8]" for i in range(1, 9)]
+
+
+def test_progress_is_one_line_per_step(first):
+    assert len(PROGRESS) == len(cycle.STEPS) == 8
+    for i, (line, step) in enumerate(zip(PROGRESS, cycle.STEPS, strict=True), 1):
+        assert line.startswith(f"[{i}/8] {step} (") and line.endswith(" s so far)")
 
 
 def test_summary_keys_and_values(first):

@@ -656,7 +656,8 @@ def test_a_damaged_model_stops_the_service_from_starting(reg, tmp_path, capsys):
 def test_cli_serve_without_a_model_is_one_line(tmp_path, capsys):
     assert cli.main(["serve", "--registry", str(tmp_path / "empty"), "--port", "0"]) == 1
     err = capsys.readouterr().err.strip()
-    assert "register a model first" in err and len(err.splitlines()) == 1
+    assert "no model is registered" in err and "notebook 07" in err
+    assert len(err.splitlines()) == 1
     assert cli.main(["serve", "--port", "70000"]) == 2
     assert "0 to 65535" in capsys.readouterr().err
 
@@ -755,3 +756,63 @@ def test_human_errors_name_the_field():
         "message": ("is missing: expected one of 'Central', 'Station'"),
     } in many
     assert any(e["field"] == "visits[3].shop" and "not a field" in e["message"] for e in many)
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+
+def _checker(url: str, tried: dict[str, int], key: str):
+    def check(case) -> None:
+        tried[key] += 1
+        case.call_and_validate(base_url=url)
+
+    return check
+
+
+def test_a_fuzzer_over_the_services_own_openapi_finds_nothing(reg, tmp_path):
+    """Property-based requests generated from /openapi.json, valid and invalid (schemathesis):
+    no 5xx, no accepted bad input, every answer as documented. Bounded (100 + 100 cases for
+    /predict), seeded (derandomize), loopback only."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.generation import GenerationMode
+
+    with service.start_in_background(reg, log_path=tmp_path / "fuzz.sqlite") as srv:
+        assert srv.url.startswith("http://127.0.0.1:")
+        api = schemathesis.openapi.from_url(srv.url + "/openapi.json")
+        tried: dict[str, int] = {}
+        for result in api.get_all_operations():
+            op = result.ok()
+            # A GET without parameters has no invalid form: valid requests only.
+            modes = [GenerationMode.POSITIVE]
+            if op.method.upper() == "POST":
+                modes.append(GenerationMode.NEGATIVE)
+            for mode in modes:
+                key = f"{op.method.upper()} {op.path} {mode.value}"
+                tried[key] = 0
+
+                fuzz = settings(
+                    max_examples=100,
+                    deadline=None,
+                    database=None,
+                    derandomize=True,
+                    suppress_health_check=list(HealthCheck),
+                )(given(case=op.as_strategy(generation_mode=mode))(_checker(srv.url, tried, key)))
+                fuzz()
+        assert srv.app.state.stats["errors"] == 0
+    assert tried["POST /predict positive"] >= 50 and tried["POST /predict negative"] >= 50
+    assert set(tried) >= {"GET /health positive", "GET /model positive"}
+
+
+def test_health_answers_while_bad_requests_stream(server, visits):
+    """Every bad request gets a 4xx and /health keeps answering meanwhile. How fast it
+    answers is a benchmark row (``make bench``), not asserted here."""
+    from course_utils import bench
+
+    max_bytes = 65536 + service.BYTES_PER_VISIT * MAX_BATCH
+    bodies = bench.bad_bodies(visits, max_bytes, MAX_BATCH)
+    assert all(len(b) <= max_bytes for b in bodies)
+    latencies, statuses = bench.health_under_load(server.url, bodies, seconds=1.5)
+    assert latencies and sum(statuses.values()) >= len(bodies)
+    assert set(statuses) <= {400, 413, 422}, statuses
+    assert server.app.state.stats["errors"] == 0
