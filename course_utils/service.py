@@ -343,7 +343,12 @@ def create_app(
         summary="Predict apple or banana for one visit or a batch",
         response_model=PredictResponse,
         responses={
-            400: {"model": ErrorResponse, "description": "The body is not valid JSON."},
+            400: {
+                "model": ErrorResponse,
+                "description": "The body is not valid JSON: malformed, not UTF-8, a key twice, "
+                f"or nested more than {MAX_DEPTH} levels.",
+            },
+            408: {"model": ErrorResponse, "description": "The body did not arrive in time."},
             413: {"model": ErrorResponse, "description": f"More than {max_batch} visits."},
             415: {"model": ErrorResponse, "description": "The body is not declared JSON."},
             422: {"model": ErrorResponse, "description": "A visit breaks the input rules."},
