@@ -16,8 +16,8 @@ learner times of the instructor guide's session plan come from here, not from a 
   (each distinct ``NAME.check(`` receiver in its code, such as ``q1``) and for each
   written answer (a markdown cell tagged ``solution``);
 * **widgets**: ``MINUTES_PER_WIDGET`` = 5 minutes for each code cell that builds an
-  interactive widget (``make_widget(`` or an ``ipywidgets`` control such as
-  ``widgets.IntSlider(``).
+  interactive widget (``make_widget(``, ``interact(`` or an ``ipywidgets`` control such
+  as ``widgets.IntSlider(``).
 
 The sum is rounded **up** to a multiple of ``ROUND_TO`` = 5 minutes.
 
@@ -66,7 +66,7 @@ _HEADER = re.compile(
     r"^(?P<before># \*\*Estimated time:\*\* )(?P<minutes>\d+)(?P<after> minutes\.)$", re.M
 )
 _CHECK = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\.check\(")
-_WIDGET = re.compile(r"\bmake_widget\(|\b(?:widgets|W)\.[A-Z]\w*\(")
+_WIDGET = re.compile(r"\bmake_widget\(|\binteract(?:ive)?\(|\b(?:widgets|W)\.[A-Z]\w*\(")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _HTML_TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w")

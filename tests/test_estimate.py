@@ -88,6 +88,17 @@ def test_toy_lesson_counts_by_hand() -> None:
     assert count_content(TOY) == {"words": 260, "code_lines": 16, "exercises": 3, "widgets": 1}
 
 
+def test_widgets_are_counted_once_per_cell_whatever_builds_them() -> None:
+    cells = [
+        "from course_utils.widgets import costs\nexplorer = costs.make_widget(data)",
+        "interact(f, x=3)",
+        "import ipywidgets as W\nbox = W.HBox([W.IntSlider(), W.Label()])",  # one cell, one widget
+        "print(costs.describe(result))",  # the static fallback is not a widget
+    ]
+    source = "".join(f"# %%\n{cell}\n\n" for cell in cells)
+    assert count_content(source)["widgets"] == 3
+
+
 def test_toy_lesson_minutes_by_hand(toy: Lesson) -> None:
     # 260 / 130 = 2 min reading, 16 / 8 = 2 min code, 3 * 5 exercises, 1 * 5 widget:
     # 24 minutes, rounded up to 25.
