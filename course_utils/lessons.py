@@ -11,6 +11,8 @@ Python, ruff-clean, reviewable diffs). ``python -m course_utils.lessons build`` 
 
 ``python -m course_utils.lessons check`` tells whether the notebooks on disk are in sync
 with their sources, without executing anything.
+``python -m course_utils.lessons estimate [--write]`` prints a beginner's time per notebook
+(see :mod:`course_utils.estimate`).
 
 The convention for exercises
 ----------------------------
@@ -774,12 +776,20 @@ def check(lessons: Sequence[Lesson]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m course_utils.lessons build|check [NN ...]``; returns the exit code."""
+    """``python -m course_utils.lessons build|check [NN ...]``; returns the exit code.
+
+    ``estimate [--write]`` is handed to :func:`course_utils.estimate.main`.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["estimate"]:
+        from course_utils.estimate import main as estimate_main
+
+        return estimate_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.lessons",
         description="Build the student and solutions notebooks from the lesson sources.",
     )
-    parser.add_argument("command", choices=["build", "check"])
+    parser.add_argument("command", choices=["build", "check", "estimate"])
     parser.add_argument("lessons", nargs="*", help="lesson numbers or names (default: all)")
     args = parser.parse_args(argv)
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError

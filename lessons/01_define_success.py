@@ -18,7 +18,7 @@
 # * choose a decision threshold from the costs;
 # * write a **success contract** that notebooks 06, 08 and 09 check against.
 #
-# **Estimated time:** 45 minutes.
+# **Estimated time:** 65 minutes.
 
 # %% [markdown]
 # ## 1. From the shop's question to a machine-learning task

@@ -18,7 +18,7 @@
 #   and scales, and measure what the feature work is worth;
 # * recognise leakage - and the too-good-to-be-true score that gives it away.
 #
-# **Estimated time:** 60 minutes.
+# **Estimated time:** 80 minutes.
 
 # %% [markdown]
 # ## Where we start

@@ -17,7 +17,7 @@
 #   cross-validation** measures;
 # * bring gradient-boosted trees within 1.5 accuracy points of the best any model could do.
 #
-# **Estimated time:** 50 minutes.
+# **Estimated time:** 75 minutes.
 
 # %% [markdown]
 # ## Where we start

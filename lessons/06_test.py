@@ -20,7 +20,7 @@
 # * give a **verdict** - deploy or not - with its reasons, against the success contract,
 #   and save it for notebook 07.
 #
-# **Estimated time:** 50 minutes.
+# **Estimated time:** 95 minutes.
 
 # %% [markdown]
 # ## Where we start

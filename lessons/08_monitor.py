@@ -17,7 +17,7 @@
 # * tell a **data-quality break** (caught by *data validation*) from statistical drift;
 # * follow the **live metric** against the success contract, knowing it always lags.
 #
-# **Estimated time:** 60 minutes.
+# **Estimated time:** 85 minutes.
 
 # %% [markdown]
 # ## Where we start

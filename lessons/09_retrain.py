@@ -19,7 +19,7 @@
 # * run **champion versus challenger** on a month neither model has seen, promote the
 #   winner in the registry, and **roll back** when it stops winning.
 #
-# **Estimated time:** 50 minutes.
+# **Estimated time:** 80 minutes.
 
 # %% [markdown]
 # ## Where we start

@@ -18,7 +18,7 @@
 #   whether to keep, retrain, repair or collect more data;
 # * explain why the process matters more than any one model.
 #
-# **Estimated time:** 35 minutes.
+# **Estimated time:** 40 minutes.
 
 # %% [markdown]
 # ## 1. The whole cycle in one call
