@@ -729,7 +729,8 @@ print(f"inside the experiment's interval: {low <= true_effect <= high}")
 # the whole 95 % interval, -0.0167 to -0.0037 €, lies below zero: the challenger is better,
 # and the interval says how sure we can be. The true effect, -0.0082 €, lies inside it. (A
 # test of the course repeats such experiments with fresh coins and fresh customers: the
-# interval covers the true effect about 95 times in 100, as it should.)
+# interval covers the true effect about 95 times in 100 - a little more, as this interval
+# errs on the safe side.)
 #
 # The interval comes straight from the coin. The two halves are independent random samples
 # of the same month, so the spread of each half's costs gives the standard error of the

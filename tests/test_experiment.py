@@ -43,7 +43,9 @@ def test_the_interval_covers_the_true_effect_about_95_percent_of_the_time(octobe
         covered.append(r["low"] <= truth <= r["high"])
         below_zero.append(r["low"] > 0)
     coverage = np.mean(covered)
-    assert 0.92 <= coverage <= 0.98, coverage  # a 95 % interval, within simulation noise
+    # A 95 % interval, within simulation noise (300 experiments: about ± 2.5 points); the
+    # difference-of-means standard error of a randomised comparison errs on the safe side.
+    assert 0.92 <= coverage <= 0.99, coverage
     assert np.mean(below_zero) > 0.5  # and it usually finds that B is worse
 
 
