@@ -18,10 +18,12 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "world",
+    "bounds",
     "sources",
     "drift",
     "paths",
     "exercises",
+    "experiment",
     "misconceptions",
     "progress",
     "checkpoints",

@@ -130,7 +130,7 @@ print(f"on the rows each fold learned from: {logistic_result['train_score'].mean
 # %% [markdown]
 # Careful with a name: scikit-learn calls the held-out fold's score `test_score`, but it
 # is **not** our test set - read it as *validation*. The mean, 0.841, is the estimate for
-# new visits; the spread between folds, 0.006, says how much it wobbles. Two models whose
+# new visits; the spread between folds, 0.007, says how much it wobbles. Two models whose
 # means differ by less than that are hard to tell apart.
 #
 # And the folds in time order? Here is what `cv=5` does with these rows:
@@ -193,11 +193,12 @@ print(f"decision tree, cross-validated:                 {tree_cv:.3f}")
 print(f"Bayes-optimal line:                             {bayes:.3f}")
 
 # %% [markdown]
-# On the rows it learned from, the tree is right 98.6 % of the time - far *above* the
+# On the rows it learned from, the tree is right 99.7 % of the time - far *above* the
 # Bayes line, which no honest score can pass. It has simply memorised its training visits
-# (not quite all of them: some visits look exactly alike in the prepared columns - the same
-# customer at the same store on the same day - yet bought different fruits). On visits it
-# has not seen, it scores 0.768, well below the logistic regression. A score on the
+# (not quite all of them: a few visits look exactly alike in the prepared columns - the
+# same customer at the same store, between the same two sensor readings - yet bought
+# different fruits). On visits it
+# has not seen, it scores 0.767, well below the logistic regression. A score on the
 # training rows measures memory, not prediction. The check of exercise 1 recognises that
 # mistake:
 
@@ -248,7 +249,7 @@ unscaled_cv = cross_val_score(unscaled, X_train, y_train, cv=cv).mean()
 print(f"k-NN without the scaler: {unscaled_cv:.3f}")
 
 # %% [markdown]
-# 0.769 - more than four points below the scaled k-NN (0.813 in the table below), just by
+# 0.768 - more than four points below the scaled k-NN (0.814 in the table below), just by
 # forgetting one step. The check of exercise 2 recognises this mistake too:
 
 # %%
@@ -369,14 +370,14 @@ plt.show()
 # tree - the best of all on its own training rows - is the worst real model.
 #
 # Read the table row by row. Three scores sit together at the top: logistic regression
-# (0.841), gradient-boosted trees (0.839) and the random forest (0.837) - their
+# (0.841), gradient-boosted trees (0.841) and the random forest (0.838) - their
 # differences are smaller than the spread between folds. That a straight line does so well
 # is thanks to notebook 03: its features (the relative price, the rush hour at the
-# Station, age's U-shape) already straighten the curves for it. k-NN (0.813) suffers from
-# the many columns it must find neighbours in, and the single tree (0.768) memorises.
+# Station, age's U-shape) already straighten the curves for it. k-NN (0.814) suffers from
+# the many columns it must find neighbours in, and the single tree (0.767) memorises.
 #
-# The training column cannot even rank the models: the tree scores 0.988 there, the forest
-# 0.874, the logistic regression 0.841 - the opposite of their order on new visits.
+# The training column cannot even rank the models: the tree scores 0.998 there, the forest
+# 0.876, the logistic regression 0.841 - the opposite of their order on new visits.
 
 # %% [markdown]
 # ## Learning curves: more data, or a better model?
@@ -506,7 +507,7 @@ q3.check("a")
 # %% [markdown]
 # Whatever you answered: the **tree** over-fits - 0.99 to 1.00 on its training rows at
 # every size, 0.73 to 0.77 in validation. Its validation curve still climbs, so more rows
-# would help a little; a simpler tree, or many trees averaged (the forest, 0.837), helps
+# would help a little; a simpler tree, or many trees averaged (the forest, 0.838), helps
 # far more. Notebook 05 tunes exactly that. The **raw logistic regression** under-fits:
 # both curves stay near 0.72 from the smallest size to the largest - twenty times more rows
 # change nothing. Only better columns lift it: the same model on the prepared columns
@@ -597,7 +598,7 @@ print(X_train[["age", "has_kids", "temperature_c"]].isna().mean().round(3).to_st
 # * scored a baseline (0.616) and drew the Bayes-optimal line (0.851) that no model can beat;
 # * cross-validated pipelines with shuffled, stratified folds that look like the test split
 #   - and saw folds in time order cost a few tenths of a point or more;
-# * saw a training score lie: the tree's 0.986 on its own rows against 0.768 on new ones;
+# * saw a training score lie: the tree's 0.997 on its own rows against 0.767 on new ones;
 # * built a k-NN pipeline and found that forgetting to scale costs more than four points;
 # * compared five families: logistic regression, gradient-boosted trees and a random forest
 #   within about a point of the Bayes line, k-NN and a single tree behind;
