@@ -550,7 +550,9 @@ logistic_search = GridSearchCV(
     cv=cv,
     n_jobs=2,
 )
-logistic_search.fit(X_train, y_train)
+logistic_search.fit(X_train, y_train)  # the training rows only
+n_values = len(logistic_search.cv_results_["params"])
+print(f"{n_values} values of C, each on {cv.get_n_splits()} folds")
 
 # %%
 # NBVAL_CHECK_OUTPUT
