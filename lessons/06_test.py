@@ -745,7 +745,7 @@ autumn = pd.Timestamp("2025-10-01")
 customers = np.sort(train["customer_id"].unique())
 set_aside = np.random.default_rng(0).choice(customers, size=len(customers) // 5, replace=False)
 new_in_test = test["customer_id"].isin(set_aside)
-estimates = pd.DataFrame(
+estimates = pd.DataFrame.from_dict(
     {
         "final test (known customers, same year)": estimate(train, test),
         "out of time (Oct-Dec, unseen months)": estimate(
@@ -754,8 +754,9 @@ estimates = pd.DataFrame(
         "new customers (unseen people)": estimate(
             train[~train["customer_id"].isin(set_aside)], test[new_in_test]
         ),
-    }
-).T
+    },
+    orient="index",  # one row per question, one typed column per measure
+)
 
 # %%
 # NBVAL_CHECK_OUTPUT
