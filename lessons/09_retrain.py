@@ -267,8 +267,8 @@ print(table.to_string())
 
 # %% [markdown]
 # Retraining on alert ends the year closer to the best possible than never retraining
-# (2.3 points below it against 3.2), and so does a plain schedule of every 3 months - with
-# fewer retrains. Retraining *every* month buys nothing more. But *where* does the gain
+# (2.3 points below it against 3.1), and a plain schedule of every 3 months does as well
+# (2.1) - with fewer retrains. Retraining *every* month buys nothing more. But *where* does the gain
 # come from? The final quarter, month by month:
 
 # %%
@@ -410,7 +410,7 @@ print(f"November's readings: {readings.min():.1f} to {readings.max():.1f}")
 print(f"the history's (°C):  {history_temps.min():.1f} to {history_temps.max():.1f}")
 
 # %% [markdown]
-# Medians about 40 "degrees" higher than last November, and 86 % of the readings outside
+# Medians about 40 "degrees" higher than last November, and 65 % of the readings outside
 # the plausible range: a sensor firmware update switched the thermometers to
 # **degrees Fahrenheit** on 1 November (the vendor's release note confirms it). The
 # customers did not change - the numbers did.

@@ -56,7 +56,7 @@ def test_lesson_solutions_pass(lesson):
 
 def test_lesson_numbers_match_the_prose(lesson):
     s = lesson["summary"]
-    assert round(100 * s["test"]["accuracy"], 1) == 83.8
+    assert round(100 * s["test"]["accuracy"], 1) == 83.6
     assert round(100 * s["test"]["bayes_accuracy"], 1) == 85.0
     assert s["test"]["verdict"] == "meets the contract"
     assert all(not m["alerts"] for m in s["months"][:3])
@@ -65,7 +65,7 @@ def test_lesson_numbers_match_the_prose(lesson):
     assert june["accuracy"] < june["accuracy_never"]  # "not every retrain helps (June)"
     assert "PSI of age: 1.41" in lesson["_stdout"]
     assert "expected cost 0.0207" in lesson["_stdout"]
-    assert "accuracy 89.2%, best possible 89.3%" in lesson["_stdout"]
+    assert "accuracy 89.0%, best possible 89.3%" in lesson["_stdout"]
     cost = [m["deployed_model"]["expected_cost"] for m in s["months"]]
     assert max(cost) < s["test"]["contract_minimum"]  # "none broke the contract"
 
