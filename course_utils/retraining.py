@@ -32,12 +32,12 @@ next year, so it is not made: a year has at most 10 retrains (none at the end of
 either, when no label has arrived yet).
 
 A retrain fits a **fresh** pipeline - notebook 03's preparation
-(:func:`course_utils.checkpoints.preprocessor`) and notebook 05's tuned gradient-boosted
-trees (:data:`course_utils.checkpoints.TUNED_PARAMS`, ``random_state=0``) - on the window.
-The tuned settings are kept as they are (no shortcut on the number of boosting rounds),
-and each fit runs on one CPU thread, which is fastest on a small or busy machine. Fitted models and
-their predictions are cached per window, so the policies share the retrains they have in
-common: all the standard policies of the notebook take a few seconds together.
+(:func:`course_utils.checkpoints.preprocessor`) and notebook 05's tuned logistic regression
+(:func:`course_utils.checkpoints.tuned_pipeline`) - on the window. The tuned settings are
+kept as they are, and each fit runs on one CPU thread, which is fastest on a small or busy
+machine. Fitted models and their predictions are cached per window, so the policies share
+the retrains they have in common: all the standard policies of the notebook take a few
+seconds together.
 
 Example
 -------
@@ -108,21 +108,17 @@ STANDARD_VARIANTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
 
 
 def new_model(*, max_iter: int | None = None) -> Any:
-    """A fresh, unfitted pipeline: notebook 03's preparation and 05's tuned model (seeded).
+    """A fresh, unfitted pipeline: notebook 03's preparation and 05's tuned model.
 
-    ``max_iter`` overrides the number of boosting rounds (default: the tuned 300).
+    That is :func:`course_utils.checkpoints.tuned_pipeline` (logistic regression with
+    :data:`~course_utils.checkpoints.TUNED_PARAMS`). ``max_iter`` caps the solver's
+    iterations (default: 1000; the fit converges in a few dozen).
     """
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.pipeline import make_pipeline
-
     from . import checkpoints
 
-    params = dict(checkpoints.TUNED_PARAMS)
-    if max_iter is not None:
-        params["max_iter"] = int(max_iter)
-    return make_pipeline(
-        checkpoints.preprocessor(), HistGradientBoostingClassifier(random_state=0, **params)
-    )
+    if max_iter is None:
+        return checkpoints.tuned_pipeline()
+    return checkpoints.tuned_pipeline(max_iter=int(max_iter))
 
 
 def _one_thread():

@@ -97,3 +97,26 @@ def test_preprocessor_is_notebook_03s_pipeline():
     ours = checkpoints.preprocessor().fit(X_train, y_train)
     theirs = clone(ns["preprocess"]).fit(X_train, y_train)
     np.testing.assert_allclose(ours.transform(X_test), theirs.transform(X_test))
+
+
+def test_tuned_pipeline_is_the_deployed_logistic_regression():
+    pipe = checkpoints.tuned_pipeline()
+    assert type(pipe[-1]).__name__ == "LogisticRegression"
+    assert not hasattr(pipe[-1], "coef_")  # unfitted: a fresh pipeline every call
+    assert pipe[-1].get_params()["C"] == checkpoints.TUNED_PARAMS["C"]
+    assert checkpoints.tuned_pipeline(C=0.1)[-1].C == 0.1  # overrides win
+    boosting = checkpoints.boosting_pipeline()
+    assert type(boosting[-1]).__name__ == "HistGradientBoostingClassifier"
+    params = boosting[-1].get_params()
+    assert params["random_state"] == 0
+    assert {k: params[k] for k in checkpoints.BOOSTING_PARAMS} == checkpoints.BOOSTING_PARAMS
+
+
+def test_tuned_model_is_fitted_on_the_training_rows_only():
+    model = checkpoints.tuned_model()
+    train, test = checkpoints.split()
+    X_train, y_train = checkpoints.xy(train)
+    refit = checkpoints.tuned_pipeline().fit(X_train, y_train)
+    X_test, _ = checkpoints.xy(test)
+    np.testing.assert_allclose(model.predict_proba(X_test), refit.predict_proba(X_test))
+    assert model[-1].n_iter_[0] < model[-1].max_iter  # converged

@@ -336,7 +336,7 @@ def _lesson_cells(*markers: str) -> list[str]:
 
 
 def test_the_search_settles_on_the_checkpoint_params(rows, capsys):
-    """Re-run the notebook's own search: its best settings are checkpoints.TUNED_PARAMS."""
+    """Re-run the notebook's own search: its best settings are checkpoints.BOOSTING_PARAMS."""
     ns = {"X_train": rows["X_train"], "y_train": rows["y_train"], "checkpoints": checkpoints}
     ns["make_pipeline"] = make_pipeline
     for source in _lesson_cells(
@@ -345,7 +345,7 @@ def test_the_search_settles_on_the_checkpoint_params(rows, capsys):
         exec(source, ns)
     search = ns["boosting_search"]
     tuned = {key.split("__")[1]: value for key, value in search.best_params_.items()}
-    assert tuned == checkpoints.TUNED_PARAMS
+    assert tuned == checkpoints.BOOSTING_PARAMS
     train = checkpoints.split()[0]
     truth = world.generate().visits.set_index("visit_id").loc[train["visit_id"]]
     bayes = world.bayes_optimal(truth, rows["y_train"])["accuracy"]

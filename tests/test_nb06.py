@@ -192,7 +192,7 @@ def test_the_verdict_is_saved_for_notebook_07(lesson):
     assert saved["contract"] == asdict(contract.DEFAULT)
     assert saved["threshold"] == pytest.approx(0.75)
     assert saved["model"]["params"] == checkpoints.TUNED_PARAMS
-    assert saved["model"]["estimator"] == "HistGradientBoostingClassifier"
+    assert saved["model"]["estimator"] == "LogisticRegression"
     metrics = saved["test_metrics"]
     assert metrics["visits"] == len(lesson["y_test"])
     assert metrics["expected_cost"] == pytest.approx(lesson["model_cost"], abs=1e-6)
