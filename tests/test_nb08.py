@@ -209,7 +209,10 @@ def test_simulations_show_each_fingerprint(simulations):
     assert taste["best_cost"] < taste["expected_cost"] - 0.01
     assert "€ above it" in driftsim.describe(taste) and "(at 0.75)" in driftsim.describe(taste)
     broken = driftsim.compute(simulations, "unit_switch", 1.0)
-    assert {a["rule"] for a in broken["alerts"]} == {"data validation"}
+    # Data validation sees the break; fed every °F reading, the logistic regression's cost
+    # also breaks the contract (it extrapolates its temperature weight).
+    assert {a["rule"] for a in broken["alerts"]} == {"data validation", "live metric"}
+    assert broken["expected_cost"] > contract.DEFAULT.minimum
     # Strength 0 of any change is the normal month.
     assert driftsim.compute(simulations, "price_shock", 0.0)["psi"].max() == pytest.approx(0)
     # The nearest strength computed in advance answers.
