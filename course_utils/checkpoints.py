@@ -214,8 +214,8 @@ TUNED_PARAMS = {"C": 1.0}
 BOOSTING_PARAMS = {
     "learning_rate": 0.1,
     "max_iter": 300,
-    "max_leaf_nodes": 3,
-    "min_samples_leaf": 20,
+    "max_leaf_nodes": 7,
+    "min_samples_leaf": 80,
 }
 
 

@@ -124,6 +124,11 @@ class ModelCard:
 
     ``threshold`` is the probability of banana from which the service answers "banana":
     the contract's cost-based best threshold if the card has a contract, else 0.5.
+
+    What a reader needs before trusting the model: ``intended_use`` (one sentence),
+    ``out_of_scope`` (uses it was not made or tested for), ``limitations`` (where it is
+    known to be weak) and ``intervals`` (each metric's 95 % interval, ``[low, high]``, and
+    how it was computed under ``"method"``). Every metric is measured at ``threshold``.
     """
 
     name: str
@@ -141,6 +146,10 @@ class ModelCard:
     libraries: dict[str, str]
     notes: str = ""
     extra_trusted: list[str] = field(default_factory=list)
+    intended_use: str = ""
+    out_of_scope: list[str] = field(default_factory=list)
+    limitations: list[str] = field(default_factory=list)
+    intervals: dict[str, Any] = field(default_factory=dict)
 
     @property
     def schema(self) -> InputSchema:
@@ -158,17 +167,32 @@ class ModelCard:
         return cls(**{k: v for k, v in d.items() if k in known})
 
     def summary(self) -> str:
-        """A few lines for people: version, when, what data, metrics, threshold."""
-        metrics = ", ".join(f"{k} {_fmt(v)}" for k, v in self.metrics.items()) or "none"
+        """A few lines for people: version, when, what data, metrics (with their intervals,
+        at the decision threshold), threshold, intended use and limitations."""
+
+        def metric(k: str, v: Any) -> str:
+            interval = self.intervals.get(k)
+            if isinstance(interval, list | tuple) and len(interval) == 2:
+                return f"{k} {_fmt(v)} (95 % interval {_fmt(interval[0])} to {_fmt(interval[1])})"
+            return f"{k} {_fmt(v)}"
+
+        metrics = ", ".join(metric(k, v) for k, v in self.metrics.items()) or "none"
         td = self.training_data
-        return (
-            f"{self.name} {self.version} (created {self.created})\n"
+        lines = [
+            f"{self.name} {self.version} (created {self.created})",
             f"  trained on {td.get('rows')} rows x {len(td.get('columns', []))} columns, "
-            f"fingerprint {str(td.get('fingerprint'))[:12]}...\n"
-            f"  metrics: {metrics}\n"
-            f"  decision: banana when P(banana) >= {self.threshold:.3g}\n"
-            f"  model file sha256 {self.model_sha256[:12]}... ({self.model_bytes} bytes)"
-        )
+            f"fingerprint {str(td.get('fingerprint'))[:12]}...",
+            f"  metrics at the threshold {self.threshold:.3g}: {metrics}",
+            f"  decision: banana when P(banana) >= {self.threshold:.3g}",
+        ]
+        if self.intended_use:
+            lines.append(f"  intended use: {self.intended_use}")
+        if self.out_of_scope:
+            lines.append("  out of scope: " + "; ".join(self.out_of_scope))
+        if self.limitations:
+            lines.append("  limitations: " + "; ".join(self.limitations))
+        lines.append(f"  model file sha256 {self.model_sha256[:12]}... ({self.model_bytes} bytes)")
+        return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- trust
@@ -388,6 +412,10 @@ class Registry:
         notes: str = "",
         y_train: pd.Series | None = None,
         extra_trusted: Iterable[str] = (),
+        intended_use: str = "",
+        out_of_scope: Iterable[str] = (),
+        limitations: Iterable[str] = (),
+        intervals: Mapping[str, Any] | None = None,
     ) -> ModelCard:
         """Save a fitted pipeline as the next version, with its model card.
 
@@ -395,7 +423,9 @@ class Registry:
         the input schema; its fingerprint goes in the card; ``y_train`` too if given).
         ``metrics`` maps names to numbers (e.g. test scores). ``contract`` is a
         :class:`~course_utils.contract.Contract` (or its dict): the card keeps it and the
-        service decides with its best threshold.
+        service decides with its best threshold. ``intended_use``, ``out_of_scope``,
+        ``limitations`` and ``intervals`` are the card's words for people (see
+        :class:`ModelCard`); an interval must name a metric of ``metrics``.
 
         Before anything is written, the pipeline must predict probabilities with a
         "banana" class on a few training rows, and the saved file must load back (with the
@@ -413,6 +443,8 @@ class Registry:
             raise TypeError(f"name must be a non-empty string, got {name!r}")
         if not isinstance(notes, str):
             raise TypeError(f"notes must be a string, got {type(notes).__name__}")
+        card_text = _check_card_text(intended_use, out_of_scope, limitations)
+        intervals = _check_intervals(intervals, metrics)
         schema = infer_schema(X_train)
         classes = [str(c) for c in pipeline.classes_]
         probe = X_train.head(5)
@@ -459,6 +491,8 @@ class Registry:
                 },
                 "notes": notes,
                 "extra_trusted": extra,
+                **card_text,
+                "intervals": intervals,
             }
             with self._lock():
                 for _ in range(1000):  # another process may take a number first: try the next
@@ -687,6 +721,64 @@ def _check_metrics(metrics: Any) -> dict[str, Any]:
         if value != value:
             raise ValueError(f"metric {k!r} is NaN; compute it before registering")
         out[str(k)] = value
+    return out
+
+
+def _check_card_text(intended_use: Any, out_of_scope: Any, limitations: Any) -> dict[str, Any]:
+    """The card's words for people, checked: a str and two lists of str."""
+    if not isinstance(intended_use, str):
+        raise TypeError(
+            f"intended_use must be a sentence (a str), got {type(intended_use).__name__}"
+        )
+    out: dict[str, Any] = {"intended_use": intended_use.strip()}
+    for name, items in (("out_of_scope", out_of_scope), ("limitations", limitations)):
+        if isinstance(items, str) or not isinstance(items, Iterable):
+            raise TypeError(
+                f"{name} must be a list of sentences, e.g. ['...', '...'], got "
+                f"{type(items).__name__}"
+            )
+        items = list(items)
+        bad = [item for item in items if not isinstance(item, str) or not item.strip()]
+        if bad:
+            raise TypeError(f"every item of {name} must be a non-empty str, got {bad[0]!r}")
+        out[name] = [item.strip() for item in items]
+    return out
+
+
+def _check_intervals(intervals: Any, metrics: Mapping[str, float]) -> dict[str, Any]:
+    """Each metric's 95 % interval as ``[low, high]`` around its value; ``"method"`` a str."""
+    if intervals is None:
+        return {}
+    if not isinstance(intervals, Mapping):
+        raise TypeError(
+            "intervals must be a dict like {'expected_cost': [0.025, 0.030], 'method': "
+            f"'bootstrap'}}, got {type(intervals).__name__}"
+        )
+    out: dict[str, Any] = {}
+    for k, v in intervals.items():
+        if k == "method":
+            if not isinstance(v, str):
+                raise TypeError(f"intervals['method'] must be a str, got {v!r}")
+            out[k] = v
+            continue
+        if k not in metrics:
+            raise ValueError(
+                f"interval {k!r} names no metric of this card (metrics: {sorted(metrics)})"
+            )
+        ok = (
+            isinstance(v, list | tuple)
+            and len(v) == 2
+            and all(isinstance(x, numbers.Real) and not isinstance(x, bool) for x in v)
+        )
+        if not ok:
+            raise TypeError(f"interval {k!r} must be [low, high], two numbers; got {v!r}")
+        low, high = float(v[0]), float(v[1])
+        if not low <= metrics[k] <= high:
+            raise ValueError(
+                f"interval {k!r} [{low}, {high}] does not contain the metric's value "
+                f"{metrics[k]}; compute both from the same rows"
+            )
+        out[str(k)] = [low, high]
     return out
 
 

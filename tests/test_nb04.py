@@ -112,7 +112,7 @@ def test_q1_typical_mistakes_get_their_own_feedback(ns):
     assert _mistake(q1, folds[2]) == "wrong_shape"  # one fold
     assert "spread" in q1.evaluate(folds.std()).message
     fb = q1.evaluate(cross_val_score(tree, X, y, cv=5).mean())  # folds in time order
-    assert fb.mistake == "unshuffled_folds" and "time order" in fb.message
+    assert fb.mistake == "unshuffled_folds" and "rows' order" in fb.message
     fb = q1.evaluate(cross_validate(tree, X, y, cv=cv))
     assert fb.mistake == "wrong_type" and "test_score" in fb.message
     assert _mistake(q1, tree) == "wrong_type"  # the model, not its score

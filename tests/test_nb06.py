@@ -24,7 +24,7 @@ from sklearn.metrics import confusion_matrix  # noqa: E402
 
 from course_utils import checkpoints, contract, lessons, progress  # noqa: E402
 from course_utils.exercises import MISTAKES  # noqa: E402
-from course_utils.exercises.nb06 import q1, q2, q3, q4  # noqa: E402
+from course_utils.exercises.nb06 import q1, q2, q3, q4, q5  # noqa: E402
 from course_utils.widgets import Explorer, p95, threshold, update_times  # noqa: E402
 
 (LESSON,) = lessons.find_lessons(["06"])
@@ -96,7 +96,7 @@ def test_the_test_rows_meet_the_model_once_and_are_never_fitted_on():
 
 def test_every_check_in_the_lesson_passes_but_the_shown_mistakes(lesson):
     out = lesson["_stdout"]
-    assert out.count("✔ Correct") == 4
+    assert out.count("✔ Correct") == 5
     assert "the wrong way round" in out  # q1's shown swap of rows and columns
     assert "Accuracy counts every mistake the same" in out  # q4's shown misconception
     assert "DECISION: deploy" in out
@@ -140,13 +140,13 @@ def test_the_prose_states_the_numbers_the_lesson_computes(lesson):
     ns = lesson
     pt, proba, banana, near = ns["p_true"], ns["proba_test"], ns["is_banana"], ns["about_80"]
     th = ns["by_threshold"]
-    cost, acc = th["cost per visit (€)"], th["accuracy"]
+    cost, acc = th["cost per visit (€)"], th["accuracy at this threshold"]
     stores, ages = ns["by_store"], ns["by_age"]
     store_cost, store_gap = stores["cost per visit (€)"], stores["gap (€)"]
     weakest, gappiest = str(store_cost.idxmax()), str(store_gap.idxmax())
     non_members = ns["slice_table"](ns["member"][ns["at_station"]]).loc["not a member"]
     mix = ns["mix"]
-    model_cost, bayes_cost, baseline_cost = ns["model_cost"], ns["bayes_cost"], ns["baseline_cost"]
+    model_cost, bayes_cost = ns["model_cost"], ns["bayes_cost"]
     assert store_cost.idxmin() == "Station" and ages["cost per visit (€)"].idxmax() == "age unknown"
     assert ns["reweighted"] < model_cost  # "the bill would even be a little lower"
     expected = [
@@ -174,9 +174,13 @@ def test_the_prose_states_the_numbers_the_lesson_computes(lesson):
         f"{non_members['cost per visit (€)']:.4f} € per visit on their "
         f"{int(non_members['visits'])} test visits",
         f"{ns['reweighted']:.4f} € instead of {model_cost:.4f} €",
-        f"loses {model_cost:.4f} € per visit on visits it has never seen",
-        f"{1000 * (baseline_cost - model_cost):.2f} € less than the rule of thumb",
-        f"only {1000 * (model_cost - bayes_cost):.2f} € per 1,000 visits above perfect knowledge",
+        f"loses about {model_cost:.3f} € per visit on visits it has never seen "
+        f"(95 % interval {ns['cost_low']:.3f} to {ns['cost_high']:.3f} €)",
+        f"anywhere from about {ns['cost_low']:.3f} to {ns['cost_high']:.3f} € per visit",
+        f"{1000 * ns['saving_low']:.0f} to {1000 * ns['saving_high']:.0f} € less than the rule "
+        "of thumb",
+        f"about {1000 * (model_cost - bayes_cost):.0f} € per 1,000 visits above perfect knowledge",
+        f"{ns['model_cost']:.4f} € per visit is what *these* 3,815 visits cost",
         f"{ns['false_bananas']} false bananas, {ns['false_apples']} false apples",
         f"precision ({ns['right_when_banana']:.3f}) and recall ({ns['caught']:.3f})",
         f"{model_cost:.4f} € per visit instead of {cost[('tuned model', '0.50')]:.4f} €",
@@ -274,7 +278,7 @@ def test_q2_solution_and_typical_mistakes(lesson, model, capsys):
         (right * n, "count_not_share", "total"),
         ((C_FA * c["fb"] + C_FB * c["fa"]) / n, "swapped_costs", "other one's cost"),
         ((c["fb"] + c["fa"]) / n, "wrong_value", "error rate"),
-        (round(right, 3), "close", "decimals"),
+        (right + 0.0006, "close", "decimals"),  # rounded too early
     ]
     for answer, mistake, words in cases:
         fb = q2.evaluate(answer, model=model)
@@ -321,6 +325,67 @@ def test_q3_solution_and_typical_mistakes(lesson, model, capsys):
     assert _mistake(q3, float("nan"), model=model) == "nan"
 
 
+# --------------------------------------------------------------------------- q5
+
+
+def test_q5_the_seeds_spread_and_typical_mistakes(lesson, model, capsys):
+    assert _run_solution(q5, lesson, capsys).startswith("✔ Correct")
+    bootstrap, costs = lesson["bootstrap_means"], lesson["cost_per_visit"]
+    ends = np.array([np.percentile(bootstrap(costs, seed=s), [2.5, 97.5]) for s in range(5)])
+    low, high = ends[:, 0], ends[:, 1]
+    right = high.max() - high.min()
+    assert 0 < right < 0.002  # the seed moves the end by hundredths of a cent
+    assert q5.evaluate(right, model=model).ok
+    cases = [
+        (low.max() - low.min(), "wrong_column", "*lower* ends"),
+        (high.std(), "wrong_value", "standard deviation"),
+        (high[0], "wrong_value", "one upper end"),
+        (high[0] - low[0], "wrong_value", "width of one interval"),
+        (1000 * right, "count_not_share", "1,000 visits"),
+        (100 * right, "unit_cents", "cents"),
+        (high[:4].max() - high[:4].min(), "wrong_value", "four seeds"),
+        (right + 0.001, "wrong_value", "largest"),
+    ]
+    for answer, mistake, words in cases:
+        fb = q5.evaluate(answer, model=model)
+        assert fb.mistake == mistake and words in fb.message, (answer, fb)
+        assert f"{right:.6f}" not in fb.message
+    assert q5.evaluate(right).mistake == "missing_input"
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def test_the_checks_refuse_a_model_that_is_not_the_notebooks(lesson, model):
+    """Issue 14's check-fooler: a model refitted on the test rows makes its own counts right."""
+    X_test, y_test = lesson["X_test"], lesson["y_test"]
+    X_train, y_train = lesson["X_train"], lesson["y_train"]
+
+    def own_counts(other):
+        p = other.predict_proba(X_test)[:, 1]
+        pred = np.where(p >= T, "banana", "apple")
+        fb = int(((pred == "banana") & (y_test == "apple")).sum())
+        fa = int(((pred == "apple") & (y_test == "banana")).sum())
+        return fb, fa, (C_FB * fb + C_FA * fa) / len(pred)
+
+    on_test = checkpoints.tuned_pipeline().fit(X_test, y_test)
+    fb_count, _, cost = own_counts(on_test)
+    for exercise, answer in [(q1, fb_count), (q2, cost), (q5, 0.0001)]:
+        fb = exercise.evaluate(answer, model=on_test)
+        assert fb.mistake == "fitted_on_test" and "checkpoints.tuned_model()" in fb.message
+    on_all = checkpoints.tuned_pipeline().fit(
+        pd.concat([X_train, X_test]), pd.concat([y_train, y_test])
+    )
+    assert q1.evaluate(own_counts(on_all)[0], model=on_all).mistake == "leakage"
+    boosting = checkpoints.boosting_pipeline(max_iter=20).fit(X_train, y_train)
+    fb = q2.evaluate(own_counts(boosting)[2], model=boosting)
+    assert fb.mistake == "wrong_model" and "not the one this notebook tests" in fb.message
+    assert q3.evaluate("Riverside", model=boosting).mistake == "wrong_model"
+    # the notebook's own model, refitted the same way, is the same model
+    again = checkpoints.tuned_pipeline().fit(X_train, y_train)
+    assert q1.evaluate(_counts(lesson, T)["fb"], model=again).ok
+
+
 # --------------------------------------------------------------------------- q4
 
 
@@ -358,7 +423,7 @@ ODD = [
 ]
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
+@pytest.mark.parametrize("exercise", [q1, q2, q3, q4, q5], ids=lambda e: e.name)
 def test_blank_and_odd_answers_never_raise(exercise, model, capsys):
     inputs = {"model": model} if exercise.inputs else {}
     for blank in (..., None):

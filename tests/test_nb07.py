@@ -113,7 +113,11 @@ def test_registered_promoted_and_carded(lesson):
     assert reg.aliases() == {"production": "v1"} and card.version == "v1"
     assert card.training_data["rows"] == len(lesson["X_train"])
     assert card.training_data["includes_labels"] is True
-    assert set(card.metrics) == {"expected_cost", "accuracy"}
+    assert set(card.metrics) == {"expected_cost", "accuracy_at_threshold"}
+    assert set(card.intervals) == {"expected_cost", "accuracy_at_threshold", "method"}
+    low, high = card.intervals["expected_cost"]
+    assert low < card.metrics["expected_cost"] < high <= card.contract["minimum"]
+    assert card.intended_use and card.out_of_scope and card.limitations
     assert card.metrics["expected_cost"] <= card.contract["minimum"]
     assert card.threshold == pytest.approx(0.75)
     assert card.schema.names == list(lesson["X_train"].columns)
@@ -136,13 +140,32 @@ def test_metrics_are_read_from_notebook_06s_verdict_when_present(lesson, tmp_pat
         if c.cell_type == "code" and "verdict_06.json" in c.source
     ]
     monkeypatch.setenv("COURSE_WORK_DIR", str(tmp_path))
-    verdict = {"test_metrics": {"expected_cost": 0.0123, "accuracy": 0.9, "visits": 10}}
+    verdict = {
+        "test_metrics": {"expected_cost": 0.0123, "accuracy_at_threshold": 0.9, "visits": 10},
+        "intervals_95": {"expected_cost": [0.01, 0.015], "saving_on_rule_of_thumb": [1, 2]},
+        "intended_use": "testing",
+        "out_of_scope": ["a"],
+        "limitations": ["b"],
+    }
     (tmp_path / "verdict_06.json").write_text(json.dumps(verdict), encoding="utf-8")
     ns = dict(lesson)
     with contextlib.redirect_stdout(io.StringIO()) as out:
         exec(lessons.solution_code(cell), ns)
     assert "read from notebook 06's verdict" in out.getvalue()
-    assert ns["test_metrics"] == {"expected_cost": 0.0123, "accuracy": 0.9}
+    assert ns["test_metrics"] == {"expected_cost": 0.0123, "accuracy_at_threshold": 0.9}
+    assert ns["card_intervals"] == {"expected_cost": [0.01, 0.015]}  # only the card's metrics
+    assert ns["card_words"] == {
+        "intended_use": "testing",
+        "out_of_scope": ["a"],
+        "limitations": ["b"],
+    }
+    # an older verdict (before the intervals) is recomputed, not half-read
+    old = {"test_metrics": {"expected_cost": 0.0123, "accuracy": 0.9, "visits": 10}}
+    (tmp_path / "verdict_06.json").write_text(json.dumps(old), encoding="utf-8")
+    ns = dict(lesson)
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(lessons.solution_code(cell), ns)
+    assert "recomputed" in out.getvalue() and ns["test_metrics"] == lesson["test_metrics"]
     # without it, the lesson recomputed them; they agree with the card it registered
     assert lesson["test_metrics"] == lesson["card"].metrics
 

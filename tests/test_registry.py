@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -62,6 +63,62 @@ def register(reg, fitted, data, **kw):
     X, _, _ = data
     kw.setdefault("metrics", {"accuracy": 0.72, "expected_cost": 0.05})
     return reg.register(fitted, X_train=X, **kw)
+
+
+# --------------------------------------------------------------------------- the card's words
+
+
+def test_the_card_says_what_the_model_is_for_and_how_sure_its_metrics_are(reg, fitted, data):
+    card = register(
+        reg,
+        fitted,
+        data,
+        contract=contract.DEFAULT,
+        metrics={"expected_cost": 0.028, "accuracy_at_threshold": 0.79},
+        intended_use=" Decide apple or banana at the chain's three stands. ",
+        out_of_scope=["other stores", "prices beyond the training year"],
+        limitations=("weakest slice: unknown ages",),
+        intervals={"expected_cost": (0.025, 0.030), "method": "bootstrap, 1,000 resamples"},
+    )
+    assert card.intended_use == "Decide apple or banana at the chain's three stands."
+    assert card.out_of_scope == ["other stores", "prices beyond the training year"]
+    assert card.limitations == ["weakest slice: unknown ages"]
+    assert card.intervals == {
+        "expected_cost": [0.025, 0.03],
+        "method": "bootstrap, 1,000 resamples",
+    }
+    text = card.summary()
+    assert "metrics at the threshold 0.75" in text
+    assert "expected_cost 0.028 (95 % interval 0.025 to 0.03)" in text
+    assert "accuracy_at_threshold 0.79," not in text  # no interval given: none shown
+    assert "intended use: Decide apple" in text and "weakest slice" in text
+    assert "out of scope: other stores; prices beyond" in text
+    assert reg.card("v1") == card  # stored and read back
+    # an old card without these fields still loads
+    old = {k: v for k, v in card.to_dict().items() if k not in {"intervals", "limitations"}}
+    assert registry.ModelCard.from_dict(old).limitations == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"intended_use": ["a list"]}, TypeError, "intended_use must be a sentence"),
+        ({"out_of_scope": "one string"}, TypeError, "out_of_scope must be a list"),
+        ({"limitations": ["fine", ""]}, TypeError, "non-empty str"),
+        ({"limitations": [3]}, TypeError, "non-empty str"),
+        ({"intervals": [0.1, 0.2]}, TypeError, "intervals must be a dict"),
+        ({"intervals": {"auc": [0.8, 0.9]}}, ValueError, "names no metric"),
+        ({"intervals": {"expected_cost": [0.1]}}, TypeError, "[low, high]"),
+        ({"intervals": {"expected_cost": [0.06, 0.07]}}, ValueError, "does not contain"),
+        ({"intervals": {"method": 3}}, TypeError, "method"),
+    ],
+)
+def test_bad_card_words_are_refused_before_anything_is_written(
+    reg, fitted, data, kwargs, error, words
+):
+    with pytest.raises(error, match=re.escape(words)):
+        register(reg, fitted, data, **kwargs)
+    assert reg.versions() == []
 
 
 # --------------------------------------------------------------------------- register

@@ -53,7 +53,8 @@ NOTEBOOK = "04"
 # Mistakes specific to this notebook, registered with the others (tags must be known).
 MISTAKES.setdefault(
     "unshuffled_folds",
-    "cross-validation folds in time order (cv=5 on time-ordered rows), unlike the test split",
+    "cv=5 on rows in time order: blocks of months, neither shuffled like the test split nor "
+    "forward in time like TimeSeriesSplit",
 )
 MISTAKES.setdefault(
     "unscaled_features", "a distance-based model (k-NN) on features that were not scaled"
@@ -234,10 +235,11 @@ def _cross_validation_misses(name: str) -> list[_Lazy]:
         _Lazy(
             lambda: _unshuffled(name),
             "unshuffled_folds",
-            "That is `cv=5`: stratified folds *in the rows' order*. The rows are stored in "
-            "time order, so each fold is a block of about two months and the model must "
-            "guess a season it never saw. Use the notebook's `cv` (shuffled, "
-            "random_state=0), whose folds look like the random test split.",
+            "That is `cv=5`: stratified folds *in the rows' order* - blocks of about two "
+            "months, each predicted from the months before *and after* it. That answers "
+            "neither of the notebook's questions: use its `cv` (shuffled, random_state=0), "
+            "whose folds look like the random test split. (For 'the months after', "
+            "notebook 04 uses `TimeSeriesSplit`, which only ever learns from the past.)",
         ),
     ]
 

@@ -2,18 +2,23 @@
 
 In the notebook::
 
-    from course_utils.exercises.nb06 import q1, q2, q3, q4
+    from course_utils.exercises.nb06 import q1, q2, q3, q4, q5
 
 * ``q1`` - read a cell of the confusion matrix: the false bananas (``model=model``);
 * ``q2`` - the expected cost per visit at the contract's threshold (``model=model``);
 * ``q3`` - which store's slice is weakest, by expected cost per visit (``model=model``);
 * ``q4`` - the misconception check: what decides the verdict? (accuracy with skewed costs,
-  or a threshold tuned on the test set, are the traps).
+  or a threshold tuned on the test set, are the traps);
+* ``q5`` - rerun the bootstrap with the seeds 0 to 4 and read how far the interval's upper
+  end moves (``model=model``).
 
-The checks of q1, q2 and q3 take the fitted ``model`` being tested and work out the truth
-themselves: its probabilities on the test rows of the standard split
+The checks of q1, q2, q3 and q5 take the fitted ``model`` being tested and work out the
+truth themselves: its probabilities on the test rows of the standard split
 (``checkpoints.split()``, cached), decided at the success contract's threshold with its
-costs (``contract.load()``, so a learner's own contract from notebook 01 counts).
+costs (``contract.load()``, so a learner's own contract from notebook 01 counts). They
+first prove the model *is* the notebook's - its probabilities on the test rows must be
+those of ``checkpoints.tuned_model()`` - so a model refitted on other rows (the test rows,
+say) cannot make its own counts right.
 
 >>> q4.evaluate(...).status
 'not_attempted'
@@ -45,11 +50,12 @@ from course_utils.exercises import (
     incorrect,
 )
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 NOTEBOOK = "06"
 
 # Mistakes specific to this notebook, registered with the others (tags must be known).
+MISTAKES.setdefault("wrong_model", "the check was given another model than the one being tested")
 MISTAKES.setdefault(
     "swapped_axes",
     "rows and columns of the confusion matrix read the wrong way round (true vs predicted)",
@@ -108,8 +114,61 @@ def _banana_proba(model: Any, X: pd.DataFrame) -> np.ndarray:
 _LAST: dict[str, Any] = {}
 
 
+@cache
+def _reference_proba() -> np.ndarray:
+    """P(banana) of the notebook's model, ``checkpoints.tuned_model()``, on the test rows."""
+    from course_utils import checkpoints, world
+
+    test, _ = _test()
+    return _banana_proba(checkpoints.tuned_model(), test[world.FEATURES])
+
+
+@cache
+def _refitted_proba(rows: str) -> np.ndarray:
+    """P(banana) on the test rows of the notebook's pipeline refitted on other rows
+    (``"test"``: the test rows; ``"all"``: training and test rows together)."""
+    from course_utils import checkpoints, world
+
+    train, test = checkpoints.split()
+    fit_rows = test if rows == "test" else pd.concat([train, test])
+    fitted = checkpoints.tuned_pipeline().fit(*checkpoints.xy(fit_rows))
+    return _banana_proba(fitted, test[world.FEATURES])
+
+
+def _wrong_model(proba: np.ndarray) -> Feedback | None:
+    """A Feedback unless ``proba`` are the notebook model's test probabilities."""
+    if np.allclose(proba, _reference_proba(), rtol=0, atol=1e-9):
+        return None
+    for rows, mistake, message in [
+        (
+            "test",
+            "fitted_on_test",
+            "The model passed as `model=` was fitted on the *test* rows: it has seen the "
+            "answers, so its counts on those rows say nothing about new visits. Pass the "
+            "notebook's model, `model = checkpoints.tuned_model()`, fitted on the training "
+            "rows only.",
+        ),
+        (
+            "all",
+            "leakage",
+            "The model passed as `model=` was fitted on the training *and* test rows "
+            "together, so the test rows are no longer new to it. Pass the notebook's model, "
+            "`model = checkpoints.tuned_model()`, fitted on the training rows only.",
+        ),
+    ]:
+        if np.allclose(proba, _refitted_proba(rows), rtol=0, atol=1e-9):
+            return incorrect(message, mistake)
+    return incorrect(
+        "The model passed as `model=` is not the one this notebook tests: its probabilities "
+        "on the test rows differ from those of `checkpoints.tuned_model()`. The exercise is "
+        "about that model - pass `model=model` as the notebook defines it.",
+        "wrong_model",
+    )
+
+
 def _proba(model: Any) -> np.ndarray | Feedback:
-    """The model's P(banana) on the test rows, or a Feedback saying why there is none."""
+    """The model's P(banana) on the test rows, or a Feedback saying why there is none
+    (also when the model is not the notebook's)."""
     problem = _model_problem(model)
     if problem is not None:
         return problem
@@ -130,6 +189,9 @@ def _proba(model: Any) -> np.ndarray | Feedback:
             "tuned model of this notebook.",
             "wrong_type",
         )
+    wrong = _wrong_model(proba)
+    if wrong is not None:
+        return wrong
     try:
         _LAST.update(model=weakref.ref(model), fingerprint=fingerprint, proba=proba)
     except TypeError:  # an object that can't be weakly referenced: just don't cache
@@ -567,4 +629,149 @@ q4 = Exercise(
     "the threshold - and the minimum before any model was trained. Accuracy ignores the "
     "costs, AUC ignores the threshold, and a threshold chosen on the test set makes the test "
     "score optimistic.",
+)
+
+
+# --------------------------------------------------------------------------- q5
+
+_Q5_WHAT = "a spread in euros per visit (the largest upper end minus the smallest)"
+SEEDS = (0, 1, 2, 3, 4)
+
+
+def bootstrap_means(values: Any, seed: int = 0, n_resamples: int = 1000) -> np.ndarray:
+    """The notebook's bootstrap: the mean of each of ``n_resamples`` resamples of
+    ``values``, drawn with replacement (``np.random.default_rng(seed)``).
+
+    >>> bootstrap_means([0.0, 1.0], seed=0, n_resamples=3).shape
+    (3,)
+    """
+    values = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    n = len(values)
+    return np.array([values[rng.integers(0, n, n)].mean() for _ in range(n_resamples)])
+
+
+@cache
+def _intervals(costs_key: bytes) -> pd.DataFrame:
+    """The 95 % interval of the mean cost for each seed of :data:`SEEDS` (cached)."""
+    costs = np.frombuffer(costs_key, dtype=float)
+    rows = {seed: np.percentile(bootstrap_means(costs, seed=seed), [2.5, 97.5]) for seed in SEEDS}
+    return pd.DataFrame(rows, index=["low", "high"]).T
+
+
+def _check_q5(answer: Any, model: Any) -> Feedback:
+    early = _model_problem(model) or _not_a_number(answer, _Q5_WHAT)
+    if early is not None:
+        return early
+    proba = _proba(model)
+    if isinstance(proba, Feedback):
+        return proba
+    signed = _contract()
+    _, y = _test()
+    says = proba >= signed.best_threshold()
+    took = y == "banana"
+    costs = np.where(says & ~took, signed.cost_false_banana, 0.0) + np.where(
+        ~says & took, signed.cost_false_apple, 0.0
+    )
+    table = _intervals(np.ascontiguousarray(costs, dtype=float).tobytes())
+    high, low = table["high"], table["low"]
+    expected = float(high.max() - high.min())
+    misses = [
+        NearMiss(
+            float(low.max() - low.min()),
+            "wrong_column",
+            "That is the spread of the *lower* ends (the 2.5th percentile). The question asks "
+            "about the upper ends, the 97.5th percentile.",
+            tol=1e-9,
+        ),
+        NearMiss(
+            float(np.std(high.to_numpy())),
+            "wrong_value",
+            "That is the standard deviation of the five upper ends (`np.std`). The question "
+            "asks for their range: the largest minus the smallest.",
+            tol=1e-9,
+        ),
+        NearMiss(
+            float(high.std(ddof=1)),
+            "wrong_value",
+            "That is the standard deviation of the five upper ends. The question asks for "
+            "their range: the largest minus the smallest.",
+            tol=1e-9,
+        ),
+        NearMiss(
+            float(high.iloc[0]),
+            "wrong_value",
+            "That is one upper end (seed 0's), not how much the upper ends move between "
+            "seeds. Compute it for the seeds 0 to 4, then take the largest minus the smallest.",
+            tol=1e-9,
+        ),
+        NearMiss(
+            float(high.iloc[0] - low.iloc[0]),
+            "wrong_value",
+            "That is the width of one interval (upper minus lower end, seed 0). The question "
+            "asks how far the *upper end* moves when only the seed changes.",
+            tol=1e-9,
+        ),
+        NearMiss(
+            1000 * expected,
+            "count_not_share",
+            "That is per 1,000 visits. Give euros per visit, like the costs themselves.",
+            tol=1e-6,
+        ),
+    ]
+    if high.max() - high.min() > 0:
+        four = high.iloc[:4]
+        misses.append(
+            NearMiss(
+                float(four.max() - four.min()),
+                "wrong_value",
+                "That is the spread over four seeds. `range(5)` gives the five seeds 0 to 4.",
+                tol=1e-9,
+            )
+        )
+    return expect_number(
+        answer,
+        expected,
+        tol=1e-9,
+        what=_Q5_WHAT,
+        lo=0,
+        kind="eur",
+        near_misses=misses,
+        close_factor=1e4,
+        wrong="Not the spread of the upper ends. For each seed 0 to 4: "
+        "`np.percentile(bootstrap_means(cost_per_visit, seed=seed), 97.5)`; then the largest "
+        "of the five minus the smallest.",
+        success="The seed moves the interval's ends by a few hundredths of a cent - far less "
+        "than the interval is wide. Both kinds of randomness say the same thing: quote the "
+        "cost with two significant figures, not four.",
+    )
+
+
+q5 = Exercise(
+    NOTEBOOK,
+    "q5",
+    "How much does the bootstrap's seed move the interval?",
+    prompt="Rerun `bootstrap_means(cost_per_visit, seed=...)` with the seeds 0 to 4. Take the "
+    "upper end of each 95 % interval (the 97.5th percentile). How far apart are the largest "
+    "and the smallest of the five upper ends, in euros per visit?",
+    expects="a number of euros per visit",
+    inputs=_MODEL_INPUT,
+    checker=_check_q5,
+    hints=[
+        "One interval per seed: the same costs, other random resamples. Only the upper end "
+        "of each matters here.",
+        "A list comprehension over `range(5)`: `np.percentile(bootstrap_means(cost_per_visit, "
+        "seed=s), 97.5)` - then `max(...) - min(...)` of the list.",
+        "`upper_ends = [np.percentile(bootstrap_means(cost_per_visit, seed=s), 97.5) for s in "
+        "range(5)]`, then `seed_spread = max(upper_ends) - min(upper_ends)`.",
+    ],
+    solution="upper_ends = [\n"
+    "    np.percentile(bootstrap_means(cost_per_visit, seed=s), 97.5) for s in range(5)\n"
+    "]\n"
+    "seed_spread = max(upper_ends) - min(upper_ends)\n"
+    "q5.check(seed_spread, model=model)",
+    explanation="A bootstrap interval is itself random: its ends depend on the resamples "
+    "drawn. Rerunning with other seeds shows how much of the quoted precision is real - "
+    "here the seed moves the ends by a few hundredths of a cent, the sample's own "
+    "uncertainty (the interval's width) is a few tenths of a cent.",
 )

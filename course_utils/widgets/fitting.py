@@ -389,7 +389,7 @@ def _draw(ax: Any, result: dict, *, compact: bool = False) -> None:
         ax.invert_xaxis()
     ax.set_ylim(0.5, 1.02)
     ax.set_xlabel(spec["xlabel"], fontsize=size + 1)
-    ax.set_ylabel("accuracy (share of visits right)", fontsize=size + 1)
+    ax.set_ylabel("accuracy at 0.5 (share of visits right)", fontsize=size + 1)
     ax.tick_params(labelsize=size)
     ax.set_title(f"{spec['label'].capitalize()}: simpler ← → more complex", fontsize=size + 2)
     marker = ax.axvline(result["value"], color=_MARK, lw=1.5)

@@ -307,7 +307,8 @@ def describe(result: dict[str, Any]) -> str:
         f"{'took a banana':<17}{c['false apple']:>6,} false apples{c['true banana']:>6,} true "
         "bananas",
         f"Expected cost {result['cost']:.4f} EUR per visit "
-        f"({1000 * result['cost']:.2f} EUR per 1,000 visits), accuracy {result['accuracy']:.3f}",
+        f"({1000 * result['cost']:.2f} EUR per 1,000 visits), accuracy at "
+        f"{result['threshold']:.2f}: {result['accuracy']:.3f}",
     ]
     if result["true_cost"] is not None:
         lines.append(
@@ -340,7 +341,7 @@ def table_html(result: dict[str, Any]) -> str:
     parts = [
         f"<p>Predict banana when P(banana) ≥ <b>{t:.2f}</b>. Expected cost "
         f"<b>{result['cost']:.4f} € per visit</b> ({1000 * result['cost']:.2f} € per 1,000 "
-        f"visits), accuracy {result['accuracy']:.3f}.</p>",
+        f"visits), accuracy at {result['threshold']:.2f}: {result['accuracy']:.3f}.</p>",
         matrix,
         f"<p><b>Meets the contract</b> (at most {result['minimum']:.3f} € per visit): "
         f"<b>{mark}</b>. Best threshold for these costs: {result['best_threshold']:.2f} "
