@@ -70,6 +70,7 @@ __all__ = [
     "WINDOWS",
     "Simulation",
     "Year",
+    "compare",
     "decide",
     "n_retrains",
     "new_model",
@@ -459,6 +460,8 @@ class Simulation:
     k: int | None
     log: pd.DataFrame
     threshold: float = 0.5
+    #: The model that served each month (keys of the year's cache), for :func:`compare`.
+    models: tuple = field(default=(), repr=False)
 
     @property
     def retrains(self) -> int:
@@ -583,9 +586,43 @@ def simulate(
         k=k_,
         log=pd.DataFrame(rows),
         threshold=year.threshold,
+        models=tuple(keys),
     )
     year._sims[cache_key] = sim
     return sim
+
+
+def compare(
+    champion: Simulation,
+    challenger: Simulation,
+    *,
+    months: Sequence[int] | None = None,
+    year: Year | None = None,
+    seed: int = 0,
+) -> dict:
+    """Paired bootstrap of two policies over the same visits (default: the final quarter).
+
+    Each month's visits are scored by the model each policy had in production that month;
+    the interval is of ``challenger`` minus ``champion``, in € per visit
+    (:func:`course_utils.monitoring.paired_bootstrap`; read it with
+    :func:`course_utils.monitoring.read_comparison`).
+    """
+    from . import monitoring
+
+    year = production_year() if year is None else year
+    for sim in (champion, challenger):
+        if not isinstance(sim, Simulation) or len(sim.models) != len(year):
+            raise TypeError(
+                "compare() takes two simulations of this year (from retraining.simulate)."
+            )
+    chosen = list(range(len(year) - FINAL_QUARTER, len(year))) if months is None else months
+    idx = [year._check_month(i) for i in chosen]
+    if not idx:
+        raise ValueError("give at least one month to compare the policies on.")
+    labels = pd.concat([year.labels(i) for i in idx], ignore_index=True)
+    p_a = np.concatenate([year.proba(champion.models[i], i) for i in idx])
+    p_b = np.concatenate([year.proba(challenger.models[i], i) for i in idx])
+    return monitoring.paired_bootstrap(labels, p_a, p_b, year.contract, seed=seed)
 
 
 def standard_policies(year: Year | None = None) -> dict[str, Simulation]:

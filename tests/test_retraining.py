@@ -239,3 +239,22 @@ def test_summary_and_figure(year, sims):
     assert len({(x.get_linestyle(), x.get_marker()) for x in lines}) == len(lines)
     assert ax.get_ylabel() and ax.get_xlabel() and ax.get_title()
     plt.close(fig)
+
+
+def test_compare_policies_is_a_paired_bootstrap_on_the_served_models(year, sims):
+    never, on_alert = sims["never"], sims["on alert, all data"]
+    r = retraining.compare(never, on_alert)  # the final quarter by default
+    assert r["n_visits"] == 3 * len(year.labels(9))
+    manual = (
+        on_alert.log["expected_cost"].iloc[9:].mean() - never.log["expected_cost"].iloc[9:].mean()
+    )
+    assert r["difference"] == pytest.approx(manual)
+    assert r["low"] <= r["difference"] <= r["high"]
+    same = retraining.compare(sims["every month"], on_alert)  # the same models at year's end
+    assert same["low"] == same["high"] == 0.0
+    one = retraining.compare(never, on_alert, months=[0])  # January: the same first model
+    assert one["difference"] == 0.0 and one["n_visits"] == len(year.labels(0))
+    with pytest.raises(TypeError, match="two simulations"):
+        retraining.compare(never, "on alert")
+    with pytest.raises(ValueError, match="at least one month"):
+        retraining.compare(never, on_alert, months=[])
