@@ -16,6 +16,7 @@ import functools
 import sqlite3
 from io import StringIO
 
+import numpy as np
 import pandas as pd
 
 from . import sources, world
@@ -24,20 +25,70 @@ from . import sources, world
 CLEAN_COLUMNS = ["visit_id", "timestamp", "customer_id", *world.FEATURES, world.TARGET]
 
 
+#: How old the last sensor reading before a visit may be: older readings describe another
+#: moment (a sensor that was down), so the visit's temperature is left missing instead.
+READING_TOLERANCE = pd.Timedelta("2h")
+
+
+def last_reading(
+    scans: pd.DataFrame,
+    readings: pd.DataFrame,
+    *,
+    tolerance: pd.Timedelta = READING_TOLERANCE,
+) -> pd.Series:
+    """The temperature of the last sensor reading of the scan's store at or before its time.
+
+    A **point-in-time** join (``pd.merge_asof``, backward, by store): each scan gets only
+    what was known at its moment - never the day's mean, which includes later readings.
+    ``scans`` needs ``timestamp`` and ``store``; ``readings`` needs ``reading_at``,
+    ``store`` and ``temp``. A scan with no reading within ``tolerance`` gets ``NaN``.
+    Returns one value per scan, aligned with ``scans``' index.
+
+    >>> scans = pd.DataFrame({"timestamp": pd.to_datetime(["2025-01-01 07:22"]),
+    ...                       "store": ["Central"]})
+    >>> readings = pd.DataFrame({
+    ...     "reading_at": pd.to_datetime(["2025-01-01 06:00", "2025-01-01 07:05",
+    ...                                   "2025-01-01 08:40"]),
+    ...     "store": ["Central"] * 3, "temp": [4.0, 5.5, 9.0]})
+    >>> float(last_reading(scans, readings).iloc[0])
+    5.5
+    """
+    left = pd.DataFrame(
+        {
+            "timestamp": pd.to_datetime(scans["timestamp"]).astype("datetime64[ns]"),
+            "store": scans["store"].astype(str).to_numpy(),
+            "_row": np.arange(len(scans)),
+        }
+    ).sort_values("timestamp", kind="stable")
+    right = pd.DataFrame(
+        {
+            "reading_at": pd.to_datetime(readings["reading_at"]).astype("datetime64[ns]"),
+            "store": readings["store"].astype(str).to_numpy(),
+            "temp": readings["temp"].to_numpy(dtype=float),
+        }
+    ).sort_values("reading_at", kind="stable")
+    joined = pd.merge_asof(
+        left,
+        right,
+        left_on="timestamp",
+        right_on="reading_at",
+        by="store",
+        direction="backward",
+        tolerance=tolerance,
+    )
+    temp = joined.sort_values("_row")["temp"].to_numpy()
+    return pd.Series(temp, index=scans.index, name="temp")
+
+
 @functools.lru_cache(maxsize=2)
-def _daily_temperature() -> pd.DataFrame:
-    """Daily mean temperature per store from the sensor log, Fahrenheit converted."""
+def _sensor_readings() -> pd.DataFrame:
+    """The sensor log with parsed times and store names, as notebook 02 reads it."""
     path = sources.data_dir() / "sensors.jsonl"
     log = pd.read_json(StringIO(path.read_text(encoding="utf-8")), lines=True)
     names = {v: k for k, v in sources.STORE_IDS.items()}
-    log["date"] = pd.to_datetime(log["time"]).dt.normalize()
+    log["reading_at"] = pd.to_datetime(log["time"])
     log["store"] = log["store_id"].map(names)
-    daily = log.groupby(["date", "store"], as_index=False)["temp"].mean()
-    # As notebook 03 does it: the day's mean as reported, then Fahrenheit converted.
-    fahrenheit = daily["store"] == sources.FAHRENHEIT_STORE
-    daily.loc[fahrenheit, "temp"] = (daily.loc[fahrenheit, "temp"] - 32) * 5 / 9
-    daily["temp"] = daily["temp"].round(1)
-    return daily
+    return log
 
 
 def read_sources() -> dict[str, pd.DataFrame]:
@@ -91,8 +142,10 @@ def raw_joined() -> pd.DataFrame:
 
     What notebook 02 ends with: the scan time parsed from its two formats (``timestamp``,
     ``date``), the customer's record, the day's published prices (``apple``, ``banana``,
-    as published: cents at one store, a few negative), and the day's sensor summary per
-    store (``temp_mean`` as reported - Fahrenheit at one store - and ``footfall``).
+    as published: cents at one store, a few negative), the temperature of the last sensor
+    reading of the store before the scan (``temp``, as reported - Fahrenheit at one store;
+    see :func:`last_reading`) and the day's ``footfall`` (an audit column, known only
+    after the day: never a model input).
     Duplicate scans, odd spellings and impossible values are all still there.
     """
     src = read_sources()
@@ -104,16 +157,15 @@ def raw_joined() -> pd.DataFrame:
 
     names = {v: k for k, v in sources.STORE_IDS.items()}
     sensors = src["sensors"].copy()
-    sensors["date"] = pd.to_datetime(sensors["time"]).dt.normalize()
+    sensors["reading_at"] = pd.to_datetime(sensors["time"])
+    sensors["date"] = sensors["reading_at"].dt.normalize()
     sensors["store"] = sensors["store_id"].map(names)
-    daily = sensors.groupby(["date", "store"], as_index=False).agg(
-        temp_mean=("temp", "mean"), footfall=("footfall", "sum")
-    )
-    joined = (
-        sales.merge(src["customers"], on="customer_id", how="left", validate="many_to_one")
-        .merge(src["prices"], on=["date", "store"], how="left", validate="many_to_one")
-        .merge(daily, on=["date", "store"], how="left", validate="many_to_one")
-    )
+    daily = sensors.groupby(["date", "store"], as_index=False).agg(footfall=("footfall", "sum"))
+    joined = sales.merge(
+        src["customers"], on="customer_id", how="left", validate="many_to_one"
+    ).merge(src["prices"], on=["date", "store"], how="left", validate="many_to_one")
+    joined["temp"] = last_reading(joined, sensors).to_numpy()
+    joined = joined.merge(daily, on=["date", "store"], how="left", validate="many_to_one")
     if len(joined) != len(sales):  # pragma: no cover - the validate= arguments prevent it
         raise RuntimeError("the join changed the number of rows")
     return joined
@@ -122,8 +174,9 @@ def raw_joined() -> pd.DataFrame:
 def clean_history() -> pd.DataFrame:
     """The history after notebook 03's cleaning, before any imputation.
 
-    Spellings unified, units converted (prices in euros, temperature in °C, the daily mean
-    of the sensor readings), duplicate scans dropped, impossible ages set to missing.
+    Spellings unified, units converted (prices in euros, temperature in °C: the last
+    sensor reading before the visit, point in time), duplicate scans dropped, impossible
+    ages set to missing.
     Missing values stay missing (``age``, ``has_kids``, ``temperature_c``): they are
     imputed inside the model's pipeline, after the split. Scan times are what the tills
     wrote (the Station till records minutes only). A test proves notebook 03's cleaned
@@ -152,10 +205,12 @@ def clean_history() -> pd.DataFrame:
     dayfirst = (v["store"] == sources.DAYFIRST_STORE).to_numpy()
     v.loc[dayfirst, "timestamp"] = v.loc[dayfirst, "timestamp"].dt.floor("min")
 
-    temps = _daily_temperature()
-    key = pd.DataFrame({"date": v["timestamp"].dt.normalize(), "store": v["store"].astype(str)})
-    merged = key.merge(temps, on=["date", "store"], how="left", validate="many_to_one")
-    v["temperature_c"] = merged["temp"].to_numpy()
+    readings = _sensor_readings()
+    temp = last_reading(v, readings)
+    # As notebook 03 does it: the reading as reported, then Fahrenheit converted.
+    fahrenheit = (v["store"].astype(str) == sources.FAHRENHEIT_STORE).to_numpy()
+    temp = temp.where(~fahrenheit, (temp - 32) * 5 / 9)
+    v["temperature_c"] = temp.round(1).to_numpy()
     return v[CLEAN_COLUMNS].reset_index(drop=True)
 
 

@@ -79,11 +79,11 @@ SERVICE_BATCH = 5
 _OWNED = ("data", "registry", "predictions.sqlite", "service.sqlite", "success_contract.json")
 
 _WHAT = {
-    "seasonality": "an ordinary month",
-    "covariate_shift": "students discover the stands",
-    "price_shock": "bananas get expensive",
-    "taste_change": "families go off bananas",
-    "unit_switch": "thermometers report °F",
+    "seasonality": "seasonality: an ordinary month",
+    "covariate_shift": "covariate shift: students discover the stands",
+    "price_shock": "covariate shift beyond the training range: bananas get expensive",
+    "taste_change": "concept drift: families go off bananas",
+    "unit_switch": "data-quality break: thermometers report °F",
 }
 
 

@@ -1,17 +1,26 @@
 """Production months after deployment, with named drift scenarios and a strength knob.
 
 Each scenario changes exactly one thing about the world, so the course can show what each
-kind of change looks like to a monitor:
+kind of change looks like to a monitor. In the usual taxonomy (x the inputs, y the fruit):
+**covariate shift** moves P(x) and keeps P(y | x); **label (prior) shift** moves P(y) and
+keeps P(x | y) - the same kind of banana buyer, only more or fewer of them; **concept
+drift** moves P(y | x). A data-quality break is none of these: the world is unchanged, only
+what a column *means* changed.
 
 ==================  =====================================================================
 ``seasonality``     an ordinary month: weather and apple prices follow the calendar.
                     Nothing a monitor should page anyone about. ``strength`` scales the
                     seasonal swing (1 = a normal year).
 ``covariate_shift`` a new student clientele (young, no children, few loyalty members) makes
-                    up ``40% x strength`` of visits. Inputs move; P(banana | x) does not.
-``price_shock``     banana prices rise by ``60% x strength`` (a supply problem). The
-                    inputs move and so does the share of bananas (prior shift);
-                    P(banana | x) is unchanged.
+                    up ``40% x strength`` of visits. Inputs move, within the range the
+                    model was trained on (the history has young customers); P(banana | x)
+                    does not move. Covariate shift.
+``price_shock``     banana prices rise by ``60% x strength`` (a supply problem). P(x) moves
+                    and P(banana | x) does not: **covariate shift**, here *beyond the
+                    training range* - the relative price leaves every value of the history,
+                    so the model must extrapolate. The share of bananas falls because the
+                    inputs moved; it is not label shift (P(x | banana) changes too: the
+                    banana buyers now face dear bananas).
 ``taste_change``    one segment (default: households with children) goes off bananas:
                     their log-odds fall by ``2 x strength``. Inputs are unchanged;
                     P(banana | x) changes for that segment only (concept drift).
@@ -53,7 +62,7 @@ TASTE_SHIFT = -2.0
 DEFAULT_SCHEDULE = (
     [("seasonality", 1.0)] * 3  # Jan-Mar: an ordinary winter and spring
     + [("covariate_shift", 1.0)] * 2  # Apr-May: students discover the stands
-    + [("price_shock", 1.0)] * 2  # Jun-Jul: bananas get expensive
+    + [("price_shock", 1.0)] * 2  # Jun-Jul: bananas get expensive (beyond the training range)
     + [("taste_change", 1.0)] * 3  # Aug-Oct: families go off bananas
     + [("unit_switch", 1.0)] * 2  # Nov-Dec: a sensor firmware update reports Fahrenheit
 )
@@ -63,9 +72,10 @@ DEFAULT_SCHEDULE = (
 class Month:
     """One month of production traffic.
 
-    ``visits`` holds what the service sees (the features as reported, with the reported
-    temperature) plus the ``fruit`` actually bought, which in production arrives later.
-    ``p_banana`` is the world's true probability for each visit.
+    ``visits`` holds what the service sees (the features as reported: the temperature is
+    the store sensor's live reading, in whatever unit the sensor reports) plus the
+    ``fruit`` actually bought, which in production arrives later. ``p_banana`` is the
+    world's true probability for each visit (from the day's true temperature).
     """
 
     period: str
@@ -74,6 +84,17 @@ class Month:
     visits: pd.DataFrame
     p_banana: np.ndarray
     details: dict = field(default_factory=dict)
+    true_temperature_c: np.ndarray | None = None
+
+    def true_inputs(self) -> pd.DataFrame:
+        """The visits with the day's *true* temperature instead of the sensor's reading.
+
+        What the world's model (``world.true_proba``) is a function of - only the world
+        knows it; the service sees ``visits``.
+        """
+        if self.true_temperature_c is None:
+            return self.visits.copy()
+        return self.visits.assign(temperature_c=self.true_temperature_c)
 
     @property
     def bayes_accuracy(self) -> float:
@@ -138,6 +159,12 @@ def month(
 
     p = world.true_proba(visits, taste)
     visits["fruit"] = np.where(u < p, "banana", "apple")
+    # The service gets the store sensor's live reading, not the day's true temperature
+    # (which only the world knows): the same kind of value as the history's last reading
+    # before each visit. Its own generator, so every scenario sees the same readings.
+    sensor_rng = np.random.default_rng([seed, 9000 + index])
+    true_temperature = visits["temperature_c"].to_numpy(dtype=float)
+    visits["temperature_c"] = world.sensor_readings(sensor_rng, true_temperature)
 
     if scenario == "unit_switch":
         first = int(round((1 - strength) * days)) + 1
@@ -155,6 +182,7 @@ def month(
         visits=visits,
         p_banana=p,
         details=details,
+        true_temperature_c=true_temperature,
     )
 
 

@@ -508,9 +508,9 @@ def accuracy_with_skewed_costs(
     if low > 0 and high / low < ratio * (1 - 1e-9):  # 0.30 / 0.10 is 2.9999999999999996
         return None
     if fn >= fp:
-        costly, instead = "a false negative (a missed positive)", "recall of the positive class"
+        costly, alone = "a false negative (a missed positive)", "recall"
     else:
-        costly, instead = "a false positive (a false alarm)", "precision of the positive class"
+        costly, alone = "a false positive (a false alarm)", "precision"
     times = (
         f"costs {high / low:.3g} times as much as the other kind"
         if low > 0
@@ -518,8 +518,10 @@ def accuracy_with_skewed_costs(
     )
     return incorrect(
         f"Accuracy counts every mistake the same, but here {costly} {times}. Choose a "
-        f"metric that weighs the costly mistake more: the {instead}, or directly the "
-        "expected cost per visit.",
+        "metric that weighs each kind of mistake by its cost: the expected cost per visit "
+        f"(errors of each kind times their price). The {alone} of the positive class alone "
+        "would not do: it watches the costly mistake but ignores the other kind, which "
+        "costs money too.",
         "accuracy_with_skewed_costs",
     )
 

@@ -7,9 +7,16 @@ Alert rules (documented thresholds, the usual rules of thumb):
 
 * **PSI** of an input against the training data: below 0.10 stable, 0.10-0.25 worth a
   look, **above 0.25 an alert**.
-* **KS** (numeric) and **chi-square** (categorical) tests give p-values. With thousands of
-  rows a tiny, harmless difference is "significant", so p-values are reported but do not
-  page anyone on their own: an alert needs PSI above 0.25 as well.
+* **PSI's blind spot**: without any drift, sampling noise alone gives a PSI of about
+  ``(bins - 1) * (1/n + 1/m)`` (:func:`psi_no_drift`), and the thresholds ignore sample
+  size: on a small window noise alone raises "alerts". :func:`drift_table` reports that
+  expectation and calls a PSI that noise reaches "within noise".
+* **KS** (continuous numbers) and **chi-square** (categories, and whole numbers with few
+  values) tests give p-values. They assume independent rows; prices, promotion and
+  temperature are set per store and day, so :func:`drift_table` compares those one value
+  per store-day when given the groups. With thousands of rows a tiny, harmless
+  difference is "significant", so p-values are reported but never page anyone on their
+  own: an alert needs PSI above 0.25 as well.
 * **Live metric**: when labels arrive, the contract's metric (the expected cost per visit,
   decided at the contract's threshold) failing the success contract is an alert of its
   own. Before that, a month whose expected cost is more than 10% above the cost measured
@@ -33,6 +40,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from .bounds import PLAUSIBLE
 
 PSI_WATCH = 0.10
 PSI_ALERT = 0.25
@@ -88,10 +97,104 @@ def psi_level(value: float) -> str:
     return "watch" if value > PSI_WATCH else "stable"
 
 
+#: Inputs set once per store and day (prices, promotion, weekday) or driven by the day
+#: (temperature): their rows are not independent. With ``groups`` (the store-day of each
+#: row), :func:`drift_table` compares them one value per store-day.
+DAY_LEVEL = ("weekday", "price_apple", "price_banana", "promo", "temperature_c")
+#: Numbers with at most this many distinct whole values (hour, weekday) are compared as
+#: categories: the KS test assumes a continuous distribution.
+MAX_DISCRETE = 31
+
+
+def psi_no_drift(n_reference: float, n_current: float, *, bins: int = 10) -> float:
+    """The PSI expected from sampling noise alone, when nothing drifted.
+
+    PSI is the symmetrised Kullback-Leibler (Jeffreys) divergence; for two samples of one
+    distribution, ``PSI / (1/n + 1/m)`` is approximately chi-square with ``bins - 1``
+    degrees of freedom, so its mean is about ``(bins - 1) * (1/n + 1/m)``. On a small window
+    this alone passes the rule-of-thumb thresholds (0.10, 0.25): they ignore sample size.
+    Pass *effective* sample sizes - independent units, not rows that share a value.
+
+    >>> round(psi_no_drift(2000, 2000), 4)
+    0.009
+    >>> round(psi_no_drift(89, 89), 2)  # two windows of 89 rows: noise near 0.2
+    0.2
+    """
+    if n_reference <= 0 or n_current <= 0:
+        raise ValueError("psi_no_drift needs positive sample sizes.")
+    return (bins - 1) * (1 / n_reference + 1 / n_current)
+
+
+def psi_noise_quantile(
+    n_reference: float, n_current: float, *, bins: int = 10, q: float = 0.95
+) -> float:
+    """The PSI that sampling noise alone exceeds with probability ``1 - q`` (no drift).
+
+    From the same chi-square approximation as :func:`psi_no_drift`.
+
+    >>> psi_noise_quantile(89, 89) > 0.25  # an "alert" in more than 5 % of quiet months
+    True
+    """
+    if n_reference <= 0 or n_current <= 0:
+        raise ValueError("psi_noise_quantile needs positive sample sizes.")
+    return float(stats.chi2.ppf(q, max(bins - 1, 1)) * (1 / n_reference + 1 / n_current))
+
+
+def _is_discrete(values: pd.Series) -> bool:
+    """Whole numbers with few distinct values (an hour, a weekday)."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return False
+    known = pd.to_numeric(values, errors="coerce").dropna()
+    return (
+        bool(len(known))
+        and bool((known == np.round(known)).all())
+        and (known.nunique() <= MAX_DISCRETE)
+    )
+
+
+def _per_group(values: pd.Series, groups: pd.Series, categorical: bool) -> pd.Series:
+    """One value per group: the mean of a number, the most frequent category."""
+    frame = pd.DataFrame({"v": values.to_numpy(), "g": np.asarray(groups)})
+    if categorical:
+        return frame.groupby("g")["v"].agg(lambda v: v.mode().iloc[0] if v.notna().any() else None)
+    return frame.groupby("g")["v"].mean()
+
+
+def _n_bins(ref: pd.Series, cur: pd.Series, categorical: bool, bins: int) -> int:
+    """How many bins :func:`psi` uses for these two samples (a missing-value bin counts)."""
+    missing = int(ref.isna().any() or cur.isna().any())
+    if categorical:
+        cats = set(ref.dropna().astype(str)) | set(cur.dropna().astype(str))
+        return len(cats) + missing
+    r = pd.to_numeric(ref, errors="coerce").dropna().to_numpy(dtype=float)
+    if len(r) == 0:
+        return 1 + missing
+    inner = np.unique(np.quantile(r, np.linspace(0, 1, bins + 1)[1:-1]))
+    return len(inner) + 1 + missing
+
+
 def drift_table(
-    reference: pd.DataFrame, current: pd.DataFrame, columns: Sequence[str] | None = None
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    *,
+    groups: tuple[Sequence, Sequence] | None = None,
+    day_level: Sequence[str] = DAY_LEVEL,
 ) -> pd.DataFrame:
-    """One row per input column: PSI, the test used (KS or chi-square), its p-value, level.
+    """One row per input column: PSI, its no-drift expectation, a test and its p-value.
+
+    * ``psi``, and ``psi_no_drift``: the PSI sampling noise alone gives for the sample
+      sizes compared (:func:`psi_no_drift`). ``level`` is "stable", "watch" or "alert"
+      by the rule of thumb - or **"within noise"** when the PSI is one that noise alone
+      exceeds more than 5 % of the time: too few rows to judge.
+    * ``test``: KS for continuous numbers, chi-square for categories and for whole
+      numbers with few values (hour, weekday - the KS test assumes continuous data);
+      ``p_value`` is reported, never an alert on its own.
+    * ``n``: the units compared, reference / current. Rows that share a value are not
+      independent: with ``groups`` - ``(reference_keys, current_keys)``, the store-day of
+      each row - the ``day_level`` columns are compared one value per store-day, the
+      effective sample size. Without it every row counts, and the p-values of those
+      columns are too small.
 
     >>> from course_utils import drift, world
     >>> ref = world.generate().visits
@@ -107,12 +210,30 @@ def drift_table(
     missing = [c for c in columns if c not in reference.columns or c not in current.columns]
     if missing:
         raise KeyError(f"column(s) {missing} are not in both tables; compare common columns.")
+    if groups is not None:
+        ref_groups, cur_groups = (pd.Series(np.asarray(g)) for g in groups)
+        if len(ref_groups) != len(reference) or len(cur_groups) != len(current):
+            raise ValueError(
+                "groups must give one key per row of each table: (reference_keys, "
+                f"current_keys) with {len(reference)} and {len(current)} keys, got "
+                f"{len(ref_groups)} and {len(cur_groups)}."
+            )
     rows = []
     for col in columns:
-        ref, cur = reference[col], current[col]
+        ref, cur = reference[col].reset_index(drop=True), current[col].reset_index(drop=True)
         categorical = _is_categorical(ref)
+        if groups is not None and col in day_level:
+            ref = _per_group(ref, ref_groups, categorical)
+            cur = _per_group(cur, cur_groups, categorical)
+            unit = "store-days"
+        else:
+            unit = "rows"
         value = psi(ref, cur, categorical=categorical)
-        if categorical:
+        n_ref, n_cur = len(ref), len(cur)
+        k = _n_bins(ref, cur, categorical, 10)
+        expected = psi_no_drift(n_ref, n_cur, bins=k)
+        noise = psi_noise_quantile(n_ref, n_cur, bins=k)
+        if categorical or _is_discrete(ref):
             r = ref.astype(object).where(ref.notna(), "<missing>").astype(str)
             c = cur.astype(object).where(cur.notna(), "<missing>").astype(str)
             cats = sorted(set(r) | set(c))
@@ -133,14 +254,19 @@ def drift_table(
             c = pd.to_numeric(cur, errors="coerce").dropna()
             stat, p = stats.ks_2samp(r, c)
             test = "KS"
+        level = psi_level(value)
+        if level != "stable" and value <= noise:
+            level = "within noise"
         rows.append(
             {
                 "column": col,
                 "psi": round(value, 4),
+                "psi_no_drift": round(expected, 4),
+                "n": f"{n_ref:,} / {n_cur:,} {unit}",
                 "test": test,
                 "statistic": round(float(stat), 4),
                 "p_value": float(p),
-                "level": psi_level(value),
+                "level": level,
             }
         )
     return pd.DataFrame(rows).set_index("column")
@@ -150,7 +276,7 @@ def out_of_range(current: pd.DataFrame, ranges: dict[str, tuple[float, float]]) 
     """Share of values outside their expected range, per column (data validation).
 
     >>> df = pd.DataFrame({"temperature_c": [10.0, 20.0, 75.0, 80.0]})
-    >>> float(out_of_range(df, {"temperature_c": (-30, 45)})["temperature_c"])
+    >>> float(out_of_range(df, {"temperature_c": (-30, 50)})["temperature_c"])
     0.5
     """
     shares = {}
@@ -167,9 +293,12 @@ def out_of_range(current: pd.DataFrame, ranges: dict[str, tuple[float, float]]) 
 SEASONAL = ("temperature_c", "price_apple", "price_banana")
 #: Inputs that should not move with the seasons: compared by PSI with a reference window.
 NON_SEASONAL = ("store", "hour", "weekday", "age", "has_kids", "loyalty_member", "promo")
-#: Data validation: the range each reported input must stay in.
-VALID_RANGES = {"temperature_c": (-30.0, 45.0), "price_apple": (0.01, 20.0)}
-VALID_RANGES["price_banana"] = (0.01, 20.0)
+#: Data validation: the range each reported input must stay in - the course's one set of
+#: plausible bounds (:mod:`course_utils.bounds`), the same the service's schema enforces.
+VALID_RANGES = {
+    col: tuple(float(x) for x in PLAUSIBLE[col])
+    for col in ("temperature_c", "price_apple", "price_banana")
+}
 #: Seasonal level rules: monthly median per store against the same month of the history.
 TEMPERATURE_TOLERANCE_C = 5.0
 PRICE_TOLERANCE_RATIO = 1.25

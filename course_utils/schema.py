@@ -22,9 +22,10 @@ kind            accepted JSON values
 
 Every field is required; a *nullable* field (one the training table has gaps in, which
 the pipeline imputes) accepts ``null`` for "unknown". Fields the model does not know are
-refused. Ranges are the training range widened to what is plausible (an age from 16 to
-110, a temperature from -30 to 50 °C, prices from 0.01 to 20 euros), so a new but
-plausible value passes and an impossible one does not.
+refused. Ranges are the training range widened to what is plausible
+(:mod:`course_utils.bounds`: an age from 16 to 110, a temperature from -30 to 50 °C,
+prices from 0.01 to 20 euros), so a new but plausible value passes and an impossible one
+does not.
 
 Example
 -------
@@ -50,18 +51,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
+from .bounds import PLAUSIBLE
+
 KINDS = ("category", "integer", "number", "bool")
 
-#: Plausible ranges of the course's numeric features: the schema widens the training
-#: range to these (and never narrows it).
-KNOWN_RANGES: dict[str, tuple[float, float]] = {
-    "age": (16, 110),
-    "temperature_c": (-30, 50),
-    "price_apple": (0.01, 20),
-    "price_banana": (0.01, 20),
-    "hour": (0, 23),
-    "weekday": (0, 6),
-}
+#: Plausible ranges of the course's numeric features (:data:`course_utils.bounds.PLAUSIBLE`,
+#: the one set of bounds the lessons and the monitor use too): the schema widens the
+#: training range to these (and never narrows it).
+KNOWN_RANGES: dict[str, tuple[float, float]] = PLAUSIBLE
 
 #: How many problems a validation reports at most (the rest are counted, not listed).
 MAX_ERRORS = 50

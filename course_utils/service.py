@@ -186,7 +186,9 @@ def create_app(
             f"(banana when `p_banana >= {threshold:.4g}`). Send one visit as a JSON object, or "
             f'a batch as `{{"visits": [...]}}` with at most {max_batch} visits. Every field '
             "is required; `null` means unknown where the model allows it; unknown fields "
-            "are refused. A request with any bad visit is refused whole and nothing is logged."
+            "are refused. A request with any bad visit is refused whole and nothing is logged. "
+            "`temperature_c` is the store sensor's last reading before the visit, in °C - the "
+            "same point-in-time value the model was trained on, never the day's mean."
         ),
     )
     app.state.card = card

@@ -7,7 +7,8 @@ format and its own problems:
 ``sales.csv``          the tills' export: one row per scan (visit, time, store, fruit)
 ``customers.sqlite``   the customer database (tables ``customers`` and ``stores``)
 ``prices.html``        the shop website's page of daily prices and offers
-``sensors.jsonl``      store sensors: temperature and footfall at irregular times
+``sensors.jsonl``      store sensors: temperature and footfall, at opening and then about
+                       once an hour at irregular times
 ``manifest.json``      the answer key: every planted defect and the rows it touches
 =====================  ===============================================================
 
@@ -66,6 +67,8 @@ KIDS_MISSING_RATE = 0.05
 IMPOSSIBLE_AGES = 12
 NEGATIVE_PRICES = 8
 OUTAGE_RATE = 0.03
+# The sensors read from opening to closing (hours of the day).
+SENSOR_OPEN, SENSOR_CLOSE = 6, 22
 FAHRENHEIT_STORE = "Riverside"
 CENTS_STORE = "Station"
 DAYFIRST_STORE = "Station"
@@ -353,15 +356,17 @@ def _sensor_lines(w: world.World, rng: np.random.Generator, defects: list[dict])
     lines: list[str] = []
     outages: list[list[str]] = []
     fahrenheit_lines: list[int] = []
-    n_read = rng.integers(8, 20, len(d))
     outage = rng.random(len(d)) < OUTAGE_RATE
+    # A reading when the stand opens (6:00), then one at an irregular moment in every hour
+    # of the day: never more than two hours between two readings of a working sensor.
+    hours = np.arange(SENSOR_OPEN, SENSOR_CLOSE)
+    k = len(hours) + 1
     for i, r in enumerate(d.itertuples(index=False)):
         store = str(r.store)
         sid = STORE_IDS[store]
         day = r.date.strftime("%Y-%m-%d")
-        k = int(n_read[i])
-        secs = np.sort(rng.choice(16 * 3600, size=k, replace=False)) + 6 * 3600
-        temps = r.temperature_c + rng.normal(0, 0.8, k)
+        secs = np.concatenate([[SENSOR_OPEN * 3600], hours * 3600 + rng.integers(1, 3600, k - 1)])
+        temps = world.sensor_readings(rng, np.full(k, r.temperature_c))
         gaps = np.diff(np.concatenate([[6 * 3600], secs])).astype(float)
         foot = rng.multinomial(int(r.footfall), gaps / gaps.sum())
         if outage[i]:

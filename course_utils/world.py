@@ -65,6 +65,8 @@ _HOUR_WEIGHTS = {
 RUSH_HOURS = (7, 8, 9, 16, 17, 18)
 # Day-to-day noise: weather (degrees C) and prices (log scale), around the seasonal curves.
 DAILY_NOISE = {"temp": 1.0, "temp_station": 1.5, "apple": 0.04, "banana": 0.05, "walk": 0.002}
+# A store sensor's reading: the day's temperature plus measurement noise (degrees C, sd).
+SENSOR_NOISE_C = 0.8
 
 #: The columns a model may use: all known at the moment the customer reaches the stand.
 FEATURES = [
@@ -370,6 +372,20 @@ def sample_visits(
     )
     order = np.argsort(visits["timestamp"].to_numpy(), kind="stable")
     return visits.iloc[order].reset_index(drop=True)
+
+
+def sensor_readings(rng: np.random.Generator, temperature_c: np.ndarray) -> np.ndarray:
+    """What a store sensor reports for a true temperature: plus noise, to 0.1 degree.
+
+    The label depends on the day's true temperature; a model only ever sees a reading -
+    in the history the last reading before the visit, in production the live one.
+
+    >>> r = sensor_readings(np.random.default_rng(0), np.array([20.0, 20.0]))
+    >>> bool(np.all(np.abs(r - 20.0) < 5))
+    True
+    """
+    temperature_c = np.asarray(temperature_c, dtype=float)
+    return np.round(temperature_c + rng.normal(0, SENSOR_NOISE_C, temperature_c.shape), 1)
 
 
 def draw_labels(

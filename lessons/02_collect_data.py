@@ -14,7 +14,9 @@
 # * parse timestamps that come in more than one format - without letting pandas guess;
 # * join tables safely: state the join's cardinality (`validate=`) and count the rows before
 #   and after every join, so that no row is lost in silence;
-# * audit a table: missing values (and whether they are missing at random), impossible
+# * keep every feature **point-in-time correct** - only what was known at the moment of
+#   the visit - with `pd.merge_asof`;
+# * audit a table: missing values (MCAR, MAR or MNAR - and what the data can tell), impossible
 #   values, duplicates, inconsistent spellings, mixed units and the balance of the labels;
 # * detect a **sampling bias** by comparing the sample with an independent count.
 #
@@ -195,15 +197,22 @@ sensors.head()
 print(f"sensors: {len(sensors):,} readings")
 
 # %% [markdown]
-# A visit happens at one moment; the readings come at others. To attach them to visits we
-# summarise them to **one row per store and day**: the mean temperature and the total
-# footfall of the day. The sensors name stores by id (`S1`), so we take the names from the
-# database's `stores` table.
+# The sensor names stores by id (`S1`), so we take the names from the database's `stores`
+# table, and parse the reading times:
 
 # %%
 store_names = dict(zip(stores["store_id"], stores["name"], strict=True))
-sensors["date"] = pd.to_datetime(sensors["time"]).dt.normalize()
+sensors["reading_at"] = pd.to_datetime(sensors["time"], format="%Y-%m-%dT%H:%M:%S")
+sensors["date"] = sensors["reading_at"].dt.normalize()
 sensors["store"] = sensors["store_id"].map(store_names)
+
+# %% [markdown]
+# A reading at opening, then one at an irregular moment in every hour. For the audit we
+# also summarise the log to **one row per store and day**: the day's mean temperature (to
+# compare the stores' thermometers) and its total footfall (to compare with the visits).
+# Both are known only once the day is over - keep that in mind for section 3.
+
+# %%
 daily = sensors.groupby(["date", "store"], as_index=False).agg(
     temp_mean=("temp", "mean"), footfall=("footfall", "sum")
 )
@@ -214,7 +223,7 @@ daily.head()
 print(f"daily: {len(daily):,} store-days (the price page has {len(prices):,})")
 
 # %% [markdown]
-# 1,058 store-days of sensor data, but the year has 1,095 store-days (the price page has
+# 1,059 store-days of sensor data, but the year has 1,095 store-days (the price page has
 # every one of them). Some days have no readings at all. Remember that for the join.
 
 # %% [markdown]
@@ -304,45 +313,140 @@ with_prices = with_customers.merge(prices, on=["date", "store"], how="left", val
 print(f"{len(with_customers):,} rows -> {len(with_prices):,} rows after joining the prices")
 
 # %% [markdown]
-# ### Exercise 1: join the sensors without losing a scan
+# ### 3.1 Point in time: the temperature the visit could know
 #
-# Now you: join `with_prices` with the daily sensor summary `daily`, on the day and the
-# store, so that **every scan keeps its row**. Call the result `my_join`.
+# Notebook 01 set the rule: a model may only use what exists **at the moment of
+# prediction** - when the customer reaches the stand. The prices pass: they are set for the
+# whole day before the stand opens. The temperature is another matter. It would be easy to
+# join the day's mean temperature from `daily` - but look at one morning visit:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+morning = (with_prices["store"] == "Central") & (with_prices["timestamp"].dt.hour == 7)
+scan = with_prices.loc[morning].iloc[0]  # the first 7 o'clock visit at Central
+same_day = sensors[(sensors["store"] == scan["store"]) & (sensors["date"] == scan["date"])]
+before_scan = same_day[same_day["reading_at"] <= scan["timestamp"]]
+print(f"a scan at {scan['store']}, {scan['timestamp']}")
+print(f"readings that day: {len(same_day)}, of which before the scan: {len(before_scan)}")
+print(f"the day's mean: {same_day['temp'].mean():.1f}   the last reading before the scan: ", end="")
+print(f"{before_scan['temp'].iloc[-1]:.1f} (at {before_scan['reading_at'].iloc[-1]:%H:%M})")
+
+# %% [markdown]
+# The day's mean is built from readings taken *after* the visit - from the afternoon, which
+# nobody at the stand knew at that moment. A model trained on it learns from information
+# it will never have in production: the service (notebook 07) receives **one live
+# reading**, the latest. That is a **point-in-time leak**, and it is easy to commit: the
+# join raises no error and the numbers look fine.
+#
+# **Point-in-time correctness** means: every feature of a row holds only what was known at
+# that row's moment. For the temperature: the **last reading of the scan's store at or
+# before the scan**. pandas has a join for exactly this, `pd.merge_asof`: for each row on
+# the left, the last row on the right whose time is at or before its own
+# (`direction="backward"`), within the same group (`by="store"`), and not older than a
+# `tolerance` - here two hours, because a working sensor reports at least that often. Both
+# tables must be sorted by their time, and the `by` column must have the same type on both
+# sides (the scans' `store` is plain text, `object`). The readings it may choose from:
+
+# %%
+readings = sensors[["reading_at", "store", "temp"]].sort_values("reading_at")
+readings = readings.astype({"store": object})  # the same type as the scans' store
+readings.head(3)
+
+# %% [markdown]
+# ### Exercise 1: a point-in-time join
+#
+# Now you: attach to every scan of `with_prices` the temperature `temp` of the last reading
+# of its store at or before the scan, no older than two hours. Call the result `my_join`.
 
 # %%
 from course_utils.exercises.nb02 import q1, q2, q3, q4
 
 # BEGIN SOLUTION
-my_join = with_prices.merge(daily, on=["date", "store"], how="left", validate="many_to_one")
+my_join = pd.merge_asof(
+    with_prices.sort_values("timestamp"),
+    readings,
+    left_on="timestamp",
+    right_on="reading_at",
+    by="store",
+    direction="backward",
+    tolerance=pd.Timedelta("2h"),
+)
 # END SOLUTION
 q1.check(my_join)
 
 # %% [markdown]
-# Stuck? `q1.hint()`. Try the tempting shortcut too - `with_prices.merge(daily)` without
-# `how=` - and read what the check says about it:
+# Stuck? `q1.hint()`. Try the tempting shortcut too - the day's mean from `daily` - and read
+# what the check says about it:
 
 # %%
-q1.check(with_prices.merge(daily))
+q1.check(with_prices.merge(daily, on=["date", "store"], how="left", validate="many_to_one"))
 
 # %% [markdown]
-# Whatever you answered, here is the trap in numbers: the same join, *inner* (pandas'
-# default) and *left*:
+# Whatever you answered, here is the point-in-time join, put back in the scans' order, and
+# what the tolerance did:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-inner = with_prices.merge(daily, on=["date", "store"], how="inner", validate="many_to_one")
-joined = with_prices.merge(daily, on=["date", "store"], how="left", validate="many_to_one")
-print(f"{len(with_prices):,} rows -> inner join: {len(inner):,} rows, left join: {len(joined):,}")
-no_sensor = joined["temp_mean"].isna()
-n_days = len(joined.loc[no_sensor, ["date", "store"]].drop_duplicates())
-print(f"scans without sensor data: {no_sensor.sum():,}, on {n_days} store-days")
+with_temp = pd.merge_asof(
+    with_prices.reset_index().sort_values("timestamp"),
+    readings,
+    left_on="timestamp",
+    right_on="reading_at",
+    by="store",
+    direction="backward",
+    tolerance=pd.Timedelta("2h"),
+)
+with_temp = with_temp.sort_values("index").set_index("index").rename_axis(None)
+with_temp = with_temp.drop(columns="reading_at")
+print(f"{len(with_prices):,} rows -> {len(with_temp):,} rows after the point-in-time join")
+no_reading = with_temp["temp"].isna()
+n_days = len(with_temp.loc[no_reading, ["date", "store"]].drop_duplicates())
+print(f"scans without a reading in the two hours before: {no_reading.sum():,}", end="")
+print(f", on {n_days} store-days")
 
 # %% [markdown]
-# The inner join dropped 614 scans - no error, no warning. They are the visits on the 37
+# `merge_asof` keeps every scan. The scans without a reading are the visits on the days a
+# sensor was down: without the `tolerance`, each of them would have silently got the
+# previous evening's reading - a stale value that looks like a real one. With it, they
+# are **missing** (NaN): visible, countable, and notebook 03's job.
+#
+# How far apart are the two temperatures, the leaky day's mean and the point-in-time
+# reading?
+
+# %%
+# NBVAL_CHECK_OUTPUT
+leaky = with_prices.merge(daily, on=["date", "store"], how="left", validate="many_to_one")
+gap = (leaky["temp_mean"] - with_temp["temp"]).abs()
+print(f"day's mean minus last reading: median {gap.median():.2f}, 95th percentile ", end="")
+print(f"{gap.quantile(0.95):.2f} degrees (as reported)")
+
+# %% [markdown]
+# Small here - this world's temperature moves slowly within a day - but the habit is what
+# counts: a leak that is small today becomes a large one with a feature that moves (a
+# queue length, a stock level), and training on smoothed values while serving raw ones
+# makes the model's inputs differ between training and production.
+
+# %% [markdown]
+# ### 3.2 The day's footfall - and a join that loses rows
+#
+# Last, the day's footfall from `daily`, joined on the day and the store. It is an
+# **audit column** - section 4.6 compares the stores' footfall with their visits - known
+# only after the day: never a model input. A join on day and store can go wrong in its own
+# way. Here is the same join, *inner* (pandas' default) and *left*:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+day_footfall = daily[["date", "store", "footfall"]]
+inner = with_temp.merge(day_footfall, on=["date", "store"], how="inner", validate="many_to_one")
+joined = with_temp.merge(day_footfall, on=["date", "store"], how="left", validate="many_to_one")
+print(f"{len(with_temp):,} rows -> inner join: {len(inner):,} rows, left join: {len(joined):,}")
+print(f"scans without a footfall count: {joined['footfall'].isna().sum():,}")
+
+# %% [markdown]
+# The inner join dropped 585 scans - no error, no warning. They are the visits on the 36
 # store-days when a sensor was down, and dropping them would bias everything after:
 # fewer visits on those days, and a model that never saw a scan without a temperature. The
-# left join keeps them, with `temp_mean` and `footfall` missing: visible, countable, and
-# notebook 03's job.
+# left join keeps them, with `footfall` missing.
 #
 # `joined` is this notebook's result: one row per scan, nothing cleaned yet.
 
@@ -410,9 +514,20 @@ print(missing[missing > 0].to_string())
 
 # %% [markdown]
 # Four columns have gaps: `age` (1,253 scans), `household_kids` (866) and the two sensor
-# columns (614 each, the outage days). The number matters less than the question: **is a
-# value missing at random, or does the gap itself say something?** Compare the scans with
-# and without an age:
+# columns (585 each, the outage days). The number matters less than the question: **why
+# is a value missing - and does the gap itself say something?** Statisticians name three
+# cases (Rubin's classification):
+#
+# * **missing completely at random (MCAR)**: whether a value is missing depends on
+#   nothing at all - neither on the value nor on anything else about the row (a record
+#   lost by accident);
+# * **missing at random (MAR)**: it depends only on things we *do* observe - say, one
+#   store's till skips the question more often;
+# * **missing not at random (MNAR)**: it depends on the missing value itself - say, older
+#   customers prefer not to give their age.
+#
+# The data can tell MCAR apart from the other two: under MCAR, the rows with a gap look
+# like the others in everything we can see. Compare the scans with and without an age:
 
 
 # %%
@@ -439,10 +554,16 @@ print(compare_by_gap(joined, "age").to_string())
 # %% [markdown]
 # Customers who left their age empty are not like the others: they buy a banana far more
 # often (0.739 against 0.608), shop more at Central and less often have kids at home
-# (`household_kids` 0.236 against 0.333). Their age is **missing not at random** - perhaps
-# older customers skip the question. Two consequences for notebook 03: dropping these rows
-# would bias the data, and a column *"age was missing"* carries real information for the
-# model.
+# (`household_kids` 0.236 against 0.333). So their age is **not missing completely at
+# random**. But is it MAR or MNAR? That the evidence cannot say: the comparison uses only
+# what we observe, and the one thing it would need - the ages that are missing - is
+# exactly what we do not have. Older customers skipping the question (MNAR) and, say,
+# Central's till skipping it more often (MAR) would both leave this pattern. Only
+# knowledge from outside the table settles it: how the sign-up form works, or a follow-up
+# survey of some of these customers. (This course's world keeps an answer key: older
+# customers skip the question - MNAR. Real data has none.) Two consequences for notebook
+# 03 hold either way: dropping these rows would bias the data, and a column *"age was
+# missing"* carries real information for the model.
 #
 # The same comparison for `household_kids`:
 
@@ -452,10 +573,11 @@ print(compare_by_gap(joined, "household_kids").to_string())
 
 # %% [markdown]
 # Here the two groups look alike - a banana share of 0.618 without a value and 0.616 with
-# one, a mean age of 41.5 and 42.2: these gaps look **random**, so filling them with a
-# typical value will do. (Statistics cannot *prove* randomness; it can only fail to find a
-# difference.) The sensor gaps are whole days when a sensor was down: random too, as far
-# as the visits are concerned.
+# one, a mean age of 41.5 and 42.2: these gaps are **consistent with MCAR**, so filling
+# them with a typical value will do. (Consistent is all the data can say: statistics can
+# fail to find a difference, never prove that there is none - and an MNAR gap could
+# still hide behind equal-looking groups.) The sensor gaps are whole days when a sensor
+# was down: as far as the visits are concerned, MCAR too.
 
 # %% [markdown]
 # ### 4.3 Impossible values
@@ -468,11 +590,17 @@ print(customers["age"].describe().round(1).to_string())
 
 # %% [markdown]
 # An age of -4 and one of 340: typing errors at sign-up. Which ages are impossible is a
-# decision, not a calculation; here, a customer younger than 14 or older than 110:
+# decision, not a calculation. The course makes it once, in `course_utils.bounds`, and uses
+# the same bounds everywhere a value is judged - this audit, the cleaning in notebook 03,
+# the service's input check in 07 and the monitor in 08:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-impossible_age = customers["age"].notna() & ~customers["age"].between(14, 110)
+from course_utils import bounds
+
+youngest, oldest = bounds.PLAUSIBLE["age"]
+print(f"plausible ages: {youngest} to {oldest}")
+impossible_age = customers["age"].notna() & ~customers["age"].between(youngest, oldest)
 print(f"impossible ages: {impossible_age.sum()} customers")
 print(customers.loc[impossible_age, "age"].value_counts().sort_index().to_string())
 
@@ -592,7 +720,7 @@ print(medians.to_string())
 print(f"Riverside in °C: {(medians['Riverside'] - 32) * 5 / 9:.1f}")
 
 # %% [markdown]
-# Around 62 °F is about 16.7 °C: the town's weather. A model fed the raw column would learn
+# Around 62 °F is about 16.8 °C: the town's weather. A model fed the raw column would learn
 # that "Riverside is hot" - and later, in production, a firmware update that switches a
 # thermometer's unit would fool it the same way (notebook 08 watches for that).
 
@@ -677,8 +805,18 @@ ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
 plt.show()
 
 # %% [markdown]
-# **Takeaway:** the Station has 45.7 % of the chain's passers-by but only 36.4 % of the
+# **Takeaway:** the Station has 45.5 % of the chain's passers-by but only 36.4 % of the
 # recorded visits - its commuters are under-represented in the history (ratio 0.80).
+#
+# That reading rests on an **assumption**: every store turns the same share of its
+# passers-by into buyers at the stand. Footfall counts people walking past, not visits.
+# If hurried commuters stopped less often than shoppers at Central, the Station's share of
+# *visits* would be below its share of footfall even with every visit recorded - and the
+# ratio would mix a recording bias with a difference in conversion. The comparison cannot
+# tell the two apart; it needs that assumption, or a check of it - for example a week in
+# which every visit is counted at each stand. (This course's world converts the same 1 %
+# of passers-by everywhere - `world.CONVERSION` - so here the assumption holds by
+# construction. Real stores give no such guarantee.)
 #
 # Why? A hint is in the loyalty programme:
 
@@ -714,10 +852,10 @@ display(audit.make_widget(joined))
 
 # %% [markdown]
 # If no widget shows (a static page, or widgets not installed), here is what it shows for
-# `temp_mean` - the figure and its text equivalent:
+# `temp` - the figure and its text equivalent:
 
 # %%
-temp_audit = audit.column_audit(joined, "temp_mean")
+temp_audit = audit.column_audit(joined, "temp")
 fig = audit.audit_figure(temp_audit)
 plt.show()
 
@@ -728,7 +866,7 @@ print("\n".join("* " + line for line in temp_audit["suspicious"]))
 
 # %% [markdown]
 # **Takeaway:** one column, three stores - Riverside's distribution sits on its own, and
-# the gaps (from 2.5 % to 4.2 % per store) are spread about evenly, as outages should be.
+# the gaps (from 2.4 % to 3.9 % per store) are spread about evenly, as outages should be.
 
 # %% [markdown]
 # ## 6. Write down what you found
@@ -866,13 +1004,16 @@ for kind, found in findings.items():
 # In this notebook you
 #
 # * read four sources four ways: a CSV with explicit types, a SQLite database with a SQL
-#   join, an HTML page with a parser, and a JSON-lines log summarised per store and day;
+#   join, an HTML page with a parser, and a JSON-lines log of sensor readings;
 # * parsed scan times in two formats explicitly, after a guess proved dangerous;
 # * joined everything into one table of 19,347 scans with `validate="many_to_one"` and a row
-#   count after every join - and saw an inner join silently drop 614 scans;
+#   count after every join - and saw an inner join silently drop 585 scans;
+# * attached the temperature **point in time** - the last reading before each visit, with
+#   `pd.merge_asof` and a tolerance - instead of the day's mean, which leaks the future;
 # * audited the table: eleven spellings of two fruits, 272 duplicated scans (only 72 found
 #   by `drop_duplicates()` on all columns), ages like 340 and negative prices, prices in cents
-#   at the Station, a thermometer in °F at Riverside, an age missing *not* at random;
+#   at the Station, a thermometer in °F at Riverside, and ages that are *not* missing
+#   completely at random (MCAR) - MAR or MNAR, which the data alone cannot tell apart;
 # * found a sampling bias: the Station's commuters are under-represented (ratio 0.80);
 # * saved the audit's findings for the next step.
 #

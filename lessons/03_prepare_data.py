@@ -24,7 +24,8 @@
 # ## Where we start
 #
 # Notebook 02 read the four sources and joined them: one row per till scan, with the
-# customer's record, the day's published prices and the day's sensor summary. Nothing is
+# customer's record, the day's published prices, the temperature of the store's last
+# sensor reading before the scan (point in time) and the day's footfall. Nothing is
 # cleaned yet. The first code cell rebuilds exactly that table from a checkpoint, so this
 # notebook works even if you skipped 02.
 
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from course_utils import checkpoints, paths, world
+from course_utils import bounds, checkpoints, paths, world
 
 raw = checkpoints.raw_joined()
 raw.head(3)
@@ -96,13 +97,13 @@ print(sorted(df["fruit"].unique()))
 # %% [markdown]
 # ## 2. One unit for temperature
 #
-# The daily mean temperature per store gives Riverside's thermometer away: about 62
+# The mean of the readings per store gives Riverside's thermometer away: about 62
 # "degrees" in a town where the other stores average 13 to 17 - it reports **degrees
 # Fahrenheit**.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(df.groupby("store")["temp_mean"].mean().round(1).to_string())
+print(df.groupby("store")["temp"].mean().round(1).to_string())
 
 # %% [markdown]
 # ### Exercise 1: Fahrenheit to Celsius
@@ -116,7 +117,7 @@ from course_utils.exercises.nb03 import q1, q2, q3, q4
 
 # BEGIN SOLUTION
 riverside = df["store"] == "Riverside"
-temp_c = df["temp_mean"].where(~riverside, (df["temp_mean"] - 32) * 5 / 9)
+temp_c = df["temp"].where(~riverside, (df["temp"] - 32) * 5 / 9)
 # END SOLUTION
 q1.check(temp_c)
 
@@ -134,11 +135,11 @@ q1.hint()
 # NBVAL_CHECK_OUTPUT
 before = df.copy()
 riverside = df["store"] == "Riverside"
-df.loc[riverside, "temp_mean"] = (df.loc[riverside, "temp_mean"] - 32) * 5 / 9
+df.loc[riverside, "temp"] = (df.loc[riverside, "temp"] - 32) * 5 / 9
 report("°F to °C", before, df)
 
 # %% [markdown]
-# Every Riverside row with a reading changed (4,679); the rows of the outage days had no
+# Every Riverside row with a reading changed (4,692); the rows of the outage days had no
 # reading to convert.
 
 # %% [markdown]
@@ -252,11 +253,15 @@ report("duplicate scans", before, df)
 # %% [markdown]
 # ## 7. Impossible ages
 #
-# A few customers typed an impossible age when they signed up:
+# A few customers typed an impossible age when they signed up. Which ages are possible is
+# a decision made once for the whole course, in `course_utils.bounds` - the same range
+# notebook 02's audit used, and the one the service will enforce in notebook 07:
 
 # %%
 # NBVAL_CHECK_OUTPUT
-possible = df["age"].between(16, 110)
+youngest, oldest = bounds.PLAUSIBLE["age"]
+print(f"plausible ages: {youngest} to {oldest}")
+possible = df["age"].between(youngest, oldest)
 print(df.loc[~possible & df["age"].notna(), "age"].value_counts().sort_index().to_string())
 
 # %% [markdown]
@@ -268,7 +273,7 @@ print(df.loc[~possible & df["age"].notna(), "age"].value_counts().sort_index().t
 # %%
 # NBVAL_CHECK_OUTPUT
 before = df.copy()
-df["age"] = df["age"].where(df["age"].between(16, 110))
+df["age"] = df["age"].where(df["age"].between(youngest, oldest))
 report("impossible ages", before, df)
 
 # %% [markdown]
@@ -286,7 +291,7 @@ df["has_kids"] = df["household_kids"]
 df["price_apple"] = df["apple"]
 df["price_banana"] = df["banana"]
 df["promo"] = df["offer"].map({"": "none", "Apple offer": "apple", "Banana offer": "banana"})
-df["temperature_c"] = df["temp_mean"].round(1)
+df["temperature_c"] = df["temp"].round(1)
 report("model columns", before, df)
 
 # %% [markdown]
@@ -304,7 +309,7 @@ print("missing values:", clean.isna().sum()[lambda s: s > 0].to_dict())
 
 # %% [markdown]
 # One row per visit, 19,075 of them. Three columns still have gaps - `age` (1,316),
-# `has_kids` (856) and `temperature_c` (607) - and that is on purpose: filling them needs
+# `has_kids` (856) and `temperature_c` (579) - and that is on purpose: filling them needs
 # numbers learned from the data (a median, say), and those must be learned from the
 # training rows only. So the gaps stay until after the split.
 #
@@ -404,13 +409,15 @@ q3.check(indicator_columns)
 # Whatever you answered, here is the reasoning:
 #
 # * **age** is missing for 7 % of the visits, and those visits end with a banana 73 % of the
-#   time against 61 % otherwise. Notebook 02 suspected that older customers skip the age
-#   question - and older customers buy more bananas. Age is **missing not at random**, and
-#   *the fact that it is missing* is information: it gets an indicator.
-# * **has_kids** was lost at random: 62 % bananas either way. No indicator.
-# * **temperature_c** is missing on the days a sensor failed - whole store-days, 37 of
-#   them in these rows. The 67 % against 61 % comes from *which* days happened to fail
-#   (banana offers fell on 18 % of those visits, on 12 % of the others), not from anything
+#   time against 61 % otherwise: its gaps are **not missing completely at random** (not
+#   MCAR). Whether they are MAR or MNAR - older customers skipping the question - the data
+#   cannot tell (notebook 02), and here it does not need to: either way *the fact that it
+#   is missing* says something about the fruit, so it gets an indicator.
+# * **has_kids**: 62 % bananas either way - consistent with MCAR, a record lost by
+#   accident. No indicator.
+# * **temperature_c** is missing on the days a sensor failed - whole store-days, 36 of
+#   them in these rows. The 65 % against 61 % comes from *which* days happened to fail
+#   (banana offers fell on 19 % of those visits, on 12 % of the others), not from anything
 #   a broken thermometer could tell about the next customer. No indicator.
 #
 # The indicator says *that* a value was missing; the gap itself still needs a number. Each
@@ -469,7 +476,7 @@ plt.show()
 # about them anyway, and gains more than any choice of number.
 #
 # Read the table from the top: every combination with the indicator and one-hot encoding
-# scores 0.836, whatever the fill value. Without the indicator, the constant 0 (an age of
+# scores 0.836 to 0.838, whatever the fill value. Without the indicator, the constant 0 (an age of
 # zero!) does worst and "most frequent" does well by accident - 18-year-olds, like the
 # older customers, buy many bananas. Ordinal codes cost about a point: they tell the model
 # that "none" is a promotion twice as far from "apple" as "banana" is, an order that does
@@ -603,7 +610,7 @@ print(f"logistic regression, prepared pipeline: {model_cv:.3f}")
 print(f"best possible on these rows (Bayes):    {bayes:.3f}")
 
 # %% [markdown]
-# From 0.711 to 0.837: more than twelve points of accuracy, with the same model, from
+# From 0.710 to 0.837: more than twelve points of accuracy, with the same model, from
 # preparing the data - close to the 0.851 that no model can beat (the simulation knows the
 # true chances, so we can compute that line). Always saying "banana" would score 0.616.
 
@@ -688,8 +695,9 @@ print(f"customer's banana share, earlier visits only:    {honest_share_cv:.3f}")
 print(f"without the customer's share (the pipeline):     {model_cv:.3f}")
 
 # %% [markdown]
-# Learned honestly, the customer's history adds next to nothing (0.838 against 0.837):
-# everything the leaky version seemed to add was the answer leaking into the question.
+# Learned honestly, the customer's history adds nothing measurable (0.837 with it and
+# without): everything the leaky version seemed to add was the answer leaking into the
+# question.
 # Real data has no Bayes line to warn you, so the rule is the protection: **split first,
 # fit every step on the training rows only - inside the pipeline - and build features only
 # from what is known at the moment of the prediction.**
@@ -714,10 +722,10 @@ print(f"without the customer's share (the pipeline):     {model_cv:.3f}")
 #   stray minus signs, hour and weekday, duplicate scans (on the visit id - not on all
 #   columns), impossible ages set missing, and the model's columns - 19,075 visits, saved;
 # * split before fitting anything: stratified, seeded, 20 % test rows put away;
-# * saw that age is missing not at random, imputed it with a missing indicator, and
+# * saw that age is not missing completely at random, imputed it with a missing indicator, and
 #   compared strategies and encodings;
 # * derived features (relative price, rush hour at the station, weekend, age's U-shape) and
-#   built one `Pipeline` with a `ColumnTransformer`: 0.711 → 0.837 in cross-validation;
+#   built one `Pipeline` with a `ColumnTransformer`: 0.710 → 0.837 in cross-validation;
 # * met leakage: tiny for a scaler, huge for a feature built from the labels - a score
 #   above the best possible gives it away.
 #

@@ -12,8 +12,11 @@
 #   predictions, on the request id;
 # * compute the **population stability index** (PSI) by hand, and read the KS and
 #   chi-square tests - and say why their p-values alone would page someone every day;
-# * tell **data drift**, **prior shift** and **concept drift** apart on a monitor's charts,
-#   and say why ordinary **seasonality** must page nobody;
+# * count the **effective sample size** when rows share a value (a store-day's prices),
+#   and tell a PSI from the noise a small window makes on its own;
+# * tell **covariate shift** (within and beyond the training range), **label shift** and
+#   **concept drift** apart on a monitor's charts, and say why ordinary **seasonality** must
+#   page nobody;
 # * tell a **data-quality break** (caught by *data validation*) from statistical drift;
 # * follow the **live metric** against the success contract, knowing it always lags.
 #
@@ -245,7 +248,7 @@ print(by_month.to_string())
 #
 # * **December has no labels yet** - they arrive next month. The newest month is always
 #   judged without them.
-# * **The service refused visits in November and December**: 1,335 and 995 of them. Each
+# * **The service refused visits in November and December**: 1,302 and 949 of them. Each
 #   till got an error (a 422) instead of a prediction. Here is why:
 
 # %%
@@ -294,7 +297,7 @@ by_bin.round(3)
 
 # %% [markdown]
 # Each bin holds about a tenth of January - that is how the edges were cut (not exactly:
-# all visits of a day share its temperature, so values tie at the edges). February has
+# the readings are rounded to a tenth of a degree, so values tie at the edges). February has
 # fewer visits in the cold bins and many more in the warm ones. Each term is positive - both
 # factors have the same sign - and the PSI is their sum:
 
@@ -325,7 +328,7 @@ plt.show()
 # The helper `monitoring.psi` gives the same number (it also gives missing values a bin of
 # their own, and a tiny floor to empty bins so the logarithm stays finite). The usual rule
 # of thumb: below **0.10** stable, 0.10-0.25 worth a look, above **0.25** an alert. So
-# February's temperature, at 0.86, would be an *alert* - in an ordinary February. Keep that
+# February's temperature, at 0.52, would be an *alert* - in an ordinary February. Keep that
 # thought; section 3 comes back to it.
 
 # %% [markdown]
@@ -365,21 +368,87 @@ q1.check(np.sum((apr_s - jan_s) * (apr_s / jan_s)))  # no log: on purpose
 # ### One table per month: PSI and the statistical tests
 #
 # `monitoring.drift_table` computes the PSI of every input, plus a classical test of "same
-# distribution?": the Kolmogorov-Smirnov (KS) test for numbers, the chi-square test for
-# categories (both from scipy). Here is February - an ordinary month - against January:
+# distribution?" (both from scipy): the Kolmogorov-Smirnov (KS) test for continuous
+# numbers, the chi-square test for categories - and for whole numbers with few values,
+# like `hour` and `weekday`: the KS test assumes a continuous distribution, and on
+# numbers with many ties its p-values are wrong.
+#
+# A test also assumes **independent rows**, and here they are not. The prices, the
+# promotion and the weekday are set once per store and day, and the temperature is one
+# day's weather: February's 2,000 visits fall on about 84 store-days, so they hold about
+# 84 independent values of the banana price, each repeated two dozen times. The **effective
+# sample size** - the number of independent units - is 84, not 2,000. A test that counts
+# every row believes it has far more evidence than it has: its p-value is not merely
+# oversensitive, it is *invalid*. So those columns are compared one value per store-day.
+# `drift_table` needs the store-day of every row for that:
+
+# %%
+visit_days = pd.concat([m.visits[["visit_id", "timestamp", "store"]] for m in months])
+store_day = log[["visit_id", "period"]].merge(visit_days, on="visit_id")
+store_day = store_day["store"].astype(str) + " " + store_day["timestamp"].dt.date.astype(str)
+days = {p: store_day[(log["period"] == p).to_numpy()].to_numpy() for p in inputs}  # log order
 
 # %%
 # NBVAL_CHECK_OUTPUT
-february = monitoring.drift_table(reference_month, inputs["2026-02"])
-print(february.to_string(formatters={"p_value": "{:.1e}".format}))
+february = monitoring.drift_table(
+    reference_month, inputs["2026-02"], groups=(days["2026-01"], days["2026-02"])
+)
+columns = ["psi", "psi_no_drift", "n", "test", "p_value", "level"]
+print(february[columns].to_string(formatters={"p_value": "{:.1e}".format}))
+per_row = monitoring.drift_table(reference_month, inputs["2026-02"])  # every visit counted
+print("\np-values if every visit counted as independent:")
+print(per_row.loc[list(monitoring.DAY_LEVEL), "p_value"].map("{:.1e}".format).to_string())
 
 # %% [markdown]
-# Look at `promo`: the chi-square test gives p = 7.8e-13 - "highly significant" - while its
-# PSI is 0.057, stable. The promotion calendar changed a little between January and
-# February, and with 2,000 visits on each side a test detects differences far too small to
-# matter. **A p-value answers "is there any difference?", and with thousands of rows the
-# answer is almost always yes.** Paging someone whenever p < 0.05 would page every day; the
-# course's rules report p-values but never alert on them alone.
+# Read the `n` column first: the visit-level inputs are compared on 2,000 rows a side, the
+# day-level ones on 93 and 84 store-days. Counted properly, the day-level evidence shrinks.
+# The banana price's KS test gives p = 0.95 on the store-days - no sign of a change - where
+# counting every visit gives 5.0e-08, "highly significant"; the promotion's chi-square
+# test goes from 7.8e-13 to 0.40. Those tiny p-values came from counting each store-day
+# two dozen times. The no-drift PSI grows too, to 0.20 for a day-level input: the banana
+# price's PSI of 0.15 is **within noise** (a value that chance alone exceeds more than 5 %
+# of the time), not a change worth a look. The apple price and the temperature move
+# beyond the noise - with the calendar, as they do every year (section 3).
+#
+# Even a valid p-value answers another question than the monitor's. **A p-value answers
+# "is there any difference?"**, and with enough independent units the answer is almost
+# always yes, for differences far too small to matter. Paging someone whenever p < 0.05
+# would page every day; the course's rules report p-values but never alert on them alone.
+
+# %% [markdown]
+# ### PSI's blind spot: small windows
+#
+# The `psi_no_drift` column is the PSI that **sampling noise alone** gives when nothing
+# changed: about (bins − 1) × (1/n + 1/m) for n and m units. PSI is a divergence between
+# two *samples*, and two samples of the same population never match exactly; the rule of
+# thumb's 0.10 and 0.25 ignore how many rows there are. With 2,000 visits on each side the
+# noise is about 0.009 - nothing. On a small window it is not. Draw two random samples of
+# 89 visits from January - the same month, no drift at all, by construction - twenty
+# times, and compute the PSI of `age`:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+rng = np.random.default_rng(0)
+quiet = []
+for _ in range(20):
+    picked = rng.permutation(len(reference_month))[:178]
+    half_a = reference_month["age"].iloc[picked[:89]]
+    half_b = reference_month["age"].iloc[picked[89:]]
+    quiet.append(monitoring.psi(half_a, half_b))
+quiet = np.array(quiet)
+print(f"PSI of age, two samples of 89 visits of the same month: median {np.median(quiet):.2f}")
+print(f"'alerts' (PSI above {monitoring.PSI_ALERT}): {(quiet > monitoring.PSI_ALERT).sum()} of 20")
+print(f"no-drift expectation, 89 and 89 rows:     {monitoring.psi_no_drift(89, 89):.2f}")
+print(f"no-drift expectation, 2,000 and 2,000:    {monitoring.psi_no_drift(2000, 2000):.3f}")
+
+# %% [markdown]
+# Six "alerts" in twenty comparisons where nothing changed, and a median PSI (0.17) close
+# to the no-drift expectation of 0.20: noise, not drift. A store with 89 visits a month,
+# a customer segment, a day-level input with 84 store-days - on every small window the
+# rule of thumb pages for nothing. That is why `drift_table` reports the no-drift
+# expectation next to each PSI and calls a PSI that noise reaches "within noise". The cure
+# is more independent units - a longer window, or several stores pooled - not a braver
+# reading of the thresholds.
 
 # %% [markdown]
 # ### Every month, every input
@@ -551,11 +620,11 @@ refused_share = door.pivot_table(index="period", columns="store", values="refuse
 print(refused_share.loc["2026-10":].map("{:.0%}".format).to_string())
 
 # %% [markdown]
-# Central and Riverside got **no prediction at all** in November: an outage, and an alarm
-# in its own right. The Station kiosk stands outdoors and is colder: 41 to 49 "°C" - the
-# Fahrenheit numbers of a cool day - passed the schema, one plausible heat wave at a time.
-# The monitor's **data validation** rules caught those, because they look at a whole
-# month against the same month of the history:
+# Central and Riverside got almost **no prediction** in November - 99 % of their visits
+# refused: an outage, and an alarm in its own right. The Station kiosk stands outdoors and
+# is colder: most of its Fahrenheit numbers of a cool day passed the schema, one plausible
+# heat wave at a time. The monitor's **data validation** rules caught those, because they
+# look at a whole month against the same month of the history:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -565,12 +634,15 @@ got_through = inputs["2026-11"]["temperature_c"]
 print(f"November temperatures that got through: {got_through.min()} to {got_through.max()}")
 
 # %% [markdown]
-# 57 % of November's logged temperatures are above the valid 45 °C, and the Station's
-# median is 37 °C above last November's: not weather. (Central and Riverside have no row:
-# nothing of theirs reached the log.) That also explains the **other** November and
-# December alerts in section 3 - `store`, `hour`, `loyalty_member`: with only Station
-# visits left in the log, the mix of customers *seems* to drift. One cause, several
-# alarms; triage starts from the data-validation one.
+# Every logged temperature lies between 38.8 and 50.0 "°C" - inside the plausible range,
+# so the range rule stays silent: the monitor judges with the same bounds as the schema
+# (`course_utils.bounds`, up to 50 °C), and whatever the schema let in is within them.
+# Each value is possible; the month is not. Every store's median is 35.5 to 37.1 °C
+# above last November's: not weather. (Central and Riverside are judged on the 1 % of
+# their visits that reached the log.) That also explains the **other** November and
+# December alerts in section 3 - `store`, `hour`, `loyalty_member`: with almost only
+# Station visits left in the log, the mix of customers *seems* to drift. One cause,
+# several alarms; triage starts from the data-validation one.
 #
 # Data validation asks **"can this value be true?"** - ranges, plausibility against the
 # same month of past years. Drift asks **"has the population changed?"** - a real change
@@ -620,8 +692,8 @@ print(f"warning above {monitoring.LIVE_COST_RATIO} x the test cost = {warning:.4
 # The taste change shows here, and only here: from August the expected cost rises to
 # 0.032-0.037 € per visit, 1.13 to 1.32 times the test level, while perfect knowledge stays
 # where it was. The contract still holds (below 0.042 €) - but the margin is going, and we
-# learn it a month after it happened. (November is judged on the Station visits alone: the
-# only ones the service answered.)
+# learn it a month after it happened. (November is judged almost only on Station visits:
+# nearly the only ones the service answered.)
 
 # %%
 month_names = [pd.Period(p, freq="M").strftime("%b") for p in script["month"]]
@@ -685,13 +757,23 @@ q3.check(live_metric)
 # %% [markdown]
 # ## 6. Three kinds of change, and one that is not
 #
-# * **Data drift** (covariate shift): the inputs move - P(x) changes. An input's PSI
-#   rises; performance may hold. *This year:* the students (April-May) - an alert on `age`,
-#   the live cost steady.
-# * **Prior shift**: the share of the label moves - P(y) changes, often through an input.
-#   An input *and* the banana share move; performance may hold. *This year:* the price
-#   shock (June-July) - a banana-price alert, banana predicted for 29 % of the visits
-#   instead of 49 %, the live cost steady.
+# Write x for a visit's inputs and y for the fruit. A model learns P(y | x); the world can
+# change around it in three ways:
+#
+# * **Covariate shift** (data drift): the inputs move - P(x) changes - while P(y | x)
+#   holds. An input's PSI rises; performance holds *as long as the new inputs stay inside
+#   what the model was trained on*. *This year:* the students (April-May) - an alert on
+#   `age`, the live cost steady: the history had young customers.
+# * **Covariate shift beyond the training range** - the same definition, with a twist.
+#   *This year:* the price shock (June-July). The banana price moved (P(x)), the way
+#   customers react to a price did not (P(y | x)): a banana-price alert, banana predicted
+#   for 25 % of the visits instead of 50 %. The share of bananas fell *because the inputs
+#   moved*. That is not label shift.
+# * **Label (prior) shift**: P(y) changes while P(x | y) holds - the banana buyers are the
+#   same kind of people as before, there are only more or fewer of them (a banana fashion
+#   that brings new customers who look exactly like the old ones). The price shock is not
+#   one: the banana buyers of June face dearer bananas than those of last year, so
+#   P(x | banana) moved too. This year has no label shift.
 # * **Concept drift**: the link between inputs and label moves - P(y | x) changes. No input
 #   moves; only the live metric drops, and late. *This year:* the taste change
 #   (August-October) - a cost 1.13 to 1.32 times the test level.
@@ -723,7 +805,9 @@ print(f"{(ratio_june > ratio_history.max()).mean():.0%} of the visits beyond the
 # past the prices it saw, so its cost holds. Gradient-boosted trees, as good in
 # cross-validation, answer flat beyond the last price they saw - notebook 09 measures what
 # June and July would have cost with them. Robustness outside the training range is a
-# reason to choose a model that cross-validation alone cannot show.
+# reason to choose a model that cross-validation alone cannot show. And since no model
+# *knows* the answer out there, an input outside the training range is worth an alert of
+# its own, and a look at the model's answers there, before the labels arrive.
 #
 # Under concept drift, by contrast, the same visit now ends differently, and no amount of
 # watching the inputs can tell.
@@ -768,8 +852,9 @@ plt.show()
 
 # %% [markdown]
 # **Takeaway:** each kind of change leaves its own fingerprint - one input (the students),
-# another (dear bananas), a broken sensor, or nothing at all - and the one that leaves no
-# trace in the inputs, the taste change, is seen by the live metric alone. The broken
+# another pushed beyond the training range (dear bananas), a broken sensor, or nothing at
+# all - and the one that leaves no trace in the inputs, the taste change, is seen by the
+# live metric alone. The broken
 # sensor costs the most here: the simulator feeds the model every °F reading (the
 # service's schema would refuse most of them, as section 4 showed), and the logistic
 # regression extrapolates its temperature weight far beyond the warmest day it saw.
@@ -801,7 +886,10 @@ print(f"service running: {server.running}")
 #   same code path in batch - identical probabilities - and joined the labels, arriving a
 #   month late, on the request id;
 # * computed the population stability index by hand, and saw why p-values on thousands of
-#   rows (and PSI against the whole year) would page someone for nothing;
+#   rows (and PSI against the whole year) would page someone for nothing - and that the
+#   visits of a store-day are one unit of evidence, not two dozen;
+# * saw PSI's blind spot: on 89 visits, noise alone gives a PSI near 0.20, and the rule
+#   of thumb pages for nothing;
 # * watched the rules that compare like with like catch the students (input drift on
 #   `age`), the price shock (banana price level) and the Fahrenheit thermometers (data
 #   validation - a data-quality break, not drift), and stay quiet through the seasons;

@@ -498,7 +498,7 @@ print(f"November's readings: {readings.min():.1f} to {readings.max():.1f}")
 print(f"the history's (°C):  {history_temps.min():.1f} to {history_temps.max():.1f}")
 
 # %% [markdown]
-# Medians about 40 "degrees" higher than last November, and 86 % of the readings outside
+# Medians about 40 "degrees" higher than last November, and 65 % of the readings outside
 # the plausible range: a sensor firmware update switched the thermometers to
 # **degrees Fahrenheit** on 1 November (the vendor's release note confirms it). The
 # customers did not change - the numbers did.

@@ -21,15 +21,19 @@ def test_every_scenario_keeps_the_true_model_except_taste(base):
         assert len(m.visits) == drift.VISITS_PER_MONTH
         if scenario in ("taste_change", "unit_switch"):
             continue  # checked below
-        # P(banana | x) is the world's unchanged function of the (reported) inputs.
-        np.testing.assert_allclose(m.p_banana, world.true_proba(m.visits))
+        # P(banana | x) is the world's unchanged function of the (true) inputs.
+        np.testing.assert_allclose(m.p_banana, world.true_proba(m.true_inputs()))
+        # The service sees the sensor's reading: the true temperature plus noise.
+        noise = m.visits["temperature_c"] - m.true_temperature_c
+        if scenario != "unit_switch":
+            assert abs(noise.mean()) < 0.1 and 0.7 < noise.std() < 0.9
 
 
 def test_covariate_shift_moves_inputs_not_the_concept(base):
     m = drift.month(PERIOD, "covariate_shift", 1.0)
     assert m.visits["age"].mean() < base.visits["age"].mean() - 4
     assert m.visits["has_kids"].mean() < base.visits["has_kids"].mean()
-    np.testing.assert_allclose(m.p_banana, world.true_proba(m.visits))
+    np.testing.assert_allclose(m.p_banana, world.true_proba(m.true_inputs()))
     # Same days, stores, prices and weather: only who shops changed.
     for col in ("store", "hour", "price_apple", "price_banana", "temperature_c"):
         pd.testing.assert_series_equal(m.visits[col], base.visits[col])
@@ -39,7 +43,7 @@ def test_price_shock_moves_prices_and_the_prior_only(base):
     m = drift.month(PERIOD, "price_shock", 1.0)
     assert m.visits["price_banana"].mean() > 1.4 * base.visits["price_banana"].mean()
     assert (m.visits["fruit"] == "banana").mean() < (base.visits["fruit"] == "banana").mean() - 0.1
-    np.testing.assert_allclose(m.p_banana, world.true_proba(m.visits))
+    np.testing.assert_allclose(m.p_banana, world.true_proba(m.true_inputs()))
     for col in ("store", "age", "has_kids", "price_apple", "temperature_c"):
         pd.testing.assert_series_equal(m.visits[col], base.visits[col])
 
@@ -50,13 +54,13 @@ def test_taste_change_changes_the_segment_only(base):
     seg = world.segment_mask(m.visits, "kids")
     assert seg.any() and (~seg).any()
     np.testing.assert_allclose(m.p_banana[~seg], base.p_banana[~seg])
-    logit_change = world.true_logit(m.visits, {"segment": "kids", "shift": 0}) - np.log(
+    logit_change = world.true_logit(m.true_inputs(), {"segment": "kids", "shift": 0}) - np.log(
         m.p_banana / (1 - m.p_banana)
     )
     np.testing.assert_allclose(logit_change[seg], -drift.TASTE_SHIFT)
     assert (m.p_banana[seg] < base.p_banana[seg]).all()
     # The old model of the world is now wrong for that segment.
-    assert not np.allclose(m.p_banana, world.true_proba(m.visits))
+    assert not np.allclose(m.p_banana, world.true_proba(m.true_inputs()))
 
 
 def test_unit_switch_changes_the_temperature_scale_only(base):
@@ -76,7 +80,7 @@ def test_seasonality_is_nothing_to_alarm_about():
     history = world.generate().visits
     for period in ("2026-01", "2026-07"):
         m = drift.month(period, "seasonality", 1.0)
-        np.testing.assert_allclose(m.p_banana, world.true_proba(m.visits))
+        np.testing.assert_allclose(m.p_banana, world.true_proba(m.true_inputs()))
         same_month = history[history["timestamp"].dt.month == pd.Period(period).month]
         # Per store, each input looks like the same calendar month of the history.
         for store in world.STORE_NAMES:

@@ -260,6 +260,8 @@ def test_accuracy_with_skewed_costs():
         fb = mc.accuracy_with_skewed_costs(name, 1.0, 5.0)
         assert fb is not None and fb.mistake == "accuracy_with_skewed_costs", name
         assert "recall" in fb.message and "5 times" in fb.message
+        # The advice is the cost itself; recall alone is named only as what would not do.
+        assert "expected cost" in fb.message and "ignores the other kind" in fb.message
     fb = mc.accuracy_with_skewed_costs("accuracy", 10, 1)
     assert "precision" in fb.message and "false positive" in fb.message
     assert mc.accuracy_with_skewed_costs("accuracy", 0, 2).mistake == ("accuracy_with_skewed_costs")

@@ -45,8 +45,29 @@ def test_the_notebooks_joined_table_is_the_checkpoint(lesson):
 
 def test_the_lesson_shows_the_inner_join_trap(lesson):
     assert len(lesson["inner"]) < len(lesson["joined"]) == len(lesson["sales"])
-    assert "✘ Not quite" in lesson["_stdout"]  # the shortcut inner join, checked on purpose
+    assert "✘ Not quite" in lesson["_stdout"]  # the leaky day's mean, checked on purpose
     assert lesson["_stdout"].count("✔ Correct") == 4  # the four solutions
+
+
+def test_the_temperature_is_point_in_time(lesson):
+    """Every scan's temperature is a reading of its own store, taken at or before the scan,
+    at most two hours earlier - never the day's mean."""
+    joined, sensors = lesson["joined"], lesson["sensors"]
+    readings = sensors.set_index(["store", "reading_at"])["temp"]
+    known = joined[joined["temp"].notna()]
+    for _, scan in known.sample(300, random_state=0).iterrows():
+        own = sensors[(sensors["store"] == scan["store"])]
+        before = own[own["reading_at"] <= scan["timestamp"]]
+        last = before.iloc[before["reading_at"].argmax()]
+        assert scan["timestamp"] - last["reading_at"] <= pd.Timedelta("2h")
+        assert scan["temp"] == readings[(scan["store"], last["reading_at"])]
+    # The scans without a temperature are exactly those of the sensor-outage days.
+    outage = {tuple(r) for r in lesson["findings"]["missing_random"][1]["rows"]}
+    ids = {v: k for k, v in sources.STORE_IDS.items()}
+    outage = {(d, ids[s]) for d, s in outage}
+    missing = joined[joined["temp"].isna()]
+    days = zip(missing["date"], missing["store"], strict=True)
+    assert {(f"{d:%Y-%m-%d}", s) for d, s in days} == outage
 
 
 def _key(row) -> object:
@@ -125,30 +146,54 @@ def test_blank_and_odd_answers(exercise, capsys):
 
 @pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
 def test_the_shown_solution_passes(exercise, lesson, capsys):
-    namespace = {k: lesson[k] for k in ("sales", "daily", "with_prices")}
+    namespace = {k: lesson[k] for k in ("sales", "daily", "with_prices", "readings")}
     namespace.update(pd=pd, np=np, **{exercise.name: exercise})
     exec(exercise._solution, namespace)
     assert capsys.readouterr().out.startswith("✔ Correct")
 
 
-def test_q1_rows_lost_by_an_inner_join_is_the_silent_loss_misconception(lesson):
+def _asof(lesson, **kw):
+    kw.setdefault("left_on", "timestamp")
+    kw.setdefault("right_on", "reading_at")
+    left = lesson["with_prices"].sort_values("timestamp")
+    return pd.merge_asof(left, lesson["readings"], **kw)
+
+
+def test_q1_point_in_time_misconceptions(lesson):
+    two_hours = pd.Timedelta("2h")
+    good = _asof(lesson, by="store", tolerance=two_hours)
+    assert q1.evaluate(good).ok
+    assert q1.evaluate(lesson["joined"]).ok  # the lesson's table, in the scans' order
     with_prices, daily = lesson["with_prices"], lesson["daily"]
-    inner = with_prices.merge(daily)  # the default: an inner join
-    fb = q1.evaluate(inner)
-    assert fb.mistake == "rows_lost" and "inner" in fb.message and "how='left'" in fb.message
-    right = with_prices.merge(daily, on=["date", "store"], how="right")
-    assert q1.evaluate(right).mistake == "rows_lost"
-    twice = with_prices.merge(pd.concat([daily, daily]), on=["date", "store"], how="left")
-    fb = q1.evaluate(twice)
-    assert fb.mistake == "rows_added" and "validate" in fb.message
-    raw = with_prices.merge(lesson["sensors"], on=["date", "store"], how="left")
-    assert q1.evaluate(raw).mistake == "wrong_column"
-    shuffled = lesson["joined"].copy()
-    shuffled["temp_mean"] = shuffled["temp_mean"].sample(frac=1, random_state=0).to_numpy()
+    day_mean = with_prices.merge(daily, on=["date", "store"], how="left")
+    fb = q1.evaluate(day_mean)
+    assert fb.mistake == "future_information" and "mean" in fb.message
+    renamed = day_mean.rename(columns={"temp_mean": "temp"})
+    assert q1.evaluate(renamed).mistake == "future_information"
+    for direction in ("forward", "nearest"):
+        wrong = _asof(lesson, by="store", tolerance=two_hours, direction=direction)
+        fb = q1.evaluate(wrong)
+        assert fb.mistake == "future_information" and "backward" in fb.message, direction
+    fb = q1.evaluate(_asof(lesson, by="store"))
+    assert fb.mistake == "stale_value" and "tolerance" in fb.message
+    fb = q1.evaluate(_asof(lesson, tolerance=two_hours))
+    assert fb.mistake == "wrong_group" and "by='store'" in fb.message
+    fb = q1.evaluate(good.dropna(subset=["temp"]))
+    assert fb.mistake == "rows_lost" and "without a word" in fb.message
+    fb = q1.evaluate(good.iloc[:-10])
+    assert fb.mistake == "rows_lost"
+    raw = with_prices.merge(lesson["readings"], on=["store"], how="left").iloc[: len(good) + 5]
+    assert q1.evaluate(raw).mistake == "rows_added"
+    shuffled = good.copy()
+    shuffled["temp"] = shuffled["temp"].sample(frac=1, random_state=0).to_numpy()
     assert q1.evaluate(shuffled).mistake == "wrong_value"
-    assert q1.evaluate(len(lesson["joined"])).mistake == "wrong_type"
+    assert q1.evaluate(shuffled.assign(temp="warm")).mistake == "wrong_value"
+    assert q1.evaluate(len(good)).mistake == "wrong_type"
     assert q1.evaluate(with_prices).mistake == "missing_columns"
-    assert q1.evaluate(lesson["joined"]).ok
+    assert set(nb02.MISTAKES) >= {"future_information", "stale_value", "wrong_group"}
+    # The expected temperatures are never shown in a message.
+    for wrong in (day_mean, shuffled):
+        assert f"{good['temp'].iloc[0]}" not in q1.evaluate(wrong).message
 
 
 def test_q2_duplicates_on_all_columns_and_both_copies(lesson):
@@ -213,20 +258,20 @@ def test_q4_ratio_inverted_percent_and_other_slips(lesson):
 
 def test_column_audit_is_a_plain_function(lesson):
     joined = lesson["joined"]
-    temp = audit.column_audit(joined, "temp_mean")
+    temp = audit.column_audit(joined, "temp")
     assert temp["kind"] == "numeric" and list(temp["stores"]) == ["Central", "Riverside", "Station"]
     assert any(s.startswith("Riverside: median") for s in temp["suspicious"])
-    expected = joined["temp_mean"].isna().groupby(joined["store"]).mean()
+    expected = joined["temp"].isna().groupby(joined["store"]).mean()
     assert np.allclose(temp["missing"].to_numpy(), expected.to_numpy())
-    assert int(temp["hist"].to_numpy().sum()) + temp["clipped"] == joined["temp_mean"].notna().sum()
+    assert int(temp["hist"].to_numpy().sum()) + temp["clipped"] == joined["temp"].notna().sum()
     fruit = audit.column_audit(joined, "fruit")
     assert fruit["kind"] == "categorical"
     odd = " ".join(fruit["suspicious"])
     assert "'bananna'" in odd and "'banana '" in odd and "'aple'" in odd
     age = " ".join(audit.column_audit(joined, "age")["suspicious"])
-    assert "plausible range" in age and "340" in age and "not be random" in age
+    assert "plausible range" in age and "340" in age and "not missing completely at random" in age
     kids = " ".join(audit.column_audit(joined, "household_kids")["suspicious"])
-    assert "not be random" not in kids
+    assert "completely at random" not in kids
     apple = " ".join(audit.column_audit(joined, "apple")["suspicious"])
     assert "Station: median" in apple and "another unit" in apple and "-0.49" in apple
     assert "empty text" in " ".join(audit.column_audit(joined, "offer")["suspicious"])
@@ -240,7 +285,7 @@ def test_column_audit_is_a_plain_function(lesson):
 def test_the_widget_reacts_to_its_dropdown(lesson):
     ex = audit.make_widget(lesson["joined"])
     dropdown = ex.controls["column"]
-    assert dropdown.value == "temp_mean" and "another unit" in ex.text_html.value
+    assert dropdown.value == "temp" and "another unit" in ex.text_html.value
     before_text, before_png = ex.text_html.value, ex.image.value
     dropdown.value = "age"
     assert ex.result["column"] == "age" and "plausible range" in ex.text_html.value

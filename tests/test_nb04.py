@@ -184,7 +184,10 @@ def test_q4_solution_and_typical_slips(ns, capsys):
     assert _mistake(q4, gap / 100) == "fraction_not_percent"
     assert _mistake(q4, -gap) == "wrong_value" and "sign" in q4.evaluate(-gap).message
     train_gap = 100 * (ns["bayes"] - ns["logistic_result"]["train_score"].mean())
-    assert _mistake(q4, train_gap) == "scored_on_train"
+    if abs(train_gap - gap) > 0.05:  # q4's tolerance
+        assert _mistake(q4, train_gap) == "scored_on_train"
+    else:  # the logistic regression barely over-fits: both gaps are the same number
+        assert q4.evaluate(train_gap).ok
     to_baseline = 100 * (ns["logistic_result"]["test_score"].mean() - nb04._data()["majority"])
     assert "bottom" in q4.evaluate(to_baseline).message
     assert _mistake(q4, gap + 0.2) == "close"

@@ -316,8 +316,9 @@ _OTHER_METRICS = {
     "a false banana costs three times a false apple.",
     "f1_score": "F1 mixes precision and recall of banana and has no euros in it: it cannot "
     "know that a false banana costs three times a false apple.",
-    "log_loss": "Log-loss scores the *probabilities* - a fine tool for training (notebooks 04 "
-    "and 06) - but it does not know what a wrong decision costs the shop.",
+    "log_loss": "Log-loss scores the *probabilities* - a proper scoring rule, a fine tool for "
+    "fitting and comparing models - but it does not know what a wrong decision costs the "
+    "shop.",
     "precision": "A step in the right direction: the precision of banana watches the costly "
     "false bananas. But it ignores false apples completely, and they cost money too. Which "
     "metric weighs both mistakes by their price?",

@@ -4,14 +4,15 @@ In the notebook::
 
     from course_utils.exercises.nb02 import q1, q2, q3, q4
 
-    q1.check(my_join)   # the scans joined with the daily sensor summary, none lost
+    q1.check(my_join)   # each scan with the last sensor reading before it (point in time)
     q2.check(n_dup)     # how many rows of the sales export are extra copies of a scan
     q3.check("...")     # which store's thermometer reports degrees Fahrenheit
     q4.check(ratio)     # the Station's share of recorded visits over its share of footfall
 
 The expected values are computed once from the data sources (``course_utils.sources``),
-never typed in. ``q1`` is the misconception check of the notebook: an inner join that
-silently drops the scans of sensor-outage days gets the ``rows_lost`` feedback.
+never typed in. ``q1`` is the misconception check of the notebook: a join that uses
+information from after the visit (the day's mean, a reading taken later) gets the
+``future_information`` feedback; one that silently drops scans gets ``rows_lost``.
 
 >>> q2.evaluate(...).status
 'not_attempted'
@@ -47,6 +48,12 @@ MISTAKES.setdefault(
 )
 MISTAKES.setdefault("counted_both_copies", "counted the first copy of a duplicate too")
 MISTAKES.setdefault("inverted_ratio", "the ratio upside down (b / a instead of a / b)")
+MISTAKES.setdefault(
+    "future_information",
+    "a feature built from information after the moment of prediction (point-in-time leak)",
+)
+MISTAKES.setdefault("stale_value", "a join without a tolerance: stale values look like real ones")
+MISTAKES.setdefault("wrong_group", "a join across groups (another store's readings)")
 
 
 @cache
@@ -69,7 +76,7 @@ def _data() -> dict[str, Any]:
     return {
         "joined": joined,
         "n_scans": len(sales),
-        "n_inner": int(joined["temp_mean"].notna().sum()),
+        "n_with_reading": int(joined["temp"].notna().sum()),
         "n_visits": int(sales["visit_id"].nunique()),
         "dup_visit_id": int(sales["visit_id"].duplicated().sum()),
         "dup_all_columns": int(sales.duplicated().sum()),
@@ -91,7 +98,8 @@ def silent_row_loss(answer: pd.DataFrame, n_expected: int, n_inner: int) -> Feed
     """The "silent loss" misconception: a join that dropped rows without a word.
 
     Returns a ``rows_lost`` (or ``rows_added``) Feedback naming the join that does it, or
-    ``None`` when the table has as many rows as the left table had.
+    ``None`` when the table has as many rows as the left table had. ``n_inner`` is the
+    number of rows an inner join would keep.
 
     >>> silent_row_loss(pd.DataFrame({"x": [1]}), 3, 1).mistake
     'rows_lost'
@@ -103,27 +111,110 @@ def silent_row_loss(answer: pd.DataFrame, n_expected: int, n_inner: int) -> Feed
         lost = n_expected - n
         if n == n_inner:
             return incorrect(
-                f"Your join dropped {lost:,} scans without a word. `merge` does an *inner* "
-                "join unless told otherwise: it keeps only the scans that found a sensor "
-                "day, so every visit on a day the sensor was down silently disappears - no "
-                "error, no warning, only counting rows before and after shows it. Keep every "
-                "scan with `how='left'`: their sensor values become missing (NaN), which "
-                "notebook 03 deals with.",
+                f"Your table lost {lost:,} scans without a word: exactly the scans that "
+                "found no sensor reading (an inner join, or a `dropna()` after the join). "
+                "Every visit on a day the sensor was down silently disappears - no error, no "
+                "warning, only counting rows before and after shows it. Keep every scan "
+                "(`pd.merge_asof` keeps every row of the left table; `merge` needs "
+                "`how='left'`): their temperature becomes missing (NaN), which notebook 03 "
+                "deals with.",
                 "rows_lost",
             )
         return incorrect(
             f"Your table has {lost:,} fewer rows than `with_prices` has scans: rows were "
             "lost on the way (an inner or right join, a `dropna`, a filter?). Every scan "
-            "must keep its row: start from `with_prices` and use `how='left'`.",
+            "must keep its row: start from `with_prices`.",
             "rows_lost",
         )
     return incorrect(
         f"Your table has {n - n_expected:,} more rows than there are scans: some scans "
-        "matched several sensor rows. Did you join the raw `sensors` readings (many per store "
-        "and day) instead of the daily summary `daily`, or join on one key only? "
-        "`validate='many_to_one'` makes pandas refuse such a join.",
+        "matched several sensor rows. A plain `merge` on the day and the store copies each "
+        "scan once per reading of its day; `pd.merge_asof` picks one reading per scan.",
         "rows_added",
     )
+
+
+@cache
+def _q1_alternatives() -> dict[str, np.ndarray]:
+    """The temperature per scan that each typical point-in-time mistake produces.
+
+    Aligned with the scans sorted by ``visit_id`` and ``timestamp``.
+    """
+    from course_utils import checkpoints
+
+    joined = checkpoints.raw_joined()
+    scans = joined.sort_values(["visit_id", "timestamp"], kind="stable").reset_index(drop=True)
+    readings = _readings()
+    tol = checkpoints.READING_TOLERANCE
+
+    def asof(**kw) -> np.ndarray:
+        left = scans[["timestamp", "store"]].astype({"store": object})
+        left = left.assign(_row=np.arange(len(scans)))
+        left = left.sort_values("timestamp", kind="stable")
+        right = readings.sort_values("reading_at", kind="stable")
+        out = pd.merge_asof(left, right, left_on="timestamp", right_on="reading_at", **kw)
+        return out.sort_values("_row")["temp"].to_numpy(dtype=float)
+
+    day_mean = scans[["date", "store"]].merge(
+        readings.assign(date=readings["reading_at"].dt.normalize())
+        .groupby(["date", "store"], as_index=False)["temp"]
+        .mean(),
+        on=["date", "store"],
+        how="left",
+    )["temp"]
+    return {
+        "expected": scans["temp"].to_numpy(dtype=float),
+        "day_mean": day_mean.to_numpy(dtype=float),
+        "forward": asof(by="store", direction="forward", tolerance=tol),
+        "nearest": asof(by="store", direction="nearest", tolerance=tol),
+        "no_tolerance": asof(by="store", direction="backward"),
+        "no_store": asof(direction="backward", tolerance=tol),
+        "keys": scans["visit_id"].to_numpy(),
+    }
+
+
+@cache
+def _readings() -> pd.DataFrame:
+    from course_utils import checkpoints
+
+    log = checkpoints._sensor_readings()
+    return log[["reading_at", "store", "temp"]].astype({"temp": float, "store": object})
+
+
+_Q1_MISTAKES = {
+    "day_mean": (
+        "future_information",
+        "Your temperatures are the day's *mean* of the readings. The mean includes readings "
+        "taken after the visit - at 7:22 in the morning nobody knows the afternoon's "
+        "temperature - and the service will only ever receive one live reading. Take the "
+        "last reading *before* each scan instead: `pd.merge_asof(..., direction='backward')`.",
+    ),
+    "forward": (
+        "future_information",
+        "Your join takes the first reading *after* each scan (`direction='forward'`): "
+        "information from the future, which the service will never have at the moment of "
+        "prediction. Use `direction='backward'` (the default): the last reading at or before "
+        "the scan.",
+    ),
+    "nearest": (
+        "future_information",
+        "Your join takes the *nearest* reading, which is often one taken after the scan: "
+        "information from the future. At the moment of prediction only earlier readings "
+        "exist - use `direction='backward'`.",
+    ),
+    "no_tolerance": (
+        "stale_value",
+        "Close: every reading you attached was taken before its scan. But without a "
+        "`tolerance`, a scan on a day the sensor was down gets a reading from the day "
+        "before - a stale value that looks like a real one. Add "
+        "`tolerance=pd.Timedelta('2h')` so that those scans stay missing (NaN), visibly.",
+    ),
+    "no_store": (
+        "wrong_group",
+        "Your join takes the last reading of *any* store, not of the scan's own store. "
+        "Add `by='store'` so that each scan looks only at its own store's sensor.",
+    ),
+}
 
 
 def _check_q1(answer: Any) -> Feedback:
@@ -131,75 +222,104 @@ def _check_q1(answer: Any) -> Feedback:
     if isinstance(answer, int | float | np.integer | np.floating) and not isinstance(answer, bool):
         return incorrect(
             f"Expected the joined table itself (a DataFrame), got {describe(answer)}. "
-            "Pass the result of the `merge`; the check counts its rows for you.",
+            "Pass the result of the join; the check counts its rows for you.",
             "wrong_type",
         )
     if not isinstance(answer, pd.DataFrame):
         return incorrect(
-            f"Expected a DataFrame (the scans with their sensor summary), got {describe(answer)}.",
+            f"Expected a DataFrame (the scans with a `temp` column), got {describe(answer)}.",
             "wrong_type",
         )
-    needed = ["visit_id", "temp_mean", "footfall"]
+    needed = ["visit_id", "timestamp", "temp"]
     missing = [c for c in needed if c not in answer.columns]
     if missing:
-        if "temp" in answer.columns or "time" in answer.columns:
-            return incorrect(
-                "Your table has the columns of the raw sensor readings (`temp`, `time`): "
-                "join the daily summary `daily` (one row per store and day) instead.",
-                "wrong_column",
-            )
+        if "temp_mean" in answer.columns:
+            return _feedback_q1("day_mean")
         return incorrect(
             f"Your table lacks the column(s) {', '.join(map(repr, missing))}. Join "
-            "`with_prices` with the daily sensor summary `daily`.",
+            "`with_prices` (it has `visit_id` and `timestamp`) with the sensor `readings` "
+            "(they have `temp`).",
             "missing_columns",
         )
-    loss = silent_row_loss(answer, d["n_scans"], d["n_inner"])
+    loss = silent_row_loss(answer, d["n_scans"], d["n_with_reading"])
     if loss is not None:
         return loss
-    exp = d["joined"].sort_values("visit_id", kind="stable")
+    alt = _q1_alternatives()
     try:
-        got = answer.sort_values("visit_id", kind="stable")
-        same = np.allclose(
-            pd.to_numeric(got["temp_mean"]).to_numpy(dtype=float),
-            exp["temp_mean"].to_numpy(dtype=float),
-            equal_nan=True,
-        ) and np.array_equal(got["visit_id"].to_numpy(), exp["visit_id"].to_numpy())
+        got = answer.sort_values(["visit_id", "timestamp"], kind="stable")
+        temp = pd.to_numeric(got["temp"]).to_numpy(dtype=float)
+        keys_ok = np.array_equal(got["visit_id"].to_numpy(), alt["keys"])
     except (TypeError, ValueError):
-        same = False
-    if not same:
         return incorrect(
-            "The number of rows is right, but the sensor values don't line up with the "
-            "scans. Join on both keys - the day (`date`) and the `store` - so each scan gets "
-            "the summary of its own store on its own day.",
+            "The `temp` column should hold numbers (the readings as reported), and "
+            "`visit_id` and `timestamp` should be the scans' own.",
             "wrong_value",
         )
-    return None
+    if not keys_ok:
+        return incorrect(
+            "Your table has the right number of rows, but not the scans of `with_prices`: "
+            "start from `with_prices` (sorted by `timestamp`) as the left table.",
+            "wrong_value",
+        )
+    if np.allclose(temp, alt["expected"], equal_nan=True):
+        return None
+    if "store_y" in answer.columns:  # merge_asof without by=: both tables' store columns
+        return _feedback_q1("no_store")
+    for name in ("day_mean", "forward", "nearest", "no_tolerance", "no_store"):
+        if np.allclose(temp, alt[name], equal_nan=True):
+            return _feedback_q1(name)
+    return incorrect(
+        "The number of rows is right, but the temperatures don't match the last reading of "
+        "each scan's store before the scan. Check the keys (`left_on='timestamp'`, "
+        "`right_on='reading_at'`, `by='store'`), the direction (`'backward'`) and the "
+        "tolerance (two hours).",
+        "wrong_value",
+    )
+
+
+def _feedback_q1(name: str) -> Feedback:
+    tag, message = _Q1_MISTAKES[name]
+    return incorrect(message, tag)
 
 
 q1 = Exercise(
     NOTEBOOK,
     "q1",
-    "Join the sensors without losing a scan",
-    prompt="Join `with_prices` (one row per scan) with the daily sensor summary `daily` "
-    "(one row per store and day) on the day and the store, so that *every scan keeps its "
-    "row*. Pass the joined DataFrame to the check.",
-    expects="a DataFrame: the scans with `temp_mean` and `footfall`",
+    "The temperature the visit could know: a point-in-time join",
+    prompt="Attach to every scan of `with_prices` the temperature of the **last sensor "
+    "reading of its store at or before the scan**, no older than two hours (`readings` "
+    "has one row per reading: `reading_at`, `store`, `temp`). Every scan keeps its row. "
+    "Pass the joined DataFrame to the check.",
+    expects="a DataFrame: the scans of `with_prices` with a `temp` column",
     checker=_check_q1,
     hints=[
-        "It is the same kind of join as the two before it: `with_prices.merge(daily, ...)`, "
-        "with the keys they share.",
-        "The two tables share the columns `date` and `store`. Which `how=` keeps every row "
-        "of the left table, even when the right table has no match? And which `validate=` "
-        "says 'each scan matches at most one sensor day'?",
-        "`with_prices.merge(daily, on=['date', 'store'], how='left', validate='many_to_one')`.",
+        "`pd.merge_asof(left, right, ...)` joins each row of `left` with the last row of "
+        "`right` whose key is at or before its own. Both tables must be sorted by their "
+        "time column.",
+        "The time columns have different names: `left_on='timestamp'`, "
+        "`right_on='reading_at'`. Which argument keeps each scan to its own store's "
+        "sensor? Which one refuses a reading that is too old?",
+        "`pd.merge_asof(with_prices.sort_values('timestamp'), readings, "
+        "left_on='timestamp', right_on='reading_at', by='store', direction='backward', "
+        "tolerance=pd.Timedelta('2h'))`.",
     ],
-    solution="my_join = with_prices.merge(\n"
-    "    daily, on=['date', 'store'], how='left', validate='many_to_one'\n)\n"
+    solution="my_join = pd.merge_asof(\n"
+    "    with_prices.sort_values('timestamp'),\n"
+    "    readings,  # sorted by reading_at\n"
+    "    left_on='timestamp',\n"
+    "    right_on='reading_at',\n"
+    "    by='store',\n"
+    "    direction='backward',\n"
+    "    tolerance=pd.Timedelta('2h'),\n"
+    ")\n"
     "q1.check(my_join)",
-    explanation="A left join keeps every scan; `validate='many_to_one'` makes pandas check "
-    "that each scan matches at most one row of `daily` (a duplicate key would raise).",
-    success="Every scan kept its row. Scans on days without sensor readings now have NaN "
-    "for `temp_mean` and `footfall` - visible, countable, and notebook 03's job.",
+    explanation="`merge_asof` with `direction='backward'` takes, for each scan, the last "
+    "reading at or before its time - what was known at the moment of prediction; "
+    "`by='store'` keeps to the scan's own sensor; the `tolerance` leaves a scan missing "
+    "rather than attaching a reading from another day.",
+    success="Every scan kept its row and got only what was known at its moment. Scans on "
+    "days without sensor readings have NaN for `temp` - visible, countable, and notebook "
+    "03's job.",
 )
 
 

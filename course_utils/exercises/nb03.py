@@ -58,12 +58,12 @@ def _first_scans() -> pd.DataFrame:
 def _temperature_column(answer: Any) -> pd.Series | Feedback:
     """The temperatures in the answer: a Series, or a column of a DataFrame."""
     if isinstance(answer, pd.DataFrame):
-        for name in ("temperature_c", "temp_c", "temp_mean"):
+        for name in ("temperature_c", "temp_c", "temp"):
             if name in answer.columns:
                 return answer[name]
         return incorrect(
             f"Expected the temperatures as a Series (or the table with the converted "
-            f"`temp_mean` column), got {describe(answer)} without a temperature column.",
+            f"`temp` column), got {describe(answer)} without a temperature column.",
             "missing_columns",
         )
     if isinstance(answer, pd.Series):
@@ -123,7 +123,7 @@ def _check_q1(answer: Any) -> Feedback | None:
         )
     if set(column.index) == set(raw.index):
         values = column.reindex(raw.index).to_numpy(dtype=float)
-    original = raw["temp_mean"].to_numpy(dtype=float)
+    original = raw["temp"].to_numpy(dtype=float)
     riverside = (raw["store"] == FAHRENHEIT_STORE).to_numpy()
     expected = np.where(riverside, (original - 32) * 5 / 9, original)
 
@@ -206,10 +206,10 @@ q1 = Exercise(
         "°C = (°F − 32) × 5/9. `riverside = df['store'] == 'Riverside'`; then "
         "`Series.where(cond, other)` keeps the values where `cond` is True and takes "
         "`other` elsewhere.",
-        "`temp_c = df['temp_mean'].where(~riverside, (df['temp_mean'] - 32) * 5 / 9)`",
+        "`temp_c = df['temp'].where(~riverside, (df['temp'] - 32) * 5 / 9)`",
     ],
     solution="riverside = df['store'] == 'Riverside'\n"
-    "temp_c = df['temp_mean'].where(~riverside, (df['temp_mean'] - 32) * 5 / 9)\n"
+    "temp_c = df['temp'].where(~riverside, (df['temp'] - 32) * 5 / 9)\n"
     "q1.check(temp_c)",
     explanation="A mask selects Riverside's rows; `.where` keeps the other stores' values "
     "and puts the converted ones in Riverside's rows. Missing days stay missing: NaN in, NaN out.",
@@ -334,8 +334,10 @@ q2 = Exercise(
 # --------------------------------------------------------------------------- q3
 
 _WHY = {
-    "has_kids": "`has_kids` is missing at random: a few percent of the records lost it, "
-    "whoever the customer. The gap says nothing about the fruit, so an indicator only adds noise.",
+    "has_kids": "`has_kids` looks missing completely at random (MCAR): the rows without it "
+    "buy bananas as often as the others (62 % either way), as if a few percent of the "
+    "records were lost whoever the customer. A gap that says nothing about the fruit makes "
+    "an indicator add only noise.",
     "temperature_c": "`temperature_c` is missing when a store's sensor failed for a whole "
     "day. A broken thermometer has nothing to do with who buys what; with a few dozen "
     "outage days, any difference in banana share on them is chance, and an indicator "
@@ -410,15 +412,19 @@ q3 = Exercise(
         "*why* a value is missing: a customer's choice, a random loss, a broken sensor?",
         "The table of banana shares above compares the rows where a column is missing with "
         "the rest. Which gap comes from who the customer is?",
-        "Older customers skip the age question far more often, and older customers buy more "
-        "bananas: the gap in `age` is informative. The other two gaps happen at random.",
+        "The rows without an age buy bananas far more often (73 % against 61 %): that gap is "
+        "not missing completely at random, and being missing tells something about the "
+        "fruit. The other two gaps look like chance.",
     ],
     solution="indicator_columns = ['age']\nq3.check(indicator_columns)",
-    explanation="Age is missing NOT at random (mostly older customers skip it), so 'age was "
-    "missing' predicts the fruit. `has_kids` was lost at random and `temperature_c` is "
-    "missing on sensor-outage days: their gaps carry no information.",
-    success="Age is missing not at random - mostly older customers leave it empty - so "
-    "'age was missing' is information the model can use. Imputing alone would hide it.",
+    explanation="Age's gaps are not missing completely at random: the rows without an age "
+    "buy differently, so 'age was missing' predicts the fruit - whether the cause is the "
+    "missing age itself (MNAR) or other traits (MAR), which the data cannot tell apart. "
+    "`has_kids` looks lost completely at random and `temperature_c` is missing on "
+    "sensor-outage days: their gaps carry no information.",
+    success="The gaps in age are not completely at random - the rows without an age buy "
+    "differently - so 'age was missing' is information the model can use, whatever the "
+    "cause (MAR or MNAR). Imputing alone would hide it.",
 )
 
 

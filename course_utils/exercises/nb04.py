@@ -293,6 +293,13 @@ def _check_cv_score(
     if isinstance(value, Feedback):
         return value
     expected = expected_cv(name)
+    exact = 0.00005
+    if abs(value - expected) > exact:
+        # A typical wrong number that the answer matches exactly wins over the tolerance
+        # (the tree's test score can lie within _TOL of its cross-validated score).
+        for lazy in [*_cross_validation_misses(name), *extra]:
+            if lazy.tol <= exact and _matches(value, lazy):
+                return incorrect(lazy.message, lazy.mistake)
     if abs(value - expected) <= _TOL:
         return correct(success)
     percent = 1 < value <= 100

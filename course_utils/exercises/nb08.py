@@ -283,9 +283,11 @@ def _check_q2(answer: Any) -> Feedback:
             "a": (
                 "significant_means_harmful",
                 "A p-value says *that* two samples differ, not whether the difference "
-                "matters. With thousands of visits, tests find even harmless differences "
-                "'significant' - remember promo in February. And retraining on a warm month "
-                "would not make the model better in July: it has already seen a July.",
+                "matters. And this one is not even valid: it counts every visit as "
+                "independent, while all the visits of a store and day share its weather - "
+                "thousands of rows, but only about 90 store-days of evidence a month. "
+                "Retraining on a warm month would not make the model better in July either: "
+                "it has already seen a July.",
             ),
             "b": (
                 "seasonal_psi_alarm",
@@ -311,9 +313,9 @@ q2 = Exercise(
     NOTEBOOK,
     "q2",
     "Is the model broken in July?",
-    prompt="It is July. Against the whole training year, the PSI of `temperature_c` is above "
-    "5 and the KS test gives p < 1e-100. A colleague says: 'The model is broken - retrain "
-    "it now.' What do you answer? "
+    prompt="It is July. Against the whole training year, the PSI of `temperature_c` is about "
+    "5 and a KS test on the visits gives p < 1e-100. A colleague says: 'The model is broken "
+    "- retrain it now.' What do you answer? "
     + "".join(f"\n({k}) {text}" for k, text in Q3_OPTIONS.items())
     + "\nAnswer with the letter.",
     expects="one of the letters 'a', 'b', 'c', 'd'",
@@ -441,10 +443,10 @@ def _check_q4(answer: Any) -> Feedback:
             ),
             "prior shift": (
                 "said_prior_shift",
-                "A prior shift moves the share of bananas bought, typically along with an "
-                "input (like the price shock: dearer bananas, fewer bananas). Here no input "
-                "moved and the model's banana share is steady, yet it is wrong more often: "
-                "the same inputs now lead to a different fruit.",
+                "A prior (label) shift moves the share of bananas bought while P(inputs | "
+                "fruit) stays the same: more or fewer banana buyers of the same kind. Here no "
+                "input moved and the model's banana share is steady, yet it is wrong more "
+                "often: the same inputs now lead to a different fruit.",
             ),
             "data-quality break": (
                 "said_quality_break",

@@ -18,7 +18,7 @@ Example
 >>> result["missing"].round(2).to_dict()
 {'Central': 0.0, 'Station': 0.5}
 >>> result["suspicious"][0]
-'1 value outside the plausible range 14 to 110 (years): 230.'
+'1 value outside the plausible range 16 to 110 (years): 230.'
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import bounds
 from . import Explorer
 
 __all__ = [
@@ -54,24 +55,25 @@ COLUMNS = [
     ("apple price", "apple"),
     ("banana price", "banana"),
     ("offer", "offer"),
-    ("temperature (daily mean)", "temp_mean"),
+    ("temperature (last reading before the visit)", "temp"),
     ("footfall (daily total)", "footfall"),
 ]
 
 #: Plausible ranges (low, high, unit) of numeric columns; values outside are impossible.
+#: Age, prices and temperature use the course's one set of bounds (``course_utils.bounds``).
 PLAUSIBLE: dict[str, tuple[float, float, str]] = {
-    "age": (14, 110, "years"),
+    "age": (*bounds.PLAUSIBLE["age"], "years"),
     "household_kids": (0, 1, "0 = no, 1 = yes"),
     "loyalty_member": (0, 1, "0 = no, 1 = yes"),
     "amount_paid": (0, 5, "euros"),
-    "apple": (0, 5, "euros per piece"),
-    "banana": (0, 5, "euros per piece"),
-    "temp_mean": (-30, 45, "degrees Celsius"),
+    "apple": (*bounds.PLAUSIBLE["price_apple"], "euros per piece"),
+    "banana": (*bounds.PLAUSIBLE["price_banana"], "euros per piece"),
+    "temp": (*bounds.PLAUSIBLE["temperature_c"], "degrees Celsius"),
     "footfall": (0, 100_000, "passers-by per day"),
 }
 
 #: The benchmark moves the dropdown through these columns (``make bench``).
-BENCH = ("column", ["age", "fruit", "temp_mean", "apple", "offer", "footfall"])
+BENCH = ("column", ["age", "fruit", "temp", "apple", "offer", "footfall"])
 
 # Okabe-Ito colours, one per store; line styles and marker shapes repeat the distinction.
 _STORE_STYLE = {
@@ -196,8 +198,8 @@ def _missing_flags(missing: pd.Series) -> list[str]:
     flag = f"missing values: {text}."
     if len(missing) >= 2 and missing.max() >= 0.02 and missing.max() > 2 * missing.min():
         flag += (
-            " Uneven across stores: the gaps may not be random - compare rows with and "
-            "without a value."
+            " Uneven across stores: the gaps are not missing completely at random (MCAR) - "
+            "compare rows with and without a value."
         )
     return [flag]
 
@@ -431,7 +433,7 @@ def _figure_png(fig: Any) -> bytes:
     return figure_png(fig)
 
 
-def make_widget(table: pd.DataFrame | None = None, *, column: str = "temp_mean") -> Explorer:
+def make_widget(table: pd.DataFrame | None = None, *, column: str = "temp") -> Explorer:
     """The data-audit explorer on ``table`` (default: the raw joined table of notebook 02).
 
     >>> ex = make_widget()
