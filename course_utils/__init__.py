@@ -23,6 +23,7 @@ _SUBMODULES = {
     "drift",
     "paths",
     "exercises",
+    "experiment",
     "misconceptions",
     "progress",
     "checkpoints",

@@ -371,7 +371,7 @@ q1.check(np.sum((apr_s - jan_s) * (apr_s / jan_s)))  # no log: on purpose
 # distribution?" (both from scipy): the Kolmogorov-Smirnov (KS) test for continuous
 # numbers, the chi-square test for categories - and for whole numbers with few values,
 # like `hour` and `weekday`: the KS test assumes a continuous distribution, and on
-# numbers with many ties its p-values are wrong.
+# numbers with many ties its p-values are off (too large: the test turns conservative).
 #
 # A test also assumes **independent rows**, and here they are not. The prices, the
 # promotion and the weekday are set once per store and day, and the temperature is one
@@ -771,7 +771,7 @@ q3.check(live_metric)
 #   moved*. That is not label shift.
 # * **Label (prior) shift**: P(y) changes while P(x | y) holds - the banana buyers are the
 #   same kind of people as before, there are only more or fewer of them (a banana fashion
-#   that brings new customers who look exactly like the old ones). The price shock is not
+#   that brings new banana buyers who look exactly like the old ones). The price shock is not
 #   one: the banana buyers of June face dearer bananas than those of last year, so
 #   P(x | banana) moved too. This year has no label shift.
 # * **Concept drift**: the link between inputs and label moves - P(y | x) changes. No input

@@ -20,6 +20,8 @@
 # * run **champion versus challenger** on a month neither model has seen, with a **paired
 #   bootstrap** interval for the difference, promote the winner in the registry, and
 #   **roll back** when it stops winning;
+# * compare two models by an **experiment** - an online A/B test on random halves of the
+#   traffic - and read the difference with its interval;
 # * explain why the price shock of June hardly touches the deployed logistic regression,
 #   and what it would have cost with gradient-boosted trees.
 #
@@ -797,6 +799,108 @@ print(monitoring.read_comparison(round_2))
 # estimates alone would be false precision.)
 
 # %% [markdown]
+# ### The fourth source of data: an experiment
+#
+# Every comparison so far replayed the past: both models scored on a month of visits
+# after the fact. That works here because the fruit a customer takes does not depend on
+# which model served the visit. It is still a comparison on *observed* data, and observed
+# data can mislead: if v2 had served only the busy days, or one store, its month would
+# differ from v1's for reasons that have nothing to do with the model. The way to rule
+# that out is to **make** the data: an **experiment**. Both models serve at the same time,
+# and a coin decides, visit by visit, which one answers - an online **A/B test**. The coin
+# makes the two halves alike in everything, seen or unseen - stores, days, customers,
+# prices - so the difference in cost can only come from the model.
+#
+# What would it have said in October? v2 needs only the labels of June to August, known at
+# the end of September, so it could have served as a challenger on half of October. We
+# replay that month as it would have run: both models registered (in a registry of their
+# own, so the story's registry stays as it is), each visit sent to one of them by a seeded
+# coin, through the service's own path, into a prediction log.
+
+# %%
+from course_utils import experiment, predlog, replay
+
+ab_folder = paths.work_dir() / "ab_test_09"
+shutil.rmtree(ab_folder, ignore_errors=True)  # a fresh experiment at every run
+ab_registry = Registry(ab_folder / "registry", extra_trusted=["course_utils.features.add_features"])
+for model, X, y, alias in [
+    (v1, X_history, y_history, "champion"),
+    (v2, X_recent, y_recent, "challenger"),
+]:
+    card = ab_registry.register(model, X_train=X, y_train=y, metrics={}, contract=signed)
+    ab_registry.promote(card.version, alias=alias)
+
+visits_october = year.months[october].visits
+to_challenger = experiment.assign(len(visits_october), seed=2026)  # a coin for each visit
+ab_log = ab_folder / "predictions.sqlite"
+served = [
+    replay.replay_month(
+        visits_october[~to_challenger], ab_registry, alias="champion", log_path=ab_log
+    ),
+    replay.replay_month(
+        visits_october[to_challenger], ab_registry, alias="challenger", log_path=ab_log
+    ),
+]
+for answers in served:  # the end of November: October's labels arrive, on the request id
+    predlog.record_labels(ab_log, replay.labels_for(answers, visits_october))
+
+# %% [markdown]
+# The log holds every answer with the version that gave it and, now, the fruit bought. The
+# cost of each decision follows from the contract; the experiment's result is the
+# difference of the two halves' mean costs, with an interval from their spread:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ab = predlog.read_log(ab_log)
+ab["cost"] = experiment.decision_cost(ab["decision"] == "banana", ab["fruit"] == "banana", signed)
+champion_costs = ab.loc[ab["model_version"] == "v1", "cost"]
+challenger_costs = ab.loc[ab["model_version"] == "v2", "cost"]
+ab_difference = challenger_costs.mean() - champion_costs.mean()
+se = np.sqrt(
+    champion_costs.var() / len(champion_costs) + challenger_costs.var() / len(challenger_costs)
+)
+ab_low, ab_high = ab_difference - 1.96 * se, ab_difference + 1.96 * se
+print(f"champion v1:   {len(champion_costs):,} visits, {champion_costs.mean():.4f} €/visit")
+print(f"challenger v2: {len(challenger_costs):,} visits, {challenger_costs.mean():.4f} €/visit")
+print(f"v2 minus v1: {ab_difference:+.4f} €/visit, 95 % interval {ab_low:+.4f} to {ab_high:+.4f}")
+
+# %% [markdown]
+# The world can do what no shop can: tell the **true** effect. It knows every October
+# visit's true P(banana), so it can price both models' decisions on *all* the visits - the
+# number a perfect experiment would find:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+X_october = visits_october[world.FEATURES]
+decided = {
+    name: model.predict_proba(X_october)[:, list(model.classes_).index("banana")]
+    >= signed.best_threshold()
+    for name, model in [("v1", v1), ("v2", v2)]
+}
+true_effect = experiment.true_difference(
+    decided["v1"], decided["v2"], year.months[october].p_banana, signed
+)
+print(f"true effect of v2 against v1: {true_effect:+.4f} €/visit")
+print(f"inside the experiment's interval: {ab_low <= true_effect <= ab_high}")
+
+# %% [markdown]
+# On its half of October, v2 cost about 0.2 cents less per visit than v1 on the other
+# half, but the 95 % interval, -0.0081 to +0.0038 €, contains zero: the experiment cannot
+# tell the two models apart - the same reading as the paired comparison of round 2. The
+# true effect, -0.0012 €, lies inside it, and is small. (A test of the course repeats such
+# experiments with fresh coins and fresh customers: the interval covers the true effect
+# about 95 times in 100 - a little more, as this interval errs on the safe side.)
+#
+# The interval comes straight from the coin. The two halves are independent random samples
+# of the same month, so the spread of each half's costs gives the standard error of the
+# difference, √(s₁²/n₁ + s₂²/n₂). It is wide because each model saw only about 1,000
+# visits - wider than round 2's paired interval, where both models answered every visit:
+# an experiment needs enough traffic - or enough time - to tell two models apart, and a
+# difference as small as this one would need many months. In exchange, it
+# needs no assumption about what else might differ between the two halves: nothing does,
+# but chance.
+
+# %% [markdown]
 # ### Exercise 4: is the new champion still better?
 #
 # **Round 3, the end of December.** November's labels have arrived. What is v2's expected
@@ -869,7 +973,11 @@ print(history.fillna("-").to_string(index=False))
 #   the input restores the model from the first day, retraining on broken data cannot;
 # * ran champion versus challenger on held-out months with a paired bootstrap interval,
 #   promoted the winner in the registry, kept it when a month could not tell them apart,
-#   and rolled it back when the interval said it had stopped winning.
+#   and rolled it back when the interval said it had stopped winning;
+# * ran an **experiment** - champion and challenger each on a random half of October,
+#   through the service's path - whose interval for the difference in cost (-0.0081 to
+#   +0.0038 € per visit) covers the world's true effect (-0.0012 €) but cannot tell the
+#   two models apart in one month.
 #
 # **Next:** [10 · The whole cycle](10_the_whole_cycle.ipynb) - the lifecycle as one
 # reproducible command, applied to a new twist.

@@ -40,6 +40,51 @@ def test_drift_table_flags_the_price_shock_and_the_unit_switch():
     assert shock.loc["age", "level"] == "stable"
 
 
+def _store_days(visits: pd.DataFrame) -> np.ndarray:
+    return (visits["store"].astype(str) + " " + visits["timestamp"].dt.date.astype(str)).to_numpy()
+
+
+def test_drift_table_counts_store_days_not_rows_for_day_level_inputs():
+    jan, feb = drift.month("2026-01").visits, drift.month("2026-02").visits
+    rows = monitoring.drift_table(jan, feb, world.FEATURES)
+    days = monitoring.drift_table(
+        jan, feb, world.FEATURES, groups=(_store_days(jan), _store_days(feb))
+    )
+    n_days = (len(set(_store_days(jan))), len(set(_store_days(feb))))
+    for col in monitoring.DAY_LEVEL:
+        assert days.loc[col, "n"] == f"{n_days[0]:,} / {n_days[1]:,} store-days"
+        # fewer independent units: a larger p-value and a larger no-drift PSI
+        assert days.loc[col, "p_value"] >= rows.loc[col, "p_value"]
+        assert days.loc[col, "psi_no_drift"] > 10 * rows.loc[col, "psi_no_drift"]
+    assert days.loc["age", "n"] == f"{len(jan):,} / {len(feb):,} rows"
+    # Discrete whole numbers get the chi-square test, never KS; continuous numbers get KS.
+    assert rows.loc["hour", "test"] == rows.loc["weekday", "test"] == "chi-square"
+    assert rows.loc["age", "test"] == "KS"
+    with pytest.raises(ValueError, match="one key per row"):
+        monitoring.drift_table(jan, feb, groups=(_store_days(jan)[:5], _store_days(feb)))
+
+
+def test_psi_no_drift_matches_the_noise_of_two_samples_of_one_population():
+    rng = np.random.default_rng(1)
+    for n in (89, 500):
+        noise = [monitoring.psi(rng.normal(size=n), rng.normal(size=n)) for _ in range(300)]
+        expected = monitoring.psi_no_drift(n, n)
+        assert expected == pytest.approx(9 * 2 / n)
+        assert 0.85 * expected < np.mean(noise) < 1.25 * expected
+        q95 = monitoring.psi_noise_quantile(n, n)
+        assert 0.9 < np.mean(np.array(noise) <= q95) < 0.99
+    # Two small windows of the same population: "alerts" from noise alone, which the
+    # table calls "within noise".
+    a = pd.DataFrame({"x": rng.normal(size=60)})
+    b = pd.DataFrame({"x": rng.normal(size=60)})
+    table = monitoring.drift_table(a, b)
+    assert table.loc["x", "psi_no_drift"] == pytest.approx(9 * 2 / 60, abs=1e-4)
+    assert table.loc["x", "psi"] > monitoring.PSI_WATCH  # the rule of thumb would page ...
+    assert table.loc["x", "level"] == "within noise"  # ... the table says what it is
+    with pytest.raises(ValueError, match="positive"):
+        monitoring.psi_no_drift(0, 10)
+
+
 def test_out_of_range_catches_fahrenheit_in_summer():
     ranges = {"temperature_c": (-30.0, 45.0)}
     summer = drift.month("2026-07", "unit_switch").visits

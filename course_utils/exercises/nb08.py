@@ -314,8 +314,8 @@ q2 = Exercise(
     "q2",
     "Is the model broken in July?",
     prompt="It is July. Against the whole training year, the PSI of `temperature_c` is about "
-    "5 and a KS test on the visits gives p < 1e-100. A colleague says: 'The model is broken "
-    "- retrain it now.' What do you answer? "
+    "5 and a KS test on the visits gives p < 1e-100. A colleague says: 'The model is "
+    "broken - retrain it now.' What do you answer? "
     + "".join(f"\n({k}) {text}" for k, text in Q3_OPTIONS.items())
     + "\nAnswer with the letter.",
     expects="one of the letters 'a', 'b', 'c', 'd'",
@@ -352,8 +352,9 @@ _OTHER_METRICS = {
     "cost more at the contract's threshold.",
     "log_loss": "Log-loss judges the probabilities - worth watching, but the contract was "
     "signed in another unit. Compare like with like.",
-    "balanced_accuracy": "Balanced accuracy still counts both mistakes as equally bad; here "
-    "one costs three times the other.",
+    "balanced_accuracy": "Balanced accuracy weighs the two *classes* equally (the mean of "
+    "their recalls), not the two mistakes by their price; here one costs three times the "
+    "other.",
     "psi": "The PSI measures how the *inputs* moved, not how good the predictions are; it "
     "needs no labels at all.",
 }
