@@ -342,13 +342,16 @@ def _cmd_cycle(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     t, y = s["test"], s["year"]
     print(f"report: {out / cycle.REPORT} (summary: {out / cycle.SUMMARY})")
-    print(f"test accuracy {t['accuracy']:.1%} (best possible {t['bayes_accuracy']:.1%})")
-    print(f"expected cost {t['expected_cost']:.4f} EUR/visit: {t['verdict']}")
+    print(
+        f"test: expected cost {t['expected_cost']:.4f} EUR/visit (best possible "
+        f"{t['best_expected_cost']:.4f}), accuracy {t['accuracy']:.1%} at threshold "
+        f"{t['threshold']:.2f}: {t['verdict']}"
+    )
     print(f"months with alerts: {', '.join(y['months_with_alerts']) or 'none'}")
     print(
-        f"policy {s['policy']}: {s['retrains']} retrain(s); final-quarter gap to the best "
-        f"{y['final_quarter_gap_points_with_policy']:.1f} points "
-        f"(never retraining: {y['final_quarter_gap_points_never']:.1f})"
+        f"policy {s['policy']}: {s['retrains']} retrain(s); final-quarter cost "
+        f"{y['final_quarter_cost_with_policy']:.4f} EUR/visit "
+        f"(never retraining: {y['final_quarter_cost_never']:.4f})"
     )
     return 0
 

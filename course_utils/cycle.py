@@ -10,8 +10,10 @@ step after the other, into one folder, and write a **report** a colleague can re
    the search is not re-run, to keep the cycle well under a minute; its result is fixed
    and tested (see ``tests/test_nb05.py``);
 4. **test** against the success contract (:data:`course_utils.contract.DEFAULT`, saved in
-   ``out_dir``): test accuracy, expected cost per visit, the Bayes-optimal accuracy of the
-   same test rows, and the verdict;
+   ``out_dir``): the expected cost per visit and the accuracy of the same decisions, at
+   the contract's threshold (as the service decides), next to perfect knowledge (the
+   world's true probabilities decided at that threshold) on the same test rows, and the
+   verdict;
 5. **register and promote** the model (``out_dir/registry``, alias ``production``);
 6. **serve** - start the HTTP service in the background, send a small batch, check the
    answers equal the batch path's, stop it;
@@ -22,8 +24,14 @@ step after the other, into one folder, and write a **report** a colleague can re
    rules) and, once its labels arrive, the live-metric alerts of the deployed model
    (:func:`course_utils.monitoring.check_live`);
 9. **retrain** where the policy says (:func:`course_utils.retraining.simulate`);
-10. **report** - ``report.md``, two figures (``accuracy.png``, ``cost.png``) and
-    ``summary.json``.
+10. **report** - ``report.md``, two figures (``policy_cost.png``: the cost of each month
+    with and without the policy; ``alerts.png``: the deployed model's cost against the
+    contract, with the alerts) and ``summary.json``.
+
+**One metric language.** Every number of the report is decided at the contract's
+threshold (its ``threshold``): costs are € per visit, every accuracy is the share of right
+decisions at that threshold, and "best possible" is perfect knowledge at the same
+threshold.
 
 Reproducible: the same seed gives the same ``report.md`` and ``summary.json`` (no
 timestamps, no absolute paths, no timings; sorted keys). The registry and the prediction
@@ -76,7 +84,7 @@ STEPS = (
 )
 REPORT = "report.md"
 SUMMARY = "summary.json"
-FIGURES = ("accuracy.png", "cost.png")
+FIGURES = ("policy_cost.png", "alerts.png")
 #: Solver iterations of each retrain in quick mode (more than the fit needs).
 QUICK_MAX_ITER = 100
 #: Visits sent to the live service as a smoke test.
@@ -216,17 +224,18 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
     p_test = model.predict_proba(X_test)[:, list(model.classes_).index(world.POSITIVE)]
     live = monitoring.live_metrics(y_test, p_test, signed)
     truth = world.generate(seed).visits.set_index("visit_id").loc[test["visit_id"]]
-    bayes = world.bayes_optimal(truth, y_test.astype(object).to_numpy())
+    best = monitoring.live_metrics(y_test, world.true_proba(truth), signed)
     meets = signed.is_met(live["expected_cost"])
     test_block = {
         "rows": int(len(test)),
-        "accuracy": _r(live["accuracy"]),
-        "bayes_accuracy": _r(bayes["accuracy"]),
-        "gap_points": _r(100 * (bayes["accuracy"] - live["accuracy"]), 2),
+        "threshold": _r(live["threshold"], 3),
         "expected_cost": _r(live["expected_cost"]),
+        "accuracy": _r(live["accuracy"]),
+        "best_expected_cost": _r(best["expected_cost"]),
+        "best_accuracy": _r(best["accuracy"]),
+        "above_best": _r(live["expected_cost"] - best["expected_cost"]),
         "contract_minimum": _r(signed.minimum),
         "contract_baseline": _r(signed.baseline),
-        "threshold": _r(signed.best_threshold(), 3),
         "verdict": "meets the contract" if meets else "fails the contract",
     }
 
@@ -238,8 +247,8 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
         X_train=X_train,
         y_train=y_train,
         metrics={
-            "test_accuracy": test_block["accuracy"],
             "test_expected_cost": test_block["expected_cost"],
+            "test_accuracy": test_block["accuracy"],  # at the card's threshold
         },
         contract=signed,
         notes="the whole cycle (course_utils.cycle)",
@@ -303,7 +312,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
                 "month": month.period,
                 "name": year.month_names[i],
                 "scenario": month.scenario,
-                "bayes_accuracy": _r(month.bayes_accuracy),
+                "best_cost": _r(year.best_cost[i]),
                 "deployed_model": {
                     "accuracy": _r(first["accuracy"]),
                     "expected_cost": _r(first["expected_cost"]),
@@ -313,10 +322,10 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
                     "live_alerts": first["live_alerts"],
                 },
                 "alerts": alerts,
-                "accuracy_never": _r(sims["never"].accuracy[i]),
+                "cost_never": _r(sims["never"].cost[i]),
                 "policy_model": str(row["model"]),
-                "accuracy": _r(row["accuracy"]),
                 "expected_cost": _r(row["expected_cost"]),
+                "accuracy": _r(row["accuracy"]),
                 "retrain": bool(row["retrain"]),
                 "reason": str(row["reason"]),
             }
@@ -327,12 +336,15 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
         return _r(np.mean(vals))
 
     year_block = {
+        "threshold": _r(year.threshold, 3),
         "months_with_alerts": [m["name"] for m in months if m["alerts"]],
-        "mean_bayes_accuracy": _mean("bayes_accuracy"),
-        "mean_accuracy_never": _mean("accuracy_never"),
-        "mean_accuracy_with_policy": _mean("accuracy"),
-        "final_quarter_gap_points_never": _r(100 * sims["never"].final_gap(), 2),
-        "final_quarter_gap_points_with_policy": _r(100 * sim.final_gap(), 2),
+        "mean_best_cost": _mean("best_cost"),
+        "mean_cost_never": _mean("cost_never"),
+        "mean_cost_with_policy": _mean("expected_cost"),
+        "final_quarter_cost_never": _r(sims["never"].final_cost()),
+        "final_quarter_cost_with_policy": _r(sim.final_cost()),
+        "final_quarter_above_best_never": _r(sims["never"].final_excess()),
+        "final_quarter_above_best_with_policy": _r(sim.final_excess()),
         "refused_visits": int(sum(m["deployed_model"]["refused"] for m in months)),
     }
     summary = {
@@ -341,7 +353,7 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
         "quick": quick,
         "data": data,
         "training": {
-            "model": f"preprocessor + {type(model[-1]).__name__}",
+            "model": f"notebook 03's preparation + {type(model[-1]).__name__}",
             "params": dict(sorted(checkpoints.TUNED_PARAMS.items())),
             "how": "notebook 05's tuned settings (the search is not re-run)",
             "train_rows": int(len(train)),
@@ -371,8 +383,9 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
 def _verdict(test: dict, year: dict, sim: Any) -> str:
     first = (
         f"Before deployment: {test['verdict']} (expected cost {test['expected_cost']:.4f} € per "
-        f"visit, minimum {test['contract_minimum']:.3f}; accuracy {100 * test['accuracy']:.1f}%, "
-        f"{test['gap_points']:.1f} points below the best possible)."
+        f"visit, minimum {test['contract_minimum']:.3f}; perfect knowledge "
+        f"{test['best_expected_cost']:.4f}; accuracy {100 * test['accuracy']:.1f}%, all decided "
+        f"at the contract's threshold {test['threshold']:.2f})."
     )
     alerts = year["months_with_alerts"]
     second = (
@@ -380,8 +393,10 @@ def _verdict(test: dict, year: dict, sim: Any) -> str:
         + (f" ({', '.join(alerts)})" if alerts else "")
         + f"; the '{sim.label}' policy retrained {sim.retrains} time"
         + ("" if sim.retrains == 1 else "s")
-        + f" and ended the year {year['final_quarter_gap_points_with_policy']:.1f} points below "
-        f"the best possible (never retraining: {year['final_quarter_gap_points_never']:.1f})."
+        + f" and ended the year at {year['final_quarter_cost_with_policy']:.4f} € per visit, "
+        f"{year['final_quarter_above_best_with_policy']:.4f} above the best possible (never "
+        f"retraining: {year['final_quarter_cost_never']:.4f}, "
+        f"{year['final_quarter_above_best_never']:.4f} above)."
     )
     return f"{first} {second}"
 
@@ -398,7 +413,7 @@ def _figures(out, year, sims, policy, months, signed, reference_cost) -> None:
     fig = plot_policies(
         list(sims.values()),
         year,
-        title="The year after deployment: accuracy each month vs the best possible",
+        title="The year after deployment: cost each month vs the best possible",
     )
     fig.set_size_inches(9, 4.8)
     fig.savefig(out / FIGURES[0], dpi=80, bbox_inches="tight", metadata=meta)
@@ -460,16 +475,18 @@ def _report(s: dict) -> str:
         + ", ".join(f"{k}={v}" for k, v in s["training"]["params"].items())
         + f"; trained on {s['training']['train_rows']} rows.",
         "",
-        "| measure (test rows) | value |",
-        "|---|---:|",
-        f"| rows | {t['rows']} |",
-        f"| accuracy | {100 * t['accuracy']:.1f}% |",
-        f"| Bayes-optimal accuracy (best possible) | {100 * t['bayes_accuracy']:.1f}% |",
-        f"| gap | {t['gap_points']:.2f} points |",
-        f"| expected cost at threshold {t['threshold']:.2f} | {t['expected_cost']:.4f} €/visit |",
+        f"Every number decides at the contract's threshold: banana when P(banana) >= "
+        f"{t['threshold']:.2f}.",
+        "",
+        "| measure (test rows) | the model | perfect knowledge |",
+        "|---|---:|---:|",
+        f"| rows | {t['rows']} | |",
+        f"| expected cost (€/visit) | {t['expected_cost']:.4f} | {t['best_expected_cost']:.4f} |",
+        f"| accuracy at {t['threshold']:.2f} | {100 * t['accuracy']:.1f}% "
+        f"| {100 * t['best_accuracy']:.1f}% |",
         f"| contract minimum (baseline) | {t['contract_minimum']:.3f} "
-        f"({t['contract_baseline']:.4f}) |",
-        f"| verdict | **{t['verdict']}** |",
+        f"({t['contract_baseline']:.4f}) | |",
+        f"| verdict | **{t['verdict']}** | |",
         "",
         "## 3. Registry and service",
         "",
@@ -483,9 +500,10 @@ def _report(s: dict) -> str:
         "",
         "Each month's visits replayed through the deployed model (the service's batch path); "
         "alerts from the monitor's rules (inputs at once, the live metric once the labels "
-        "arrive); accuracy (all the month's visits) of the first model kept all year and with "
-        "the retraining policy, next to the best possible. *Refused*: visits the service "
-        "would refuse (a 422: an input outside the model's schema).",
+        "arrive); expected cost in € per 1,000 visits (all the month's visits; lower is "
+        "better) of the first model kept all year and with the retraining policy, next to "
+        "the best possible. *Refused*: visits the service would refuse (a 422: an input "
+        "outside the model's schema).",
         "",
         "| month | what changed | best possible | never retrained | alerts | refused "
         f"| with `{s['policy']}` | retrain at month end |",
@@ -495,29 +513,30 @@ def _report(s: dict) -> str:
         d = m["deployed_model"]
         lines.append(
             f"| {m['name']} | {_WHAT.get(m['scenario'], m['scenario'])} "
-            f"| {100 * m['bayes_accuracy']:.1f}% | {100 * m['accuracy_never']:.1f}% "
-            f"| {', '.join(m['alerts']) or '-'} | {d['refused']} | {100 * m['accuracy']:.1f}% "
+            f"| {1000 * m['best_cost']:.1f} | {1000 * m['cost_never']:.1f} "
+            f"| {', '.join(m['alerts']) or '-'} | {d['refused']} | {1000 * m['expected_cost']:.1f} "
             f"| {'yes: ' + m['reason'] if m['retrain'] else '-'} |"
         )
     lines += [
         "",
         f"Retrains: {s['retrains']}"
         + (f" (end of {', '.join(s['retrain_months'])})" if s["retrain_months"] else "")
-        + f". Mean accuracy: never retrained {100 * y['mean_accuracy_never']:.1f}%, "
-        f"with the policy {100 * y['mean_accuracy_with_policy']:.1f}%, best possible "
-        f"{100 * y['mean_bayes_accuracy']:.1f}%. Visits the service refused: "
+        + f". Mean cost (€ per 1,000 visits): never retrained "
+        f"{1000 * y['mean_cost_never']:.1f}, with the policy "
+        f"{1000 * y['mean_cost_with_policy']:.1f}, best possible "
+        f"{1000 * y['mean_best_cost']:.1f}. Visits the service refused: "
         f"{y['refused_visits']}.",
         "",
-        f"![Accuracy each month]({FIGURES[0]})",
+        f"![Cost each month, with and without the policy]({FIGURES[0]})",
         "",
-        "*Takeaway: the deployed model falls away from the best possible when the world "
+        "*Takeaway: the deployed model's cost rises above the best possible when the world "
         + (
             "changes, and never retraining, it does not come back.*"
             if s["policy"] == "never"
             else "changes; retraining brings it closer again, for the changes a retrain can learn.*"
         ),
         "",
-        f"![Expected cost each month]({FIGURES[1]})",
+        f"![The deployed model's cost and the alerts]({FIGURES[1]})",
         "",
         "*Takeaway: the alerts fire in the months something changed; the cost tells which "
         "changes actually hurt the business.*",

@@ -17,10 +17,11 @@ Alert rules (documented thresholds, the usual rules of thumb):
   per store-day when given the groups. With thousands of rows a tiny, harmless
   difference is "significant", so p-values are reported but never page anyone on their
   own: an alert needs PSI above 0.25 as well.
-* **Live metric**: when labels arrive, accuracy (or the contract's metric) falling below
-  the success contract's minimum is an alert of its own. Before that, a month whose
-  expected cost is more than 10% above the cost measured on the test set (the model
-  card's) is a degradation alert: the model is losing its margin (:func:`check_live`).
+* **Live metric**: when labels arrive, the contract's metric (the expected cost per visit,
+  decided at the contract's threshold) failing the success contract is an alert of its
+  own. Before that, a month whose expected cost is more than 10% above the cost measured
+  on the test set (the model card's) is a degradation alert: the model is losing its
+  margin (:func:`check_live`).
 
 Example
 -------
@@ -375,31 +376,166 @@ def check_month(
     return pd.DataFrame(rows, columns=["rule", "input", "measure", "value", "threshold", "alert"])
 
 
-def live_metrics(y_true, p_banana, contract) -> dict:
-    """Accuracy and the contract's expected cost per visit, once labels have arrived.
-
-    ``y_true``: the fruit bought ("apple"/"banana"); ``p_banana``: the model's
-    probabilities; ``contract``: a :class:`course_utils.contract.Contract`. The decision
-    uses the contract's cost-optimal threshold.
-    """
-    y = np.asarray(pd.Series(y_true).astype(str)) == "banana"
-    p = np.asarray(p_banana, dtype=float)
+def _decision_inputs(y_true, p_banana, threshold=None, contract=None):
+    """Labels as booleans, probabilities as floats, and the threshold, checked."""
+    if isinstance(y_true, str) or not hasattr(y_true, "__len__"):
+        raise TypeError(
+            f"y_true must be a list or column of labels ('apple'/'banana'), got {y_true!r}."
+        )
+    y = np.asarray(pd.Series(y_true).astype(str).str.strip().str.lower()) == "banana"
+    try:
+        p = np.asarray(p_banana, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(
+            "p_banana must be numbers (the model's P(banana) per visit), "
+            f"got {type(p_banana).__name__}."
+        ) from None
     if len(y) != len(p):
         raise ValueError(f"{len(y)} labels but {len(p)} probabilities; they must match.")
     if len(y) == 0:
         raise ValueError("no labelled visits yet: the live metric needs labels.")
-    decide = p >= contract.best_threshold()
-    cost = np.where(decide & ~y, contract.cost_false_banana, 0.0) + np.where(
+    if threshold is None:  # rounded as the model card stores it: the service's decision
+        threshold = round(float(contract.best_threshold()), 10)
+    threshold = float(threshold)
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be a probability between 0 and 1, got {threshold}.")
+    return y, p, threshold
+
+
+def visit_costs(y_true, p_banana, contract, *, threshold: float | None = None) -> np.ndarray:
+    """What each visit's decision cost, in euros: 0 when right, the mistake's cost when wrong.
+
+    The decision is banana when ``p_banana >= threshold`` (default: the contract's
+    cost-optimal threshold). Its mean is the expected cost per visit of
+    :func:`live_metrics`; keeping the visits apart lets two models be compared on the same
+    visits (:func:`paired_bootstrap`).
+
+    >>> from course_utils.contract import DEFAULT
+    >>> visit_costs(["banana", "apple", "apple"], [0.9, 0.8, 0.1], DEFAULT).tolist()
+    [0.0, 0.3, 0.0]
+    """
+    y, p, t = _decision_inputs(y_true, p_banana, threshold, contract)
+    return _costs(y, p >= t, contract)
+
+
+def _costs(y: np.ndarray, decide: np.ndarray, contract) -> np.ndarray:
+    return np.where(decide & ~y, contract.cost_false_banana, 0.0) + np.where(
         ~decide & y, contract.cost_false_apple, 0.0
     )
-    expected_cost = float(cost.mean())
+
+
+def live_metrics(y_true, p_banana, contract, *, threshold: float | None = None) -> dict:
+    """The contract's expected cost per visit and the accuracy of the same decisions.
+
+    ``y_true``: the fruit bought ("apple"/"banana"); ``p_banana``: the model's
+    probabilities; ``contract``: a :class:`course_utils.contract.Contract`. Every number
+    comes from **one decision**: banana when ``p_banana >= threshold``, by default the
+    contract's cost-optimal threshold (what the service answers). Pass ``threshold=0.5``
+    to see the accuracy of the "most likely fruit" rule instead - and name it so.
+
+    Returns ``threshold``, ``accuracy`` (share of right decisions at that threshold),
+    ``expected_cost`` (€ per visit) and ``meets_contract`` (``None`` if the contract's
+    metric is not the expected cost).
+
+    >>> from course_utils.contract import DEFAULT
+    >>> m = live_metrics(["banana", "apple"], [0.6, 0.2], DEFAULT)
+    >>> m["threshold"], m["accuracy"], round(m["expected_cost"], 2)  # 0.6 < 0.75: apple
+    (0.75, 0.5, 0.05)
+    >>> live_metrics(["banana", "apple"], [0.6, 0.2], DEFAULT, threshold=0.5)["accuracy"]
+    1.0
+    """
+    y, p, t = _decision_inputs(y_true, p_banana, threshold, contract)
+    expected_cost = float(_costs(y, p >= t, contract).mean())
     return {
-        "accuracy": float(np.mean((p >= 0.5) == y)),
+        "threshold": t,
+        "accuracy": float(np.mean((p >= t) == y)),
         "expected_cost": expected_cost,
         "meets_contract": bool(expected_cost <= contract.minimum)
         if contract.metric == "expected_cost"
         else None,
     }
+
+
+def paired_bootstrap(
+    y_true,
+    p_champion,
+    p_challenger,
+    contract,
+    *,
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict:
+    """How much cheaper is the challenger than the champion, with a bootstrap interval?
+
+    A **paired** bootstrap: each resample draws visits with replacement and scores *both*
+    models on the *same* visits, so the luck of the draw (an easy or a hard month) cancels
+    out of the difference. Returns ``difference`` (challenger minus champion, € per visit:
+    negative = the challenger is cheaper), the percentile interval ``low`` and ``high`` at
+    ``confidence``, the share of resamples where the challenger is cheaper
+    (``share_challenger_cheaper``) and ``n_visits``.
+
+    >>> from course_utils.contract import DEFAULT
+    >>> y = ["banana", "apple"] * 200
+    >>> r = paired_bootstrap(y, [0.9, 0.1] * 200, [0.9, 0.8] * 200, DEFAULT)
+    >>> r["difference"], r["low"] > 0  # the challenger says banana to every apple buyer
+    (0.15, True)
+    """
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int | np.integer):
+        raise TypeError(f"n_resamples must be a whole number, got {n_resamples!r}.")
+    if n_resamples < 100:
+        raise ValueError(f"n_resamples must be at least 100, got {n_resamples}.")
+    if not 0.5 <= float(confidence) < 1.0:
+        raise ValueError(f"confidence must be between 0.5 and 1 (e.g. 0.95), got {confidence}.")
+    champion = visit_costs(y_true, p_champion, contract)
+    challenger = visit_costs(y_true, p_challenger, contract)
+    if len(champion) != len(challenger):
+        raise ValueError(
+            f"{len(champion)} champion but {len(challenger)} challenger probabilities: "
+            "score both models on the same visits."
+        )
+    diff = challenger - champion  # per visit: the pairing
+    rng = np.random.default_rng(seed)
+    n = len(diff)
+    means = np.empty(n_resamples)
+    for b in range(n_resamples):  # one resample at a time: little memory for big months
+        means[b] = diff[rng.integers(0, n, n)].mean()
+    alpha = (1 - float(confidence)) / 2
+    low, high = np.quantile(means, [alpha, 1 - alpha])
+    return {
+        "difference": round(float(diff.mean()), 10),
+        "low": float(low),
+        "high": float(high),
+        "confidence": float(confidence),
+        "share_challenger_cheaper": float(np.mean(means < 0)),
+        "n_visits": int(n),
+    }
+
+
+def read_comparison(interval: dict) -> str:
+    """The decision an interval of :func:`paired_bootstrap` supports, in words.
+
+    * the whole interval below 0: ``"challenger cheaper"`` - promote it;
+    * the whole interval above 0: ``"champion cheaper"`` - keep (or put back) the champion;
+    * 0 inside the interval: ``"no clear difference"`` - the data cannot tell them apart;
+      keep the model in production, which needs no change (and no review).
+
+    >>> read_comparison({"low": -0.004, "high": -0.001})
+    'challenger cheaper'
+    >>> read_comparison({"low": -0.002, "high": 0.001})
+    'no clear difference'
+    """
+    try:
+        low, high = float(interval["low"]), float(interval["high"])
+    except (KeyError, TypeError, ValueError):
+        raise TypeError(
+            "read_comparison expects the dict of paired_bootstrap (with 'low' and 'high')."
+        ) from None
+    if high < 0:
+        return "challenger cheaper"
+    if low > 0:
+        return "champion cheaper"
+    return "no clear difference"
 
 
 #: Live-metric rule: a month's expected cost more than 10% above the test-set cost alerts.

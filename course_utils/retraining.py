@@ -19,9 +19,11 @@ The **training window** is the other knob: ``"all"`` (the history the first mode
 trained on, plus every labelled production month) or ``"recent"`` (the last ``k`` labelled
 months only).
 
-Each month the current model predicts the month's visits; accuracy and the contract's
-expected cost are recorded next to the month's Bayes-optimal accuracy
-(:attr:`course_utils.drift.Month.bayes_accuracy`). At the end of the month the policy
+Each month the current model predicts the month's visits; the contract's expected cost per
+visit and the accuracy of the same decisions (both at the contract's threshold, as the
+service decides) are recorded next to the **best possible** cost: the world's true
+probabilities decided at the same threshold (perfect knowledge). Policies are compared by
+the contract's metric, the expected cost. At the end of the month the policy
 decides, with what is known *then*: the month's inputs are seen at once, but **labels
 arrive one month late** (what a customer bought is known when the month's sales are
 reconciled), so at the end of month ``i`` the labelled months are ``0 .. i - 1``. A new
@@ -68,6 +70,7 @@ __all__ = [
     "WINDOWS",
     "Simulation",
     "Year",
+    "compare",
     "decide",
     "n_retrains",
     "new_model",
@@ -177,10 +180,28 @@ class Year:
         """The drift scenario of each month."""
         return [m.scenario for m in self.months]
 
+    @functools.cached_property
+    def best(self) -> pd.DataFrame:
+        """Perfect knowledge, month by month: the world's true probabilities, decided at the
+        contract's threshold - ``expected_cost`` (the lowest any model can expect, in € per
+        visit) and ``accuracy`` of those decisions."""
+        from . import monitoring
+
+        rows = [
+            monitoring.live_metrics(m.visits[world.TARGET], m.p_banana, self.contract)
+            for m in self.months
+        ]
+        return pd.DataFrame(rows, index=self.periods)[["expected_cost", "accuracy"]]
+
     @property
-    def bayes(self) -> np.ndarray:
-        """The Bayes-optimal accuracy of each month (the true probabilities on its labels)."""
-        return np.array([m.bayes_accuracy for m in self.months])
+    def best_cost(self) -> np.ndarray:
+        """The best possible expected cost of each month (€ per visit, perfect knowledge)."""
+        return self.best["expected_cost"].to_numpy()
+
+    @property
+    def threshold(self) -> float:
+        """The decision threshold of every number here: the contract's cost-optimal one."""
+        return round(float(self.contract.best_threshold()), 10)
 
     def _check_month(self, i: Any) -> int:
         if isinstance(i, bool) or not isinstance(i, int | np.integer):
@@ -438,6 +459,9 @@ class Simulation:
     window: str | None
     k: int | None
     log: pd.DataFrame
+    threshold: float = 0.5
+    #: The model that served each month (keys of the year's cache), for :func:`compare`.
+    models: tuple = field(default=(), repr=False)
 
     @property
     def retrains(self) -> int:
@@ -450,14 +474,22 @@ class Simulation:
         return list(self.log.loc[self.log["retrain"], "month"])
 
     @property
+    def cost(self) -> np.ndarray:
+        """Expected cost of each month, € per visit (the contract's metric)."""
+        return self.log["expected_cost"].to_numpy()
+
+    @property
     def accuracy(self) -> np.ndarray:
-        """Accuracy of each month."""
+        """Accuracy of each month, of the decisions at the contract's threshold."""
         return self.log["accuracy"].to_numpy()
 
-    def final_gap(self, months: int = FINAL_QUARTER) -> float:
-        """Mean gap to the Bayes-optimal accuracy over the last ``months`` (accuracy units)."""
-        tail = self.log.tail(months)
-        return float((tail["bayes_accuracy"] - tail["accuracy"]).mean())
+    def final_cost(self, months: int = FINAL_QUARTER) -> float:
+        """Mean expected cost over the last ``months`` (€ per visit): how the year ends."""
+        return float(self.log["expected_cost"].tail(months).mean())
+
+    def final_excess(self, months: int = FINAL_QUARTER) -> float:
+        """Mean cost above the best possible over the last ``months`` (€ per visit)."""
+        return float(self.log["excess_cost"].tail(months).mean())
 
 
 def variant_label(policy: str, *, period: int = 3, window: str = "all", k: int = RECENT_MONTHS):
@@ -486,9 +518,10 @@ def simulate(
 
     The ``log`` has one row per month: ``month``, ``scenario``, ``model`` (what the model
     serving the month was trained on), ``trained_through`` (the last production month in
-    its training window, -1 for the history only), ``accuracy`` and ``expected_cost`` (the
-    contract's metric, € per visit, at its threshold), ``bayes_accuracy``, ``gap`` (Bayes
-    minus accuracy), then what was known at the end of the month - ``input_alerts`` and
+    its training window, -1 for the history only), ``expected_cost`` (the contract's
+    metric, € per visit) and ``accuracy`` (of the same decisions, at the contract's
+    threshold), ``best_cost`` (perfect knowledge at that threshold), ``excess_cost``
+    (expected minus best), then what was known at the end of the month - ``input_alerts`` and
     ``live_alerts`` (of the last labelled month) - and the decision: ``retrain`` and
     ``reason``.
     """
@@ -510,6 +543,7 @@ def simulate(
         return year._sims[cache_key]
 
     contract = year.contract
+    best_cost = year.best_cost
     key: tuple = ("history",)
     keys: list[tuple] = []
     rows: list[dict[str, Any]] = []
@@ -521,11 +555,11 @@ def simulate(
             "scenario": month.scenario,
             "model": _describe_key(year, key),
             "trained_through": -1 if key == ("history",) else int(key[1]),
-            "accuracy": live["accuracy"],
             "expected_cost": live["expected_cost"],
-            "bayes_accuracy": month.bayes_accuracy,
+            "accuracy": live["accuracy"],
+            "best_cost": best_cost[i],
         }
-        row["gap"] = row["bayes_accuracy"] - row["accuracy"]
+        row["excess_cost"] = row["expected_cost"] - row["best_cost"]
         keys.append(key)
         labelled = i - LABEL_DELAY  # the last month whose labels are known now
         alerts = year.input_alerts(i) if policy == "on_alert" else []
@@ -551,9 +585,44 @@ def simulate(
         window=window_,
         k=k_,
         log=pd.DataFrame(rows),
+        threshold=year.threshold,
+        models=tuple(keys),
     )
     year._sims[cache_key] = sim
     return sim
+
+
+def compare(
+    champion: Simulation,
+    challenger: Simulation,
+    *,
+    months: Sequence[int] | None = None,
+    year: Year | None = None,
+    seed: int = 0,
+) -> dict:
+    """Paired bootstrap of two policies over the same visits (default: the final quarter).
+
+    Each month's visits are scored by the model each policy had in production that month;
+    the interval is of ``challenger`` minus ``champion``, in € per visit
+    (:func:`course_utils.monitoring.paired_bootstrap`; read it with
+    :func:`course_utils.monitoring.read_comparison`).
+    """
+    from . import monitoring
+
+    year = production_year() if year is None else year
+    for sim in (champion, challenger):
+        if not isinstance(sim, Simulation) or len(sim.models) != len(year):
+            raise TypeError(
+                "compare() takes two simulations of this year (from retraining.simulate)."
+            )
+    chosen = list(range(len(year) - FINAL_QUARTER, len(year))) if months is None else months
+    idx = [year._check_month(i) for i in chosen]
+    if not idx:
+        raise ValueError("give at least one month to compare the policies on.")
+    labels = pd.concat([year.labels(i) for i in idx], ignore_index=True)
+    p_a = np.concatenate([year.proba(champion.models[i], i) for i in idx])
+    p_b = np.concatenate([year.proba(challenger.models[i], i) for i in idx])
+    return monitoring.paired_bootstrap(labels, p_a, p_b, year.contract, seed=seed)
 
 
 def standard_policies(year: Year | None = None) -> dict[str, Simulation]:
@@ -565,10 +634,12 @@ def standard_policies(year: Year | None = None) -> dict[str, Simulation]:
 
 
 def summary(sims: Mapping[str, Simulation] | Iterable[Simulation]) -> pd.DataFrame:
-    """One row per policy: retrains, mean and final-quarter accuracy, gap to Bayes, cost.
+    """One row per policy, in the contract's metric: retrains, mean and final-quarter cost.
 
-    The final quarter is October to December (:data:`FINAL_QUARTER` months); its gap is in
-    accuracy points (percentage points) below the Bayes-optimal line.
+    The final quarter is October to December (:data:`FINAL_QUARTER` months): how a policy
+    **ends the year**. Costs are € per visit; "above best" is the final quarter's cost
+    minus perfect knowledge's; the accuracy is of the same decisions, at the contract's
+    threshold (named in the column).
     """
     items = list(sims.values()) if isinstance(sims, Mapping) else list(sims)
     rows = []
@@ -578,13 +649,16 @@ def summary(sims: Mapping[str, Simulation] | Iterable[Simulation]) -> pd.DataFra
             {
                 "policy": s.label,
                 "retrains": s.retrains,
-                "mean accuracy": round(float(s.log["accuracy"].mean()), 3),
-                "final-quarter accuracy": round(float(tail["accuracy"].mean()), 3),
-                "final-quarter gap (points)": round(100 * s.final_gap(), 1),
                 "mean cost (€/visit)": round(float(s.log["expected_cost"].mean()), 4),
+                "final-quarter cost (€/visit)": round(s.final_cost(), 4),
+                "above best (€/visit)": round(s.final_excess(), 4),
+                "_accuracy": round(float(tail["accuracy"].mean()), 3),
             }
         )
-    return pd.DataFrame(rows).set_index("policy")
+    table = pd.DataFrame(rows).set_index("policy")
+    thresholds = {s.threshold for s in items}
+    name = f"at {thresholds.pop():.2f}" if len(thresholds) == 1 else "at each contract's threshold"
+    return table.rename(columns={"_accuracy": f"final-quarter accuracy ({name})"})
 
 
 # --------------------------------------------------------------------------- figure
@@ -620,11 +694,12 @@ def plot_policies(
     title: str | None = None,
     mark_retrains: bool = True,
 ) -> Any:
-    """Accuracy month by month of each policy, against the Bayes-optimal line.
+    """Expected cost month by month of each policy, against the best possible cost.
 
-    Every line has its own colour, line style and marker and a legend entry; filled
-    markers show the months a policy's retrained model served for the first time. Returns
-    the figure.
+    The contract's metric (€ per visit, lower is better) next to perfect knowledge (the
+    true probabilities decided at the same threshold). Every line has its own colour, line
+    style and marker and a legend entry; filled markers show the months a policy's
+    retrained model served for the first time. Returns the figure.
     """
     import matplotlib.pyplot as plt
 
@@ -636,24 +711,25 @@ def plot_policies(
         fig = ax.figure
     x = np.arange(len(year))
     colour, ls, marker = BAYES_STYLE
-    ax.plot(x, 100 * year.bayes, color=colour, ls=ls, marker=marker, ms=8, lw=1.8,
-            label="Bayes-optimal (best possible)")  # fmt: skip
+    ax.plot(x, year.best_cost, color=colour, ls=ls, marker=marker, ms=8, lw=1.8,
+            label="best possible (perfect knowledge)")  # fmt: skip
     for n, s in enumerate(items):
         colour, ls, marker = style(s.label, n)
-        ax.plot(x, 100 * s.accuracy, color=colour, ls=ls, marker=marker, ms=6, lw=1.8,
+        ax.plot(x, s.cost, color=colour, ls=ls, marker=marker, ms=6, lw=1.8,
                 mfc="white", label=f"{s.label} ({n_retrains(s.retrains)})")  # fmt: skip
         if mark_retrains:
             new = np.flatnonzero(s.log["retrain"].to_numpy()) + 1
             new = new[new < len(year)]
-            ax.plot(x[new], 100 * s.accuracy[new], ls="none", marker=marker, ms=6,
+            ax.plot(x[new], s.cost[new], ls="none", marker=marker, ms=6,
                     color=colour)  # fmt: skip
     names = year.month_names
     ax.set_xticks(x, names)
     _shade_scenarios(ax, year)
     ax.set_xlabel("month of 2026 (above the plot: what changed in the world that month)")
-    ax.set_ylabel("accuracy that month (%)")
+    ax.set_ylabel("expected cost that month (€ per visit)")
     ax.set_title(
-        title or "Accuracy month by month: retraining policies vs the best possible", pad=16
+        title or "Cost month by month (lower is better): retraining policies vs the best possible",
+        pad=16,
     )
     ax.grid(alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()

@@ -55,7 +55,8 @@ def test_cli_prints_where_and_headlines(second):
     lines = done.stdout.strip().splitlines()
     assert str(out / "report.md") in lines[0]
     assert 3 <= len(lines) <= 6
-    assert "test accuracy" in done.stdout and "retrain" in done.stdout
+    assert "test: expected cost" in done.stdout and "at threshold 0.75" in done.stdout
+    assert "retrain" in done.stdout
     assert "Traceback" not in done.stderr
     # Progress goes to standard error: how long it usually takes, then one line per step.
     steps = done.stderr.strip().splitlines()
@@ -75,7 +76,11 @@ def test_summary_keys_and_values(first):
     for key in ("test", "months", "retrains", "verdict", "year", "service", "data", "seed"):
         assert key in s
     t = s["test"]
-    assert 0 < t["bayes_accuracy"] - t["accuracy"] <= 0.02  # close to the best possible
+    # One metric language: everything decided at the contract's threshold.
+    assert t["threshold"] == 0.75 and s["year"]["threshold"] == 0.75
+    assert 0 < t["above_best"] <= 0.01  # close to the best possible cost
+    assert t["above_best"] == pytest.approx(t["expected_cost"] - t["best_expected_cost"], abs=2e-4)
+    assert 0.7 < t["accuracy"] < 0.9 and "bayes_accuracy" not in t
     assert t["verdict"] == "meets the contract" and t["expected_cost"] <= t["contract_minimum"]
     assert s["data"]["matches_course_data"]
     assert s["service"]["same_as_batch_path"] and s["service"]["answered"] == 5
@@ -90,7 +95,10 @@ def test_summary_keys_and_values(first):
     assert s["policy"] == "on_alert" and s["retrains"] >= 1
     assert len(s["retrain_months"]) == s["retrains"]
     text = (out / "report.md").read_text(encoding="utf-8")
-    assert str(out) not in text and "accuracy.png" in text
+    assert str(out) not in text and "policy_cost.png" in text and "alerts.png" in text
+    assert "accuracy at 0.75" in text and "perfect knowledge" in text
+    y = s["year"]
+    assert y["final_quarter_cost_with_policy"] < y["final_quarter_cost_never"]
 
 
 @pytest.mark.parametrize(

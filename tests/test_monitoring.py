@@ -148,3 +148,106 @@ def test_live_metrics_see_the_taste_change():
 def test_default_schedule_is_a_year():
     assert len(drift.DEFAULT_SCHEDULE) == 12
     assert {s for s, _ in drift.DEFAULT_SCHEDULE} == set(drift.SCENARIOS)
+
+
+# --------------------------------------------------------------------------- one decision
+
+
+def test_live_metrics_decide_once_at_the_contract_threshold():
+    from course_utils.contract import DEFAULT
+
+    y = ["banana", "banana", "apple", "apple"]
+    p = [0.9, 0.6, 0.6, 0.1]  # 0.6: banana at 0.5, apple at the contract's 0.75
+    at_contract = monitoring.live_metrics(y, p, DEFAULT)
+    assert at_contract["threshold"] == 0.75
+    # at 0.75: right, wrong (a false apple), right, right
+    assert at_contract["accuracy"] == 0.75
+    assert at_contract["expected_cost"] == pytest.approx(DEFAULT.cost_false_apple / 4)
+    at_half = monitoring.live_metrics(y, p, DEFAULT, threshold=0.5)
+    # at 0.5: right, right, wrong (a false banana), right - the same decision for both numbers
+    assert at_half["threshold"] == 0.5 and at_half["accuracy"] == 0.75
+    assert at_half["expected_cost"] == pytest.approx(DEFAULT.cost_false_banana / 4)
+    costs = monitoring.visit_costs(y, p, DEFAULT)
+    assert costs.tolist() == [0.0, DEFAULT.cost_false_apple, 0.0, 0.0]
+    assert costs.mean() == pytest.approx(at_contract["expected_cost"])
+
+
+def test_live_metrics_accuracy_matches_the_decisions_the_service_makes():
+    from course_utils.contract import DEFAULT
+
+    m = drift.month("2026-03")
+    p = world.true_proba(m.visits)
+    y = m.visits["fruit"].to_numpy() == "banana"
+    live = monitoring.live_metrics(m.visits["fruit"], p, DEFAULT)
+    assert live["accuracy"] == pytest.approx(np.mean((p >= 0.75) == y))
+    assert live["accuracy"] != pytest.approx(np.mean((p >= 0.5) == y))
+
+
+def test_live_metrics_bad_input_says_what_was_expected():
+    from course_utils.contract import DEFAULT
+
+    with pytest.raises(TypeError, match="list or column of labels"):
+        monitoring.live_metrics("banana", [0.3], DEFAULT)
+    with pytest.raises(TypeError, match="must be numbers"):
+        monitoring.live_metrics(["banana"], ["high"], DEFAULT)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        monitoring.live_metrics(["banana"], [0.3], DEFAULT, threshold=75)
+    with pytest.raises(ValueError, match="needs labels"):
+        monitoring.live_metrics([], [], DEFAULT)
+
+
+# --------------------------------------------------------------------------- paired bootstrap
+
+
+def test_paired_bootstrap_matches_scipy_and_pairs_the_visits():
+    from scipy import stats
+
+    from course_utils.contract import DEFAULT
+
+    m = drift.month("2026-09", "taste_change")
+    y = m.visits["fruit"]
+    truth = m.p_banana
+    rng = np.random.default_rng(1)
+    noisy = np.clip(truth + rng.normal(0, 0.15, len(truth)), 0, 1)
+    r = monitoring.paired_bootstrap(y, truth, noisy, DEFAULT, n_resamples=2000, seed=0)
+    diff = monitoring.visit_costs(y, noisy, DEFAULT) - monitoring.visit_costs(y, truth, DEFAULT)
+    assert r["difference"] == pytest.approx(diff.mean())
+    assert r["low"] < r["difference"] < r["high"]
+    assert r["n_visits"] == len(y)
+    ref = stats.bootstrap(
+        (diff,), np.mean, n_resamples=2000, method="percentile", random_state=0
+    ).confidence_interval
+    assert r["low"] == pytest.approx(ref.low, abs=0.002)
+    assert r["high"] == pytest.approx(ref.high, abs=0.002)
+    # Pairing removes the month's luck: the unpaired interval (two independent draws) is wider.
+    unpaired = []
+    for _ in range(500):
+        i, j = rng.integers(0, len(y), len(y)), rng.integers(0, len(y), len(y))
+        a = monitoring.visit_costs(y, noisy, DEFAULT)[i].mean()
+        unpaired.append(a - monitoring.visit_costs(y, truth, DEFAULT)[j].mean())
+    assert np.subtract(*np.quantile(unpaired, [0.975, 0.025])) > r["high"] - r["low"]
+    # Same seed, same interval; a model against itself: exactly no difference.
+    assert monitoring.paired_bootstrap(y, truth, noisy, DEFAULT, seed=0) == r
+    same = monitoring.paired_bootstrap(y, truth, truth, DEFAULT)
+    assert same["low"] == same["high"] == same["difference"] == 0.0
+    assert monitoring.read_comparison(same) == "no clear difference"
+
+
+def test_read_comparison_follows_the_interval():
+    assert monitoring.read_comparison({"low": -0.01, "high": -0.001}) == "challenger cheaper"
+    assert monitoring.read_comparison({"low": 0.001, "high": 0.01}) == "champion cheaper"
+    assert monitoring.read_comparison({"low": -0.001, "high": 0.01}) == "no clear difference"
+    with pytest.raises(TypeError, match="paired_bootstrap"):
+        monitoring.read_comparison(0.01)
+
+
+def test_paired_bootstrap_refuses_bad_input():
+    from course_utils.contract import DEFAULT
+
+    y = ["apple", "banana"] * 100
+    with pytest.raises(ValueError, match="must match"):
+        monitoring.paired_bootstrap(y, [0.1] * 200, [0.1] * 199, DEFAULT)
+    with pytest.raises(ValueError, match="at least 100"):
+        monitoring.paired_bootstrap(y, [0.1] * 200, [0.2] * 200, DEFAULT, n_resamples=10)
+    with pytest.raises(ValueError, match="confidence"):
+        monitoring.paired_bootstrap(y, [0.1] * 200, [0.2] * 200, DEFAULT, confidence=95)

@@ -203,10 +203,16 @@ def test_simulations_show_each_fingerprint(simulations):
     taste = driftsim.compute(simulations, "taste_change", 2.0)
     assert taste["psi"].max() < monitoring.PSI_WATCH  # no input moves ...
     assert {a["rule"] for a in taste["alerts"]} == {"live metric"}  # ... the labels see it
-    assert taste["accuracy"] < normal["accuracy"] - 0.05
-    assert taste["bayes_accuracy"] > taste["accuracy"]
+    # In the contract's metric, decided at its threshold: the cost jumps, perfect knowledge holds.
+    assert taste["threshold"] == normal["threshold"] == 0.75
+    assert taste["expected_cost"] > normal["expected_cost"] + 0.01
+    assert taste["best_cost"] < taste["expected_cost"] - 0.01
+    assert "€ above it" in driftsim.describe(taste) and "(at 0.75)" in driftsim.describe(taste)
     broken = driftsim.compute(simulations, "unit_switch", 1.0)
-    assert {a["rule"] for a in broken["alerts"]} == {"data validation"}
+    # Data validation sees the break; fed every °F reading, the logistic regression's cost
+    # also breaks the contract (it extrapolates its temperature weight).
+    assert {a["rule"] for a in broken["alerts"]} == {"data validation", "live metric"}
+    assert broken["expected_cost"] > contract.DEFAULT.minimum
     # Strength 0 of any change is the normal month.
     assert driftsim.compute(simulations, "price_shock", 0.0)["psi"].max() == pytest.approx(0)
     # The nearest strength computed in advance answers.
@@ -243,6 +249,8 @@ def test_the_static_twins(simulations):
     assert list(table.index) == list(drift.SCENARIOS)
     assert table.loc["seasonality", "alerts"] == "none"
     assert "input drift: age" in table.loc["covariate_shift", "alerts"]
+    assert {"cost (€/visit)", "best possible (€/visit)", "accuracy (at 0.75)"} <= set(table)
+    assert (table["best possible (€/visit)"] <= table["cost (€/visit)"] + 0.002).all()
     fig = driftsim.plot_drift(driftsim.compute(simulations, "price_shock", 1.0))
     assert "price_shock" in fig.axes[0].get_title()
     assert fig.axes[0].get_xlabel() and fig.axes[1].get_xlabel()

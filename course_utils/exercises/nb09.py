@@ -6,7 +6,8 @@ In the notebook::
 
 * ``q1`` - how many times a schedule of every 2 months retrains in the year (coaching for
   counting months, or the decision at the end of December, instead of retrains);
-* ``q2`` - which policy retrains least for about the same final accuracy;
+* ``q2`` - which policy retrains least for about the same final cost (the contract's
+  metric; coaching for the policy that accuracy would pick);
 * ``q3`` - the unit switch: retrain or repair?
 * ``q4`` - the promoted challenger's expected cost on the newest labelled month, the
   evidence for keeping it or rolling back (a misconception check: scoring the challenger
@@ -46,8 +47,10 @@ __all__ = ["q1", "q2", "q3", "q4"]
 NOTEBOOK = "09"
 #: q1's policy: a schedule of every ``Q1_PERIOD`` months.
 Q1_PERIOD = 2
-#: q2: "about the same final accuracy" = within this much of the best final-quarter accuracy.
-SAME_ACCURACY = 0.005
+#: q2 ranks by the contract's metric: this column of :func:`course_utils.retraining.summary`
+Q2_COLUMN = "final-quarter cost (€/visit)"
+#: ... and "about the same final cost" = within this much (€ per visit) of the lowest.
+SAME_COST = 0.001
 #: q4: the challenger v2 learned from June-August (the last 3 labelled months before
 #: September; months count from 0 = January) ...
 CHALLENGER_LAST = 7
@@ -171,43 +174,66 @@ def _q2_table() -> pd.DataFrame:
     return retraining.summary(retraining.standard_policies(_year()))
 
 
+def _fewest(table: pd.DataFrame, column: str, tol: float, lower_is_better: bool) -> list[str]:
+    """The policies with the fewest retrains among those within ``tol`` of the best."""
+    values = table[column]
+    if lower_is_better:
+        good = table[values <= values.min() + tol + 1e-9]
+    else:
+        good = table[values >= values.max() - tol - 1e-9]
+    return list(good.index[good["retrains"] == good["retrains"].min()])
+
+
+def _accuracy_column(table: pd.DataFrame) -> str:
+    return next(c for c in table.columns if c.startswith("final-quarter accuracy"))
+
+
 def _q2_expected() -> tuple[str, list[str], pd.DataFrame]:
     table = _q2_table()
-    final = table["final-quarter accuracy"]
-    good = table[final >= final.max() - SAME_ACCURACY - 1e-9]
-    fewest = good["retrains"].min()
-    best = list(good.index[good["retrains"] == fewest])
+    best = _fewest(table, Q2_COLUMN, SAME_COST, lower_is_better=True)
     return best[0], best, table
 
 
 def _check_q2(answer: Any) -> Feedback:
     expected, accepted, table = _q2_expected()
-    final = table["final-quarter accuracy"]
-    top = final.max()
+    final = table[Q2_COLUMN]
+    top = final.min()
+    by_accuracy = _fewest(table, _accuracy_column(table), 0.005, lower_is_better=False)
     explanations: dict[str, tuple[str, str]] = {}
     for label in table.index:
         if label in accepted:
             continue
         n = int(table.loc[label, "retrains"])
-        behind = top - final[label]
-        if behind > SAME_ACCURACY + 1e-9:
+        behind = final[label] - top
+        if label in by_accuracy:
             text = (
-                f"'{label}' ends the year clearly less accurate than the best policies (look "
-                "at the final-quarter column), so it does not reach 'the same final "
-                "accuracy'. Fewer retrains only count among the policies that end the year "
-                "about as well as the best."
+                f"'{label}' is what the final-quarter *accuracy* would pick - but accuracy "
+                "counts a false banana and a false apple alike, while the contract says a "
+                f"false banana costs {_contract().cost_ratio:g} times a false apple. Rank by "
+                "the contract's metric: the "
+                "final-quarter cost (€ per visit), lower is better."
+            )
+            explanations[label] = ("accuracy_with_skewed_costs", text)
+            continue
+        if behind > SAME_COST + 1e-9:
+            text = (
+                f"'{label}' ends the year clearly more expensive than the best policies (look "
+                "at the final-quarter cost), so it does not reach 'about the same final "
+                "cost'. Fewer retrains only count among the policies that end the year "
+                "about as cheaply as the best."
             )
             if n == 0:
                 text = (
-                    "Never retraining retrains least, of course - but it ends the year well "
-                    "below the best policies. The question asks for the fewest retrains "
-                    "among the policies that end the year about as well as the best."
+                    "Never retraining retrains least, of course - but it ends the year "
+                    "clearly more expensive than the best policies. The question asks for "
+                    "the fewest retrains among the policies that end the year about as "
+                    "cheaply as the best."
                 )
         else:
             text = (
-                f"'{label}' ends the year about as well, but it retrains {n} times. Another "
+                f"'{label}' ends the year about as cheaply, but it retrains {n} times. Another "
                 "policy gets there with fewer retrains: compare the `retrains` column of "
-                "the policies with about the same final-quarter accuracy."
+                "the policies with about the same final-quarter cost."
             )
         explanations[label] = ("wrong_choice", text)
     return expect_choice(
@@ -224,24 +250,26 @@ def _check_q2(answer: Any) -> Feedback:
 q2 = Exercise(
     NOTEBOOK,
     "q2",
-    "Fewest retrains for the same final accuracy",
-    prompt="Look at the table of policies. Among the policies whose final-quarter accuracy "
-    f"is within {SAME_ACCURACY} (half a point) of the best, which one retrains least? Give "
-    "its name as in the table, e.g. 'on alert, all data'.",
+    "Fewest retrains for about the same final cost",
+    prompt="Look at the table of policies. Among the policies whose final-quarter cost "
+    f"(€ per visit, the contract's metric) is within {SAME_COST} € of the lowest (1 € per "
+    "1,000 visits), which one retrains least? Give its name as in the table, e.g. 'on "
+    "alert, all data'.",
     expects="a policy name from the table",
     checker=_check_q2,
     hints=[
-        "Two columns matter: 'final-quarter accuracy' and 'retrains'.",
-        "First keep the policies whose final-quarter accuracy is at most 0.005 below the "
-        "largest one; then pick the one with the smallest number of retrains.",
-        "`good = table[table['final-quarter accuracy'] >= table['final-quarter "
-        "accuracy'].max() - 0.005]` then `good['retrains'].idxmin()`.",
+        f"Two columns matter: '{Q2_COLUMN}' and 'retrains'. The contract judges by cost, "
+        "so lower is better.",
+        f"First keep the policies whose final-quarter cost is at most {SAME_COST} above the "
+        "smallest one; then pick the one with the smallest number of retrains.",
+        f"`cost = table['{Q2_COLUMN}']`, `good = table[cost <= cost.min() + {SAME_COST}]` "
+        "then `good['retrains'].idxmin()`.",
     ],
-    solution="final = table['final-quarter accuracy']\n"
-    "good = table[final >= final.max() - 0.005]\n"
+    solution=f"cost = table['{Q2_COLUMN}']\n"
+    f"good = table[cost <= cost.min() + {SAME_COST}]\n"
     "fewest = good['retrains'].idxmin()\nq2.check(fewest)",
-    explanation="Keep the policies that end the year about as well as the best, then take "
-    "the one with the fewest retrains.",
+    explanation="Keep the policies that end the year about as cheaply as the best (in the "
+    "contract's metric), then take the one with the fewest retrains.",
 )
 
 

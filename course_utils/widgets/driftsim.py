@@ -10,9 +10,10 @@ families going off bananas, a thermometer switching to Fahrenheit - see
   with no change), as a bar chart with the 0.25 alert line, and the alerts the course's
   rules raise (:func:`course_utils.monitoring.check_month` on the inputs, and - once the
   labels arrive - :func:`course_utils.monitoring.check_live`), as text;
-* the accuracy move: the tuned model's accuracy on that month, next to the Bayes-optimal
-  accuracy (the world's true probabilities: the best any model could do that month) and
-  the model's accuracy in a normal month.
+* the cost move, in the success contract's metric: the tuned model's expected cost per
+  visit on that month (decided at the contract's threshold, as the service decides), next
+  to the best possible (the world's true probabilities at the same threshold: perfect
+  knowledge) and the model's cost in a normal month.
 
 Everything heavy happens once in :func:`prepare` (a few strengths per scenario, a modest
 number of visits, the model fitted beforehand); :func:`compute` is a dictionary lookup and
@@ -77,6 +78,7 @@ BENCH = ("strength", [0.0, 0.5, 1.0, 1.5, 2.0, 1.0, 0.5, 0.0, 1.5, 2.0])
 _BLUE, _ORANGE, _VERMILLION, _GREY = "#0072B2", "#E69F00", "#D55E00", "#555555"
 _PSI_MAX = 1.5  # the bar chart's fixed scale: bars beyond it are cut and labelled
 PSI_MOVED = 0.10  # below this PSI an input counts as steady (the "stable" level)
+_COST_MAX = 0.08  # the cost panel's fixed scale (€ per visit): longer bars are cut and labelled
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class DriftData:
     n_visits: int
     strengths: tuple[float, ...]
     results: dict[tuple[str, float], dict[str, Any]]
-    normal_accuracy: float
+    normal_cost: float
     reference_cost: float
 
 
@@ -104,7 +106,10 @@ def simulate(
     contract: Any,
     reference_cost: float,
 ) -> dict[str, Any]:
-    """One month under one scenario: PSI per input, alerts, accuracy (plain data).
+    """One month under one scenario: PSI per input, alerts, cost and accuracy (plain data).
+
+    Cost and accuracy come from the same decisions, at the contract's threshold; the
+    best possible is the world's true probabilities decided at that threshold.
 
     ``reference``: the normal month's visits (the PSI's reference); ``history``: the
     training rows with timestamps (seasonal rules); ``window``: the first production
@@ -131,6 +136,8 @@ def simulate(
         ignore_index=True,
     )
     fired = rules[rules["alert"]]
+    live = monitoring.live_metrics(visits["fruit"], p, contract)
+    best = monitoring.live_metrics(visits["fruit"], m.p_banana, contract)
     return {
         "scenario": scenario,
         "strength": float(strength),
@@ -138,10 +145,11 @@ def simulate(
         "n_visits": len(visits),
         "psi": psi,
         "alerts": fired.to_dict("records"),
-        "accuracy": float(np.mean((p >= 0.5) == y)),
-        "bayes_accuracy": m.bayes_accuracy,
+        "threshold": live["threshold"],
+        "expected_cost": live["expected_cost"],
+        "accuracy": live["accuracy"],
+        "best_cost": best["expected_cost"],
         "banana_share": float(y.mean()),
-        "expected_cost": monitoring.live_metrics(visits["fruit"], p, contract)["expected_cost"],
     }
 
 
@@ -208,7 +216,7 @@ def prepare(
         n_visits=n_visits,
         strengths=tuple(float(s) for s in strengths),
         results=results,
-        normal_accuracy=unchanged["accuracy"],
+        normal_cost=unchanged["expected_cost"],
         reference_cost=float(reference_cost),
     )
 
@@ -220,7 +228,7 @@ def compute(data: DriftData, scenario: str, strength: float) -> dict[str, Any]:
         raise ValueError(f"unknown scenario {scenario!r}; choose one of {known}")
     nearest = min(data.strengths, key=lambda s: abs(s - float(strength)))
     result = dict(data.results[(scenario, nearest)])
-    result["normal_accuracy"] = data.normal_accuracy
+    result["normal_cost"] = data.normal_cost
     result["reference_cost"] = data.reference_cost
     return result
 
@@ -234,7 +242,7 @@ def _alert_text(alert: dict[str, Any]) -> str:
 
 
 def describe(result: dict[str, Any]) -> str:
-    """The result as HTML: accuracy move, the inputs that moved, the alerts (the text twin)."""
+    """The result as HTML: cost move, the inputs that moved, the alerts (the text twin)."""
     label = LABELS.get(result["scenario"], result["scenario"])
     moved = result["psi"][result["psi"] > PSI_MOVED].sort_values(ascending=False)
     moved_text = (
@@ -242,15 +250,15 @@ def describe(result: dict[str, Any]) -> str:
         if len(moved)
         else "none (every PSI at most 0.10)"
     )
-    gap = result["bayes_accuracy"] - result["accuracy"]
+    above = result["expected_cost"] - result["best_cost"]
     parts = [
         f"<p><b>{html.escape(label)}</b>, strength {result['strength']:.1f}, "
         f"{result['month']} ({result['n_visits']:,} visits).</p>",
-        f"<p>Accuracy of the tuned model: <b>{result['accuracy']:.3f}</b> (in a normal month: "
-        f"{result['normal_accuracy']:.3f}); best possible this month (Bayes-optimal): "
-        f"{result['bayes_accuracy']:.3f} - a gap of {100 * gap:.1f} points. Expected cost "
-        f"{result['expected_cost']:.4f} € per visit (test set: "
-        f"{result['reference_cost']:.4f} €).</p>",
+        f"<p>Expected cost of the tuned model: <b>{result['expected_cost']:.4f} €</b> per visit "
+        f"(in a normal month: {result['normal_cost']:.4f} €; test set: "
+        f"{result['reference_cost']:.4f} €); best possible this month (perfect knowledge): "
+        f"{result['best_cost']:.4f} € - {above:.4f} € above it. Accuracy of the same "
+        f"decisions (at {result['threshold']:.2f}): {result['accuracy']:.3f}.</p>",
         f"<p>Inputs that moved (PSI above 0.10 against a normal month): {moved_text}.</p>",
     ]
     if result["alerts"]:
@@ -266,7 +274,7 @@ class DriftPlot:
 
     Left: the PSI of each input against a normal month, one bar each, with the 0.25 alert
     line; bars above it are vermillion, hatched *and* labelled with their value. Right:
-    accuracy of the tuned model this month, in a normal month, and the best possible.
+    expected cost of the tuned model this month, in a normal month, and the best possible.
     """
 
     def __init__(
@@ -309,7 +317,7 @@ class DriftPlot:
         if self.acc is not None:
             acc = self.acc
             names = [
-                "best possible\n(Bayes)",
+                "best possible\n(perfect knowledge)",
                 "tuned model,\nnormal month",
                 "tuned model,\nthis month",
             ]
@@ -321,9 +329,9 @@ class DriftPlot:
             self.acc_labels = [
                 acc.text(0, i, "", va="center", ha="left", fontsize=8) for i in range(3)
             ]
-            acc.set_xlim(0.6, 0.95)
-            acc.set_xlabel("accuracy on the month's visits")
-            acc.set_title("What the model keeps", fontsize=10)
+            acc.set_xlim(0, _COST_MAX)
+            acc.set_xlabel("expected cost (€ per visit)")
+            acc.set_title("What the mistakes cost", fontsize=10)
             acc.tick_params(axis="y", labelsize=8)
             fig.subplots_adjust(left=0.13, right=0.98, bottom=0.17, top=0.89, wspace=0.6)
 
@@ -351,18 +359,18 @@ class DriftPlot:
             label = LABELS.get(result["scenario"], result["scenario"])
             self.title.set_text(
                 label.replace(" (", "\n(")
-                + f"\naccuracy {result['accuracy']:.3f} (best {result['bayes_accuracy']:.3f})"
+                + f"\ncost {result['expected_cost']:.4f} € (best {result['best_cost']:.4f})"
                 + f"\n{n} alert{'s' if n != 1 else ''}"
             )
             return
         self.title.set_text(
             f"Drift of each input: {result['scenario']}, strength {result['strength']:.1f}"
         )
-        values = [result["bayes_accuracy"], result["normal_accuracy"], result["accuracy"]]
+        values = [result["best_cost"], result["normal_cost"], result["expected_cost"]]
         for bar, label, v in zip(self.acc_bars, self.acc_labels, values, strict=True):
-            bar.set_width(v)
-            label.set_text(f"{v:.3f}")
-            label.set_x(min(v, 0.95) + 0.004)
+            bar.set_width(min(v, _COST_MAX))
+            label.set_text(f"{v:.4f}" + (" (cut)" if v > _COST_MAX else ""))
+            label.set_x(min(v, _COST_MAX * 0.78) + 0.001)
 
     def png(self, dpi: int = 80) -> bytes:
         """The figure as PNG bytes (drawn with the Agg canvas, fast compression)."""
@@ -385,7 +393,7 @@ _SIZE = (8.4, 3.4)
 
 
 def plot_drift(result: dict[str, Any]) -> Any:
-    """The widget's figure as a static figure: PSI per input and the accuracy move."""
+    """The widget's figure as a static figure: PSI per input and the cost move."""
     import matplotlib.pyplot as plt
 
     fig = plt.figure(figsize=_SIZE)
@@ -405,7 +413,7 @@ def plot_scenarios(data: DriftData, strength: float = 1.0) -> Any:
         DriftPlot(fig, list(result["psi"].index), compact=True, ax=ax).update(result)
     fig.suptitle(
         f"Each kind of change at strength {strength:.1f}, {data.month}: which inputs move "
-        "(hatched bars: PSI above 0.25) and what accuracy the model keeps",
+        "(hatched bars: PSI above 0.25) and what the model's mistakes cost",
         fontsize=11,
     )
     fig.tight_layout()
@@ -424,7 +432,10 @@ def _alert_summary(alerts: list[dict[str, Any]]) -> str:
 
 
 def summary(data: DriftData, strength: float = 1.0) -> pd.DataFrame:
-    """One row per scenario at ``strength``: the input that moved most, alerts, accuracy."""
+    """One row per scenario at ``strength``: the input that moved most, alerts, cost.
+
+    Costs in € per visit; the accuracy is of the same decisions, at the contract's
+    threshold (named in the column)."""
     rows = []
     for (scenario, s), _ in data.results.items():
         if s != float(strength):
@@ -436,8 +447,9 @@ def summary(data: DriftData, strength: float = 1.0) -> pd.DataFrame:
                 "scenario": scenario,
                 "largest PSI": f"{top} {r['psi'][top]:.2f}",
                 "alerts": _alert_summary(r["alerts"]),
-                "accuracy": round(r["accuracy"], 3),
-                "best possible": round(r["bayes_accuracy"], 3),
+                "cost (€/visit)": round(r["expected_cost"], 4),
+                "best possible (€/visit)": round(r["best_cost"], 4),
+                f"accuracy (at {r['threshold']:.2f})": round(r["accuracy"], 3),
             }
         )
     return pd.DataFrame(rows).set_index("scenario")

@@ -2,9 +2,10 @@
 
 Two drop-downs choose a retraining **policy** - never, on a schedule, when an alert fires -
 and its **setting** (how often for a schedule; which training window when an alert fires).
-The comparer shows the policy's accuracy month by month over the production year against
-never retraining and the Bayes-optimal line, and says in words how many times it retrained,
-when, and how far from the best possible it ends the year.
+The comparer shows the policy's expected cost per visit (the success contract's metric)
+month by month over the production year against never retraining and the best possible
+(perfect knowledge at the same threshold), and says in words how many times it retrained,
+when, and how far above the best possible it ends the year.
 
 The logic is plain and tested: :func:`prepare` simulates every policy variant once with
 :func:`course_utils.retraining.simulate` (a few seconds; the fitted models are shared with
@@ -99,12 +100,13 @@ def prepare(year: Any = None) -> PolicyData:
 
 
 def compute(data: PolicyData, policy: str = "schedule", setting: str = "3") -> dict[str, Any]:
-    """One policy variant against never retraining and the Bayes-optimal line.
+    """One policy variant against never retraining and the best possible.
 
-    Returns a dict: ``label``, ``policy``, the ``sim`` and ``never`` simulations, ``bayes``
-    (accuracy per month), ``months`` (names), ``retrains``, ``retrain_months`` (the months
-    at whose end it retrained), ``mean`` and ``final`` accuracy (last quarter), ``gap`` and
-    ``never_gap`` (final-quarter points below the Bayes line).
+    Returns a dict: ``label``, ``policy``, the ``sim`` and ``never`` simulations, ``best``
+    (the best possible cost per month), ``months`` (names), ``retrains``,
+    ``retrain_months`` (the months at whose end it retrained), ``mean`` and ``final`` cost
+    (€ per visit; final = last quarter), ``gap`` and ``never_gap`` (final-quarter cost
+    above the best possible, € per visit).
     """
     label = label_of(policy, setting)
     sim, never = data.sims[label], data.sims["never"]
@@ -117,15 +119,15 @@ def compute(data: PolicyData, policy: str = "schedule", setting: str = "3") -> d
         "setting": str(setting),
         "sim": sim,
         "never": never,
-        "bayes": year.bayes,
+        "best": year.best_cost,
         "months": names,
         "retrains": sim.retrains,
         "retrain_months": [names[i] for i in np.flatnonzero(sim.log["retrain"].to_numpy())],
-        "mean": float(sim.log["accuracy"].mean()),
-        "never_mean": float(never.log["accuracy"].mean()),
-        "final": float(sim.log["accuracy"].tail(tail).mean()),
-        "gap": 100 * sim.final_gap(),
-        "never_gap": 100 * never.final_gap(),
+        "mean": float(sim.log["expected_cost"].mean()),
+        "never_mean": float(never.log["expected_cost"].mean()),
+        "final": sim.final_cost(tail),
+        "gap": sim.final_excess(tail),
+        "never_gap": never.final_excess(tail),
         "quarter": f"{names[-tail]}-{names[-1]}",
         "year": year,
         "ylim": _ylim(data),
@@ -151,14 +153,14 @@ def _headline(r: dict[str, Any]) -> str:
 
 
 def describe(result: dict[str, Any]) -> str:
-    """The result in words: retrains, mean and final-quarter accuracy, gap to the best."""
+    """The result in words: retrains, mean and final-quarter cost, how far above the best."""
     r = result
     lines = [
         _headline(r),
-        f"Mean accuracy over the year: {100 * r['mean']:.1f} % (never retraining: "
-        f"{100 * r['never_mean']:.1f} %).",
-        f"Last quarter ({r['quarter']}): {100 * r['final']:.1f} %, {r['gap']:.1f} points below "
-        f"the best possible (never retraining: {r['never_gap']:.1f} points).",
+        f"Mean cost over the year: {r['mean']:.4f} € per visit (never retraining: "
+        f"{r['never_mean']:.4f} €).",
+        f"Last quarter ({r['quarter']}): {r['final']:.4f} € per visit, {r['gap']:.4f} € above "
+        f"the best possible (never retraining: {r['never_gap']:.4f} € above).",
     ]
     return "\n".join(lines)
 
@@ -173,7 +175,7 @@ def text_html(result: dict[str, Any]) -> str:
         cells = []
         for i, v in enumerate(values):
             star = "*" if marks is not None and marks[i] else ""
-            cells.append(f"<td style='padding:1px 6px;text-align:right'>{100 * v:.1f}{star}</td>")
+            cells.append(f"<td style='padding:1px 6px;text-align:right'>{1000 * v:.1f}{star}</td>")
         return f"<tr><th style='text-align:left;padding:1px 6px'>{name}</th>{''.join(cells)}</tr>"
 
     new_model = np.zeros(len(sim), dtype=bool)
@@ -182,15 +184,16 @@ def text_html(result: dict[str, Any]) -> str:
     table = (
         "<table style='border-collapse:collapse;font-size:90%'>"
         f"<tr>{head}</tr>"
-        + row(html.escape(r["label"]), sim["accuracy"].to_numpy(), new_model)
-        + row("never", never["accuracy"].to_numpy())
-        + row("best possible", r["bayes"])
+        + row(html.escape(r["label"]), sim["expected_cost"].to_numpy(), new_model)
+        + row("never", never["expected_cost"].to_numpy())
+        + row("best possible", r["best"])
         + "</table>"
     )
     sentences = "<br>".join(html.escape(line) for line in describe(r).splitlines())
     return (
-        f"<p>{sentences}</p>{table}<p style='font-size:90%'>Accuracy in % per month; "
-        "* = the first month of a freshly retrained model.</p>"
+        f"<p>{sentences}</p>{table}<p style='font-size:90%'>Expected cost in € per 1,000 "
+        "visits, month by month (lower is better); * = the first month of a freshly "
+        "retrained model.</p>"
     )
 
 
@@ -198,7 +201,7 @@ _SIZE = (8.0, 4.3)
 
 
 def plot_comparison(result: dict[str, Any], ax: Any = None) -> Any:
-    """The chosen policy, never retraining and the Bayes-optimal line; returns the figure."""
+    """The chosen policy, never retraining and the best possible; returns the figure."""
     r = result
     sims = [r["never"]] if r["policy"] == "never" else [r["never"], r["sim"]]
     if ax is None:
@@ -207,20 +210,20 @@ def plot_comparison(result: dict[str, Any], ax: Any = None) -> Any:
         fig = Figure(figsize=_SIZE)
         ax = fig.subplots()
     n = retraining.n_retrains(r["retrains"])
-    title = f"{r['label']}: {n}, ends {r['gap']:.1f} points below the best"
+    title = f"{r['label']}: {n}, ends {r['gap']:.4f} €/visit above the best"
     retraining.plot_policies(sims, r["year"], ax=ax, title=title)
     ax.set_ylim(*r["ylim"])  # the same scale for every policy: lines can be compared
     return ax.figure
 
 
 def _ylim(data: PolicyData) -> tuple[float, float]:
-    values = [100 * s.accuracy for s in data.sims.values()] + [100 * data.year.bayes]
+    values = [s.cost for s in data.sims.values()] + [data.year.best_cost]
     low, high = float(np.min(values)), float(np.max(values))
-    return np.floor(low) - 0.5, np.ceil(high) + 0.5
+    return np.floor(low * 1000) / 1000 - 0.0005, np.ceil(high * 1000) / 1000 + 0.0005
 
 
 def plot_all(data: PolicyData) -> Any:
-    """The static fallback: one small panel per policy variant, each against never and Bayes."""
+    """The static fallback: one panel per policy variant, against never and the best possible."""
     import matplotlib.pyplot as plt
 
     labels = [label for label in data.sims if label != "never"]
@@ -234,20 +237,20 @@ def plot_all(data: PolicyData) -> Any:
     for ax, label in zip(axes, labels, strict=False):
         sim = data.sims[label]
         c, ls, mk = retraining.BAYES_STYLE
-        ax.plot(x, 100 * data.year.bayes, color=c, ls=ls, marker=mk, ms=6, label="best possible")
+        ax.plot(x, data.year.best_cost, color=c, ls=ls, marker=mk, ms=6, label="best possible")
         c, ls, mk = retraining.style("never")
-        ax.plot(x, 100 * never.accuracy, color=c, ls=ls, marker=mk, ms=4, mfc="white",
+        ax.plot(x, never.cost, color=c, ls=ls, marker=mk, ms=4, mfc="white",
                 label="never")  # fmt: skip
         c, ls, mk = retraining.style(label)
-        ax.plot(x, 100 * sim.accuracy, color=c, ls=ls, marker=mk, ms=5, lw=2, label=label)
+        ax.plot(x, sim.cost, color=c, ls=ls, marker=mk, ms=5, lw=2, label=label)
         ax.set_title(f"{label}: {retraining.n_retrains(sim.retrains)}", fontsize=10)
         ax.set_xticks(x, [n[0] for n in names])
         ax.grid(alpha=0.3)
-        ax.legend(loc="lower left", fontsize=7)
+        ax.legend(loc="upper left", fontsize=7)
     for ax in axes[len(labels) :]:
         ax.set_visible(False)
     for ax in axes[::ncols]:
-        ax.set_ylabel("accuracy (%)")
+        ax.set_ylabel("expected cost (€ per visit)")
     for ax in axes[-ncols:]:
         ax.set_xlabel("month of 2026 (J F M ... D)")
     fig.suptitle("Every policy against never retraining and the best possible", fontsize=12)
@@ -256,12 +259,13 @@ def plot_all(data: PolicyData) -> Any:
 
 
 def table_all(data: PolicyData) -> pd.DataFrame:
-    """Accuracy (%) of every policy variant, month by month, with the Bayes-optimal line."""
+    """Expected cost (€ per 1,000 visits) of every policy variant, month by month, and the
+    best possible (perfect knowledge at the contract's threshold)."""
     table = pd.DataFrame(
-        {label: 100 * sim.accuracy for label, sim in data.sims.items()},
+        {label: 1000 * sim.cost for label, sim in data.sims.items()},
         index=pd.Index(data.year.month_names, name="month"),
     )
-    table["best possible"] = 100 * data.year.bayes
+    table["best possible"] = 1000 * data.year.best_cost
     return table.round(1).T
 
 
@@ -297,14 +301,14 @@ class _PolicyPlot:
         r = result
         sim = r["sim"]
         colour, ls, marker = retraining.style(sim.label)
-        y = 100 * sim.accuracy
+        y = sim.cost
         new = np.flatnonzero(sim.log["retrain"].to_numpy()) + 1
         new = new[new < len(y)]
         x = np.arange(len(y))
         visible = r["policy"] != "never"
         self.line.set(data=(x, y), color=colour, ls=ls, marker=marker, visible=visible)
         self.marks.set(data=(x[new], y[new]), color=colour, marker=marker, visible=visible)
-        entry = 2  # legend: Bayes, never, chosen, filled-marker note
+        entry = 2  # legend: best possible, never, chosen, filled-marker note
         self.legend_text[entry].set_text(
             f"{sim.label} ({retraining.n_retrains(sim.retrains)})"
             if visible
@@ -312,8 +316,8 @@ class _PolicyPlot:
         )
         self.legend_line[entry].set(color=colour, ls=ls, marker=marker)
         self.title.set_text(
-            f"{r['label']}: {retraining.n_retrains(r['retrains'])}, ends {r['gap']:.1f} points "
-            "below the best"
+            f"{r['label']}: {retraining.n_retrains(r['retrains'])}, ends {r['gap']:.4f} €/visit "
+            "above the best"
         )
         png, self._background = blit_png(self.fig, self.moving, self._background)
         return png
@@ -351,7 +355,7 @@ class _PolicyExplorer(Explorer):
 def make_widget(
     data: PolicyData | None = None, *, policy: str = "schedule", setting: str | None = None
 ) -> Explorer:
-    """The policy comparer: policy and setting -> accuracy lines, retrains in words.
+    """The policy comparer: policy and setting -> cost lines, retrains in words.
 
     ``data`` comes from :func:`prepare` (default: the course's production year; a few
     seconds the first time, nothing if the notebook already simulated the policies).
