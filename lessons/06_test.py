@@ -603,7 +603,8 @@ print(f"expected cost per visit, store mix of the passers-by: {reweighted:.4f} â
 # the verdict here. What it means for deployment: production will see more commuters than
 # the model was trained or tested on, so the store mix is one of the first things to
 # **monitor** (notebook 08) - and this re-weighting assumes that the unrecorded commuters
-# behave like the recorded ones, which only new data can confirm.
+# behave like the recorded ones, and that every store turns the same share of its
+# passers-by into visits (notebook 02's assumption), which only new data can confirm.
 
 # %% [markdown]
 # ## 9. How sure are we? A bootstrap interval
