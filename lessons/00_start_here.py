@@ -275,15 +275,15 @@ q3.check(visits_per_store)
 # up as you go through the course. Click **Refresh** to update it.
 
 # %%
-from course_utils import progress
+from course_utils.exercises import format_progress, progress_widget
 
-display(progress.progress_widget())
+display(progress_widget())
 
 # %% [markdown]
 # The same map as plain text (for screen readers, and wherever widgets do not show):
 
 # %%
-print(progress.format_progress())
+print(format_progress())
 
 # %% [markdown]
 # ## How the notebooks fit together

@@ -10,7 +10,7 @@ from sklearn.preprocessing import StandardScaler
 
 from course_utils import exercises as ex
 from course_utils import progress, world
-from course_utils.exercises import nb00
+from course_utils.exercises import feedback, nb00
 from course_utils.exercises.nb00 import q1, q2, q3
 
 
@@ -71,7 +71,10 @@ def test_feedback_text_and_html_carry_a_label_not_only_colour():
     assert str(fb) == fb.text()
     html = fb._repr_html_()
     assert "✘ Not quite" in html and "#D55E00" in html
-    assert "&#x27;x&#x27;" in html or "&#39;x&#39;" in html  # escaped
+    assert "got a str: 'x'." in html
+    raw = ex.incorrect("Not <b>bold</b> but **bold** and `x < 1`.")._repr_html_()
+    assert "&lt;b&gt;" in raw and "<b>" not in raw  # typed HTML is escaped
+    assert "<strong>bold</strong>" in raw and "<code>x &lt; 1</code>" in raw
     assert ex.correct().text().startswith("✔ Correct")
     assert ex.not_attempted().text().startswith("○ Not attempted yet")
     assert "<code>...</code>" in ex.not_attempted().html()
@@ -85,7 +88,7 @@ def test_show_prints_outside_a_kernel_and_displays_inside(monkeypatch, capsys):
     assert capsys.readouterr().out.strip() == "✔ Correct: Nice."
 
     shown = []
-    monkeypatch.setattr(ex, "_in_kernel", lambda: True)
+    monkeypatch.setattr(feedback, "_in_kernel", lambda: True)
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
     q1.check(...)
     assert capsys.readouterr().out == ""
@@ -393,11 +396,29 @@ def test_wrong_check_is_not_recorded_but_a_pass_is(visits, capsys):
     capsys.readouterr()
 
 
-def test_misconception_checkers_are_reexported():
+def test_imports_of_the_exercise_package_run_one_way():
+    """render <- feedback <- expect <- core <- catalogue; misconceptions builds on them."""
+    import ast
+    import importlib
+    import inspect
+
+    layers = ["render", "describe", "feedback", "expect", "core", "catalogue", "progress_map"]
+
+    def imported(module):
+        tree = ast.parse(inspect.getsource(module))
+        return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+
+    for i, name in enumerate(layers):
+        names = imported(importlib.import_module(f"course_utils.exercises.{name}"))
+        above = {f"course_utils.exercises.{upper}" for upper in layers[i + 1 :]}
+        assert not names & above, (name, names & above)
+        assert "course_utils.misconceptions" not in names
+        assert "course_utils.exercises" not in names  # never the package itself
     from course_utils import misconceptions
 
-    assert ex.expect_fitted_on_train_only is misconceptions.expect_fitted_on_train_only
-    assert ex.expect_cost_aware_metric("acc", 1, 10).mistake == "accuracy_with_skewed_costs"
+    assert misconceptions.expect_cost_aware_metric("acc", 1, 10).mistake == (
+        "accuracy_with_skewed_costs"
+    )
     with pytest.raises(AttributeError):
         ex.no_such_thing  # noqa: B018
 
