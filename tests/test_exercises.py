@@ -127,7 +127,10 @@ def test_expect_number_diagnoses():
     assert ex.expect_number(float("nan"), 1.0).mistake == "nan"
     assert ex.expect_number(2.5, 3, integer=True).mistake == "not_integer"
     assert ex.expect_number(1.7, 0.42, lo=0, hi=1).mistake == "out_of_range"
-    assert ex.expect_number(0.44, 0.42, tol=0.005).mistake == "close"
+    fb = ex.expect_number(0.44, 0.42, tol=0.005)  # near, but no rounding of 0.42
+    assert fb.mistake == "near" and "decimals" not in fb.message and "high" in fb.message
+    fb = ex.expect_number(0.42, 0.4237, tol=0.0005)  # 0.4237 rounded too early
+    assert fb.mistake == "close" and "2 decimals" in fb.message and "0.0005" in fb.message
     fb = ex.expect_number(0.9, 0.42, tol=0.005, wrong="Compare with 'banana'.")
     assert (fb.mistake, fb.message) == ("wrong_value", "Compare with 'banana'.")
     near = ex.NearMiss(0.58, "complement", "That is the apple share.")
@@ -426,5 +429,29 @@ def test_imports_of_the_exercise_package_run_one_way():
 def test_close_answers_hear_about_the_tolerance_not_the_answer(visits):
     share = float((visits["fruit"] == "banana").mean())
     fb = q1.evaluate(share + 0.015)
-    assert fb.mistake == "close" and "0.005" in fb.message
-    assert f"{share:.2f}" not in fb.message
+    assert fb.mistake == "near" and "0.005" in fb.message and "too high" in fb.message
+    assert "decimals" not in fb.message  # not a rounding: no guessed cause
+    assert f"{share:.2f}" not in fb.message and f"{share:.3f}" not in fb.message
+    fb = q1.evaluate(round(share, 1))
+    assert fb.mistake == "close" and "1 decimal" in fb.message
+
+
+def test_wrong_numbers_hear_what_they_look_like_never_the_answer():
+    assert "far too low" in ex.expect_number(0.021, 0.42, tol=0.005).message
+    assert "much too high" in ex.expect_number(0.9, 0.42, tol=0.005).message
+    assert "wrong sign" in ex.expect_number(-0.3, 0.42, tol=0.005).message
+    for value in (0.021, 0.9, 0.3):
+        fb = ex.expect_number(value, 0.42, tol=0.005)
+        assert fb.mistake == "wrong_value" and "0.42" not in fb.message
+        assert "Try again." not in fb.message and "± 0.005" in fb.message
+
+
+def test_every_numeric_prompt_states_its_tolerance():
+    numeric = ("a number", "a probability", "an expected cost", "a positive number")
+    missing = [
+        f"{e.notebook}.{e.name}"
+        for e in ex.all_exercises()
+        if e.expects.startswith(numeric) and "±" not in e.prompt
+    ]
+    # 04 q1/q2 and 05 q3 are rewritten with their notebooks (issue 11).
+    assert set(missing) <= {"04.q1", "04.q2", "05.q3"}, missing

@@ -149,6 +149,14 @@ def test_q1_rows_lost_by_an_inner_join_is_the_silent_loss_misconception(lesson):
     assert q1.evaluate(len(lesson["joined"])).mistake == "wrong_type"
     assert q1.evaluate(with_prices).mistake == "missing_columns"
     assert q1.evaluate(lesson["joined"]).ok
+    # a merge that lacks columns: a selection before or after it
+    slim = with_prices[["visit_id", "date", "store"]].merge(daily, on=["date", "store"], how="left")
+    fb = q1.evaluate(slim)
+    assert fb.mistake == "missing_columns" and "'fruit'" in fb.message
+    one_key = with_prices.merge(daily, on="date", how="left")
+    assert q1.evaluate(one_key).mistake in {"missing_columns", "rows_added"}
+    as_text = lesson["joined"].astype({"footfall": str})
+    assert q1.evaluate(as_text).mistake == "wrong_dtype"
 
 
 def test_q2_duplicates_on_all_columns_and_both_copies(lesson):

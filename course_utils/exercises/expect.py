@@ -224,8 +224,10 @@ def expect_number(
     not a whole number (``integer=True``), the ``near_misses`` given, unit mistakes of
     ``kind`` (``"fraction"``: a percentage; ``"percent"``: a fraction; ``"eur"``: cents;
     ``"cents"``: euros; ``"celsius"``: °F; ``"fahrenheit"``: °C), outside ``[lo, hi]``,
-    close but outside the tolerance (rounding), and finally a plain wrong value (message
-    ``wrong`` if given).
+    the answer rounded or cut to fewer decimals (``"close"``, named only then), near the
+    answer but not a rounding of it (``"near"``: within ``close_factor`` tolerances), and
+    finally a wrong value (message ``wrong`` if given, else what the value looks like: too
+    high, too low, far off, the wrong sign - never the answer itself).
 
     >>> expect_number("banana", 0.42, what="a number between 0 and 1").message
     "Expected a number between 0 and 1, got a str: 'banana'."
@@ -272,13 +274,73 @@ def expect_number(
         return incorrect(
             f"Expected {what}, got {_num(value)}: the answer must be {bounds}.", "out_of_range"
         )
-    if tol > 0 and abs(value - expected) <= close_factor * tol:
+    decimals = _rounding_of(value, expected)
+    if decimals is not None:
+        places = (
+            f"{decimals} decimal{'s' if decimals != 1 else ''}" if decimals else "a whole number"
+        )
         return incorrect(
-            f"Close, but not within the tolerance (± {_num(tol)}). Keep more decimals: "
-            "don't round before you check.",
+            f"Your value looks like the answer rounded to {places}, but the check needs it "
+            f"within ± {_num(tol)}. Keep more decimals: don't round before you check.",
             "close",
         )
-    return incorrect(wrong or f"{_num(value)} is not the right value. Try again.", "wrong_value")
+    looks = _looks_like(value, expected)
+    if tol > 0 and abs(value - expected) <= close_factor * tol:
+        return incorrect(
+            f"Near, but not within the tolerance (± {_num(tol)}): {_num(value)} is a little "
+            f"{looks}, and it is not a rounding of the answer. Something small differs in "
+            "the computation: recheck the rows, the column and each step.",
+            "near",
+        )
+    return incorrect(
+        wrong
+        or f"{_num(value)} is not right: it is {looks}. Recheck which rows and which "
+        f"column you used, and each step of the computation (tolerance ± {_num(tol)}).",
+        "wrong_value",
+    )
+
+
+def _rounding_of(value: float, expected: float, max_decimals: int = 6) -> int | None:
+    """The number of decimals ``d`` if ``value`` is ``expected`` rounded (or cut) to ``d``.
+
+    >>> _rounding_of(0.42, 0.4237), _rounding_of(0.43, 0.4237), _rounding_of(0.0, 0.4237)
+    (2, None, None)
+    """
+    if value == 0:  # a 0 is no rounding of a non-zero answer worth naming
+        return None
+    for d in range(0 if abs(expected) >= 1 else 1, max_decimals + 1):
+        scale = 10.0**d
+        candidates = (round(expected, d), math.trunc(expected * scale) / scale)
+        if any(abs(c - value) <= 1e-9 * max(1.0, abs(value)) for c in candidates):
+            if abs(value - expected) > 1e-12:
+                return d
+            return None
+    return None
+
+
+def _looks_like(value: float, expected: float) -> str:
+    """What a wrong ``value`` looks like next to ``expected``, without revealing it.
+
+    >>> _looks_like(0.021, 0.42), _looks_like(0.5, 0.42), _looks_like(-1.0, 0.42)
+    ('far too low (less than a tenth of the answer)', 'too high', 'of the wrong sign')
+    """
+    if value == 0:
+        return "zero, and the answer is not (an empty selection, or an integer division?)"
+    if expected == 0:
+        return "too high" if value > 0 else "too low"
+    if (value > 0) != (expected > 0):
+        return "of the wrong sign"
+    ratio = value / expected
+    direction = "high" if ratio > 1 else "low"
+    if ratio >= 10:
+        return "far too high (more than ten times the answer)"
+    if ratio <= 0.1:
+        return "far too low (less than a tenth of the answer)"
+    if ratio >= 2:
+        return "much too high (more than twice the answer)"
+    if ratio <= 0.5:
+        return "much too low (less than half the answer)"
+    return f"too {direction}"
 
 
 def _norm_choice(x: Any) -> Any:

@@ -35,6 +35,7 @@ MISTAKES: dict[str, str] = {
     "not_integer": "a whole number was expected",
     "out_of_range": "the number lies outside the possible range",
     "close": "within rounding of the answer, but outside the tolerance (rounded too early)",
+    "near": "near the answer, outside the tolerance, and not a rounding of it",
     "wrong_value": "a plausible but wrong value",
     "percent_not_fraction": "a percentage (25) instead of a fraction (0.25)",
     "fraction_not_percent": "a fraction (0.25) instead of a percentage (25)",

@@ -139,7 +139,7 @@ def _check_q1(answer: Any) -> Feedback:
             f"Expected a DataFrame (the scans with their sensor summary), got {describe(answer)}.",
             "wrong_type",
         )
-    needed = ["visit_id", "temp_mean", "footfall"]
+    needed = list(d["joined"].columns)  # every column of the scans and of `daily`
     missing = [c for c in needed if c not in answer.columns]
     if missing:
         if "temp" in answer.columns or "time" in answer.columns:
@@ -148,21 +148,40 @@ def _check_q1(answer: Any) -> Feedback:
                 "join the daily summary `daily` (one row per store and day) instead.",
                 "wrong_column",
             )
+        renamed = [c for c in answer.columns if c.endswith(("_x", "_y"))]
+        if renamed:
+            return incorrect(
+                f"Your table has the column(s) {', '.join(map(repr, renamed))}: pandas adds "
+                "`_x`/`_y` to a column both tables have when it is not a join key. Join on "
+                "both shared columns, `on=['date', 'store']`.",
+                "missing_columns",
+            )
         return incorrect(
-            f"Your table lacks the column(s) {', '.join(map(repr, missing))}. Join "
-            "`with_prices` with the daily sensor summary `daily`.",
+            f"Your table lacks the column(s) {', '.join(map(repr, missing))}. Keep every "
+            "column of `with_prices` and of the daily sensor summary `daily`: join the two "
+            "whole tables (no column selection before or after the merge).",
             "missing_columns",
         )
+    for col in ("temp_mean", "footfall"):
+        if not pd.api.types.is_numeric_dtype(answer[col]):
+            return incorrect(
+                f"The column {col!r} of your table holds {answer[col].dtype} values, not "
+                "numbers. Join the summary `daily` as it is, without converting its columns.",
+                "wrong_dtype",
+            )
     loss = silent_row_loss(answer, d["n_scans"], d["n_inner"])
     if loss is not None:
         return loss
     exp = d["joined"].sort_values("visit_id", kind="stable")
     try:
         got = answer.sort_values("visit_id", kind="stable")
-        same = np.allclose(
-            pd.to_numeric(got["temp_mean"]).to_numpy(dtype=float),
-            exp["temp_mean"].to_numpy(dtype=float),
-            equal_nan=True,
+        same = all(
+            np.allclose(
+                pd.to_numeric(got[col]).to_numpy(dtype=float),
+                exp[col].to_numpy(dtype=float),
+                equal_nan=True,
+            )
+            for col in ("temp_mean", "footfall")
         ) and np.array_equal(got["visit_id"].to_numpy(), exp["visit_id"].to_numpy())
     except (TypeError, ValueError):
         same = False

@@ -235,7 +235,7 @@ q1 = Exercise(
     prompt="Compute the population stability index of `age` for April (the current month) "
     "against January (the reference), as the notebook did for temperature: bins at "
     "January's deciles (outer edges −∞ and +∞), the share of each month in each bin, then "
-    "Σ (current − reference) × ln(current / reference). Give one number.",
+    "Σ (current − reference) × ln(current / reference). Give one number; checked to ± 0.005.",
     expects="a number (the PSI)",
     checker=_check_q1,
     hints=[
