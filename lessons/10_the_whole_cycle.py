@@ -31,7 +31,6 @@
 # %%
 import json
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, Markdown, display
 from threadpoolctl import threadpool_limits
@@ -301,6 +300,3 @@ q3.check("retrain")
 # twist of your own - another world seed (`python -m course_utils data build --seed 7`),
 # a new policy (`python -m course_utils cycle --policy schedule`), or a contract with
 # other costs - and see which steps of the process catch it.
-
-# %%
-plt.close("all")

@@ -455,3 +455,33 @@ def test_every_numeric_prompt_states_its_tolerance():
     ]
     # 04 q1/q2 and 05 q3 are rewritten with their notebooks (issue 11).
     assert set(missing) <= {"04.q1", "04.q2", "05.q3"}, missing
+
+
+def test_numbers_written_as_text_are_not_numbers():
+    exp = pd.Series({"Central": 5, "Station": 3})
+    fb = ex.expect_series(exp.astype(str), exp)
+    assert fb.mistake == "wrong_dtype" and "text" in fb.message
+    assert ex.expect_series(exp.astype(float), exp).ok  # 5.0 is 5
+    assert ex.expect_series(exp.astype(object), exp).ok  # numbers in an object column
+    df = pd.DataFrame({"price": [0.5, 0.6], "store": ["Central", "Station"]})
+    fb = ex.expect_frame(df.astype({"price": str}), df)
+    assert fb.mistake == "wrong_dtype" and "'price'" in fb.message
+    assert ex.expect_frame(df, df).ok
+
+
+def test_none_is_not_the_placeholder():
+    for fb in (q1.evaluate(None), ex.expect_number(None, 1.0), ex.expect_series(None, pd.Series())):
+        assert fb.status == "not_attempted" and fb.mistake == "none_answer"
+        assert "`None`" in fb.message and "return" in fb.message and "inplace=True" in fb.message
+    fb = q1.evaluate(...)
+    assert fb.mistake is None and "`...`" in fb.message and "None" not in fb.message
+
+
+def test_feedback_renders_markdown_in_every_box(capsys):
+    fb = ex.incorrect("Use *emphasis* and **bold**; not `x * y`.")
+    html = fb._repr_html_()
+    assert "<em>emphasis</em>" in html and "<strong>bold</strong>" in html
+    assert "<code>x * y</code>" in html and "*emphasis*" not in html
+    box = feedback.Box("hint", "➤ Hint", "A list:\n\n- one\n- two")
+    assert "<li>one</li>" in box._repr_html_()
+    assert "**" not in q1._repr_html_()  # the question too

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as W
 import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-from course_utils import checkpoints, figures
+from course_utils import checkpoints, figures, lessons
 from course_utils.widgets import Explorer, audit, fitting
 
 matplotlib.use("Agg")
@@ -90,3 +92,13 @@ def test_the_fitting_toggle_shows_every_label_in_full():
     longest = max(len(label) for label in toggle._options_labels)
     assert toggle.style.button_width == fitting.TOGGLE_WIDTH
     assert int(fitting.TOGGLE_WIDTH.removesuffix("px")) >= 8 * longest  # ~8 px a character
+
+
+@pytest.mark.parametrize("path", lessons.find_lessons(), ids=lambda lesson: lesson.number)
+def test_lesson_figures_follow_the_course_style(path):
+    """Figures drawn in a lesson: no wider than the column, no text under the minimum."""
+    source = path.source.read_text(encoding="utf-8")
+    widths = [float(w) for w in re.findall(r"figsize=\(\s*([0-9.]+)", source)]
+    assert all(w <= figures.MAX_WIDTH for w in widths), widths
+    sizes = [float(s) for s in re.findall(r"fontsize=([0-9.]+)", source)]
+    assert all(s >= figures.MIN_FONT_PT for s in sizes), sizes

@@ -406,6 +406,20 @@ def _labels(index: Iterable[Any], limit: int = 6) -> str:
     return ", ".join(items)
 
 
+def _text_value(series: pd.Series) -> str | None:
+    """A str value of ``series`` if it holds text (numbers written as text count), else None.
+
+    >>> _text_value(pd.Series(["1.5", "2"])), _text_value(pd.Series([1.5, None], dtype=object))
+    ('1.5', None)
+    """
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+        return None
+    for value in series.dropna():
+        if isinstance(value, str):
+            return value
+    return None
+
+
 def _numeric(series: pd.Series) -> np.ndarray | None:
     try:
         arr = pd.to_numeric(series, errors="raise").to_numpy(dtype=float)
@@ -513,6 +527,14 @@ def expect_series(
             return correct(success)
         wrong_labels = [w for w, s in zip(want, same, strict=True) if not s]
         return incorrect(f"The value for {_labels(wrong_labels)} is not right.", "wrong_value")
+    text = _text_value(answer)
+    if text is not None:
+        return incorrect(
+            f"Your Series holds text (dtype {answer.dtype}), such as {_short(repr(text))}, "
+            "not numbers. Keep the numbers as numbers: no `.astype(str)`, no formatting "
+            "into strings.",
+            "wrong_dtype",
+        )
     if got_vals is None:
         return incorrect(
             f"Expected numbers in the Series, got values like {_short(repr(answer.iloc[0]))}.",
@@ -665,6 +687,13 @@ def expect_frame(
                 "missing_values",
             )
         ea, aa = _numeric(ev), _numeric(av)
+        text = _text_value(av) if ea is not None else None
+        if text is not None:
+            return incorrect(
+                f"Column {col!r} holds text (dtype {av.dtype}), such as {_short(repr(text))}, "
+                "not numbers. Keep the numbers as numbers (no `.astype(str)`).",
+                "wrong_dtype",
+            )
         if ea is not None and aa is not None:
             if np.allclose(aa, ea, rtol=0, atol=tol, equal_nan=True):
                 continue

@@ -215,7 +215,7 @@ def _check_q1(answer: Any) -> Feedback:
         success="Well above 0.25: by the rule of thumb, age has drifted - the students are "
         "here. Every term is positive; the youngest bins, where they crowd in, weigh most.",
     )
-    if not fb.ok and fb.mistake in ("close", "wrong_value"):
+    if not fb.ok and fb.mistake in ("close", "near", "wrong_value"):
         try:
             value = float(answer)
         except (TypeError, ValueError):

@@ -180,3 +180,58 @@ def p95(times: list[float]) -> float:
     if len(times) == 1:
         return times[0]
     return statistics.quantiles(times, n=20, method="inclusive")[18]
+
+
+class StaticCopy:
+    """What a widget shows, as a static figure and text, folded away under one line.
+
+    A rendered page (GitHub, a PDF) cannot run a widget, so each widget is followed by a
+    static copy; folded, it does not make a learner who *sees* the widget read it twice.
+    In Jupyter it is an HTML ``<details>`` block (click to open); as plain text (a
+    terminal, the tests) it is the text alone.
+
+    >>> copy = StaticCopy(text="depth 6: 0.804")
+    >>> print(copy)
+    depth 6: 0.804
+    >>> "<details" in copy._repr_html_()
+    True
+    """
+
+    def __init__(
+        self,
+        fig: Any = None,
+        *,
+        text: str = "",
+        table: Any = None,
+        summary: str = "Static copy of the widget (for pages where it does not show)",
+    ) -> None:
+        self.png = figures.png(fig) if fig is not None else None
+        self.text = text
+        self.table = table
+        self.summary = summary
+
+    def __str__(self) -> str:
+        parts = [self.text] if self.text else []
+        if self.table is not None:
+            parts.append(self.table.to_string(index=False))
+        return "\n".join(parts)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        import base64
+        import html
+
+        parts = [f"<details><summary>{html.escape(self.summary)}</summary>"]
+        if self.png is not None:
+            data = base64.b64encode(self.png).decode("ascii")
+            parts.append(
+                f'<img src="data:image/png;base64,{data}" width="{figures.css_width(self.png)}" '
+                'style="max-width:100%" alt="static copy of the widget">'
+            )
+        if self.text:
+            parts.append(f"<pre>{html.escape(self.text)}</pre>")
+        if self.table is not None:
+            parts.append(self.table.to_html(index=False))
+        parts.append("</details>")
+        return "".join(parts)
