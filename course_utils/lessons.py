@@ -406,9 +406,9 @@ def stray_bullets(markdown: str) -> list[str]:
     introduced), or continues a list with the same marker and indent; anything else is
     reported.
 
-    >>> stray_bullets("the bottom of the curve\n- and every strategy costs more.")
+    >>> stray_bullets("the bottom of the curve\\n- and every strategy costs more.")
     ['- and every strategy costs more.']
-    >>> stray_bullets("Three things:\n- one\n- two\n  wrapped\n- three")
+    >>> stray_bullets("Three things:\\n- one\\n- two\\n  wrapped\\n- three")
     []
     """
     lines = markdown.splitlines()
