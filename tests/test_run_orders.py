@@ -39,6 +39,7 @@ def _run(number: str, plan: list, tmp_path) -> list[str]:
             cells.append(nbformat.v4.new_code_cell(step))
         else:
             cells.append(copy.deepcopy(solution.cells[step]))
+        cells[-1].id = f"step-{len(cells)}"  # a cell run twice is two cells here
     nb = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(solution.metadata))
     executed = lessons.execute(nb, lesson.solution_path.parent, tmp_path)
     out = []

@@ -410,7 +410,7 @@ def plot_scenarios(data: DriftData, strength: float = 1.0) -> Any:
         result = compute(data, scenario, strength)
         DriftPlot(fig, list(result["psi"].index), compact=True, ax=ax).update(result)
     for ax in axes[len(drift.SCENARIOS) :]:
-        ax.set_visible(False)
+        ax.remove()  # an empty place in the last row
     fig.suptitle(
         f"Each kind of change at strength {strength:.1f}, {data.month}: which inputs move\n"
         "(hatched bars: PSI above 0.25) and what accuracy the model keeps",
