@@ -4,8 +4,9 @@ Every figure of the course - drawn in a lesson or by a widget - follows these ru
 
 * it is at most :data:`MAX_WIDTH` inches wide, shown at :data:`CSS_DPI` screen pixels per
   inch, so it fits the notebook's output column without being shrunk;
-* its PNG has :data:`HIDPI` image pixels per screen pixel, so it is sharp on HiDPI
-  ("retina") screens, and is shown at its own width, never stretched;
+* its PNG has :data:`HIDPI` image pixels per screen pixel (a live widget's 1.5, see
+  :data:`WIDGET_DPI`), so it is sharp on HiDPI ("retina") screens, and is shown at its
+  own width, never stretched;
 * no text is smaller than :data:`MIN_FONT_PT` points.
 
 :func:`use` applies the style (the setup cell of every notebook calls it);
@@ -40,6 +41,7 @@ __all__ = [
     "PNG_DPI",
     "RC",
     "SMALL",
+    "WIDGET_DPI",
     "css_width",
     "png",
     "png_size",
@@ -53,6 +55,9 @@ CSS_DPI = 100
 HIDPI = 2
 #: The resolution PNGs are rendered at.
 PNG_DPI = CSS_DPI * HIDPI
+#: The resolution of a live widget's images: 1.5 image pixels per screen pixel, still
+#: sharp, and a redraw stays within the 150 ms budget of a widget update.
+WIDGET_DPI = int(CSS_DPI * 1.5)
 #: The widest figure (inches): 900 screen pixels fit JupyterLab's and Colab's output column.
 MAX_WIDTH = 9.0
 #: The default figure size (inches).
@@ -130,9 +135,9 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def css_width(data: bytes) -> int:
-    """The width, in screen pixels, to show PNG ``data`` rendered by :func:`png` at."""
-    return max(1, round(png_size(data)[0] / HIDPI))
+def css_width(data: bytes, *, dpi: float = PNG_DPI) -> int:
+    """The width, in screen pixels, to show PNG ``data`` rendered at ``dpi`` at."""
+    return max(1, round(png_size(data)[0] * CSS_DPI / dpi))
 
 
 def text_problems(

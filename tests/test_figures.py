@@ -80,10 +80,10 @@ def test_widget_images_are_hidpi_and_shown_at_their_own_size():
     ex = Explorer({"n": W.IntSlider(value=2, min=1, max=5)}, lambda n: {"n": n}, text=str,
                   figure=draw)  # fmt: skip
     width, _ = figures.png_size(ex.image.value)
-    assert ex.image.layout.width == f"{width // figures.HIDPI}px"
-    assert ex.image.layout.max_width == "100%"
-    # 6 inches at 100 screen pixels per inch, drawn with 2 image pixels per screen pixel
-    assert 480 <= width // figures.HIDPI <= 600 and width >= 960
+    shown = figures.css_width(ex.image.value, dpi=figures.WIDGET_DPI)
+    assert ex.image.layout.width == f"{shown}px" and ex.image.layout.max_width == "100%"
+    # 6 inches at 100 screen pixels per inch (less the margins cropped), 1.5x the pixels
+    assert 480 <= shown <= 600 and width >= 1.45 * shown
 
 
 def test_the_fitting_toggle_shows_every_label_in_full():

@@ -36,7 +36,7 @@ from course_utils import figures
 IPYWIDGETS_MAJOR = int(W.__version__.split(".")[0])
 
 
-def figure_png(fig: Any, *, dpi: int = figures.PNG_DPI) -> bytes:
+def figure_png(fig: Any, *, dpi: int = figures.WIDGET_DPI) -> bytes:
     """Render a matplotlib figure to PNG bytes (HiDPI, the course style) and close it."""
     import matplotlib.pyplot as plt
 
@@ -47,11 +47,11 @@ def figure_png(fig: Any, *, dpi: int = figures.PNG_DPI) -> bytes:
 
 
 def fit_image(image: W.Image, data: bytes) -> None:
-    """Show PNG ``data`` (rendered at :data:`~course_utils.figures.PNG_DPI`) at its own
+    """Show PNG ``data`` (rendered at :data:`~course_utils.figures.WIDGET_DPI`) at its own
     size on screen - sharp on HiDPI screens, never stretched - and never wider than the
     output column."""
     try:
-        width = figures.css_width(data)
+        width = figures.css_width(data, dpi=figures.WIDGET_DPI)
     except ValueError:
         return
     image.layout.width = f"{width}px"

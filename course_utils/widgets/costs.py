@@ -314,7 +314,7 @@ class CostPlot:
             f"false apple {result['cost_false_apple']:.2f} €: expected cost by threshold"
         )
 
-    def png(self, dpi: int = figures.PNG_DPI) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         """The figure as PNG bytes."""
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=dpi)

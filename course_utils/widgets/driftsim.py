@@ -365,7 +365,7 @@ class DriftPlot:
             label.set_text(f"{v:.3f}")
             label.set_x(min(v, 0.95) + 0.004)
 
-    def png(self, dpi: int = figures.PNG_DPI) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         """The figure as PNG bytes (drawn with the Agg canvas, fast compression)."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from PIL import Image
@@ -454,7 +454,7 @@ def summary(data: DriftData, strength: float = 1.0) -> pd.DataFrame:
 class _BlittedDriftPlot(DriftPlot):
     """The widget's figure: the axes are drawn once, only bars and labels are redrawn."""
 
-    def __init__(self, fig: Any, names: list[str], dpi: int = figures.PNG_DPI) -> None:
+    def __init__(self, fig: Any, names: list[str], dpi: int = figures.WIDGET_DPI) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         super().__init__(fig, names)
@@ -466,7 +466,7 @@ class _BlittedDriftPlot(DriftPlot):
             artist.set_animated(True)
         self._background: Any = None
 
-    def png(self, dpi: int = figures.PNG_DPI) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         png, self._background = blit_png(self.fig, self.moving, self._background)
         return png
 

@@ -502,7 +502,7 @@ class _Sliders(Explorer):
 
         model = result["model"]
         if model not in self._figures:  # draw everything but the marker once, keep the pixels
-            fig = Figure(figsize=(5.6, 3.3), dpi=figures.PNG_DPI)
+            fig = Figure(figsize=(5.6, 3.3), dpi=figures.WIDGET_DPI)
             canvas = FigureCanvasAgg(fig)
             ax = fig.add_subplot()
             _draw(ax, result)

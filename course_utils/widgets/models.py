@@ -333,7 +333,7 @@ def figure_bytes(result: dict) -> bytes:
 
     fig = figure(result)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=figures.PNG_DPI)
+    fig.savefig(buf, format="png", dpi=figures.WIDGET_DPI)
     plt.close(fig)
     return buf.getvalue()
 

@@ -273,7 +273,7 @@ class _PolicyPlot:
         from matplotlib.figure import Figure
 
         self.data = data
-        self.fig = Figure(figsize=_SIZE, dpi=figures.PNG_DPI)
+        self.fig = Figure(figsize=_SIZE, dpi=figures.WIDGET_DPI)
         self.canvas = FigureCanvasAgg(self.fig)
         ax = self.fig.subplots()
         never = data.sims["never"]

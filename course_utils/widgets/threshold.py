@@ -446,7 +446,7 @@ class ThresholdPlot:
         verdict = "meets the contract" if result["meets"] else "misses the contract"
         self.cm_title.set_text(f"Visits at t = {t:.2f}: {verdict}")
 
-    def png(self, dpi: int = figures.PNG_DPI) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         """The figure as PNG bytes."""
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=dpi)
@@ -461,7 +461,7 @@ class _BlittedPlot(ThresholdPlot):
     confusion matrix - a few milliseconds instead of a whole figure.
     """
 
-    def __init__(self, fig: Any, data_has_truth: bool, dpi: int = figures.PNG_DPI) -> None:
+    def __init__(self, fig: Any, data_has_truth: bool, dpi: int = figures.WIDGET_DPI) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         super().__init__(fig, data_has_truth)
@@ -480,7 +480,7 @@ class _BlittedPlot(ThresholdPlot):
         if key != self._key:
             self._key, self._background = key, None
 
-    def png(self, dpi: int = figures.PNG_DPI) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         png, self._background = blit_png(self.fig, self.moving, self._background)
         return png
 
