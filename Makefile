@@ -35,8 +35,11 @@ $(STAMP_TEST): pyproject.toml | $(PY)
 # JupyterLab refuses to run as root unless told (containers, Binder-like machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
+# No "get Jupyter news?" pop-up and no update check: the course opens on the notebook.
+LAB_QUIET := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
 lab: $(STAMP_BASE)
-	$(PY) -m jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+	$(PY) -m jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_QUIET) notebooks/00_start_here.ipynb
 
 test: $(STAMP_TEST)
 	$(PY) -m ruff check .

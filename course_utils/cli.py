@@ -233,12 +233,13 @@ def _cmd_drift(args: argparse.Namespace) -> int:
 
 def _cmd_progress(args: argparse.Namespace) -> int:
     from . import progress
+    from .exercises import format_progress
 
     if args.reset:
         progress.reset()
         print("progress cleared")
         return 0
-    print(progress.format_progress())
+    print(format_progress())
     return 0
 
 

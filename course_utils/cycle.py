@@ -67,7 +67,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import world
+from . import figures, world
 
 __all__ = ["CycleError", "FIGURES", "QUICK_MAX_ITER", "REPORT", "STEPS", "SUMMARY", "run_cycle"]
 
@@ -416,7 +416,7 @@ def _figures(out, year, sims, policy, months, signed, reference_cost) -> None:
         title="The year after deployment: cost each month vs the best possible",
     )
     fig.set_size_inches(9, 4.8)
-    fig.savefig(out / FIGURES[0], dpi=80, bbox_inches="tight", metadata=meta)
+    fig.savefig(out / FIGURES[0], dpi=figures.PNG_DPI, bbox_inches="tight", metadata=meta)
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(9, 4.2))
@@ -434,7 +434,7 @@ def _figures(out, year, sims, policy, months, signed, reference_cost) -> None:
     top = max(max(cost), signed.minimum) * 1.12
     for i, m in enumerate(months):
         if m["alerts"]:
-            ax.text(i, top, "alert", ha="center", va="bottom", fontsize=8, rotation=0)
+            ax.text(i, top, "alert", ha="center", va="bottom", fontsize=figures.SMALL, rotation=0)
             ax.plot(i, top * 0.985, marker="v", color="black", ms=6)
     ax.set_ylim(0, top * 1.08)
     ax.set_xticks(x, [m["name"] for m in months])
@@ -442,8 +442,14 @@ def _figures(out, year, sims, policy, months, signed, reference_cost) -> None:
     ax.set_ylabel("expected cost (€ per visit)")
     ax.set_title("Cost of the model's mistakes each month vs the success contract")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
-    fig.savefig(out / FIGURES[1], dpi=80, bbox_inches="tight", metadata=meta)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=2,
+        fontsize=figures.SMALL,
+        frameon=False,
+    )
+    fig.savefig(out / FIGURES[1], dpi=figures.PNG_DPI, bbox_inches="tight", metadata=meta)
     plt.close(fig)
 
 

@@ -396,6 +396,45 @@ def read_lesson(path: Path) -> NotebookNode:
     return jupytext.reads(Path(path).read_text(encoding="utf-8"), fmt="py:percent")
 
 
+_BULLET = re.compile(r"^(\s*)([-*+])\s+\S")
+
+
+def stray_bullets(markdown: str) -> list[str]:
+    """Lines of ``markdown`` that render as an unintended list item.
+
+    Wrapped prose whose next line happens to start with ``-`` (a dash used as punctuation)
+    becomes a list item in Markdown. A bullet line is fine when it starts a block (a blank
+    line before it), follows a line ending with ``:`` (also how a nested list is
+    introduced), or continues a list with the same marker and indent; anything else is
+    reported.
+
+    >>> stray_bullets("the bottom of the curve\\n- and every strategy costs more.")
+    ['- and every strategy costs more.']
+    >>> stray_bullets("Three things:\\n- one\\n- two\\n  wrapped\\n- three")
+    []
+    """
+    lines = markdown.splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        match = _BULLET.match(line)
+        if not match or i == 0 or not lines[i - 1].strip():
+            continue
+        if lines[i - 1].rstrip().endswith(":"):
+            continue
+        indent, marker = match.groups()
+        j = i - 1
+        same_list = False
+        while j >= 0 and lines[j].strip():
+            earlier = _BULLET.match(lines[j])
+            if earlier and earlier.groups() == (indent, marker):
+                same_list = True
+                break
+            j -= 1
+        if not same_list:
+            found.append(line)
+    return found
+
+
 def badges_markdown(notebook_path: str) -> str:
     """Markdown with the Colab and Binder badges for the notebook at ``notebook_path``.
 
@@ -411,7 +450,8 @@ def badges_markdown(notebook_path: str) -> str:
 
 
 def setup_code() -> str:
-    """The Colab setup cell: installs ``course_utils`` from GitHub on Colab, nothing elsewhere."""
+    """The setup cell: installs ``course_utils`` from GitHub on Colab (nothing to install
+    elsewhere), then applies the course's figure style (:func:`course_utils.figures.use`)."""
     return (
         "# Setup: on Google Colab, install the course's helper package (course_utils) from\n"
         "# GitHub - it takes a moment. Anywhere else it is already installed: nothing happens.\n"
@@ -423,7 +463,11 @@ def setup_code() -> str:
         f'    requirement = "{config.pip_requirement()}"\n'
         "    subprocess.run(\n"
         '        [sys.executable, "-m", "pip", "install", "--quiet", requirement], check=True\n'
-        "    )"
+        "    )\n"
+        "\n"
+        "from course_utils import figures\n"
+        "\n"
+        "figures.use()  # one figure style for the course: sizes, sharp images, readable fonts"
     )
 
 

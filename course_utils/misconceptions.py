@@ -13,7 +13,8 @@ naming the misconception (with a ``mistake`` tag) or ``None`` when it finds none
   than the other (``"accuracy_with_skewed_costs"``).
 
 The ``expect_*`` functions at the end are ready-made *checkers* for exercises: they always
-return a Feedback (correct or not) and are re-exported by :mod:`course_utils.exercises`.
+return a Feedback (correct or not). Imports run one way: this module builds on the
+exercise building blocks of :mod:`course_utils.exercises`, never the other way round.
 None of these functions raises on odd input.
 
 The comparison behind the first three: refit a clone of the learner's estimator on
@@ -34,17 +35,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_utils.exercises import (
-    Feedback,
-    _as_real,
-    _is_estimator,
-    _is_fitted,
-    _is_missing,
-    correct,
-    describe,
-    incorrect,
-    not_attempted,
-)
+from course_utils.exercises.describe import _is_estimator, _is_fitted, _is_missing, describe
+from course_utils.exercises.expect import _as_real
+from course_utils.exercises.feedback import Feedback, answer_problem, correct, incorrect
 
 __all__ = [
     "accuracy_with_skewed_costs",
@@ -549,8 +542,8 @@ def expect_fitted_on_train_only(
     >>> expect_fitted_on_train_only(StandardScaler(), X_train, X_test).mistake
     'not_fitted'
     """
-    if _is_missing(estimator):
-        return not_attempted("Replace the `...` with your fitted object, then run the cell again.")
+    if (missing := answer_problem(estimator, "your fitted object")) is not None:
+        return missing
     try:
         verdict, problem = _quiet(_fit_verdict, estimator, X_train, X_test, y_train, y_test, what)
     except Exception as exc:
@@ -595,8 +588,8 @@ def expect_score_on_test(
     >>> expect_score_on_test(m.score(X[150:], y[150:]), m, X[:150], y[:150], X[150:], y[150:]).ok
     True
     """
-    if _is_missing(score):
-        return not_attempted("Replace the `...` with your score, then run the cell again.")
+    if (missing := answer_problem(score, "your score")) is not None:
+        return missing
     value = _as_real(score, "a score (a number)")
     if isinstance(value, Feedback):
         return value
@@ -657,8 +650,8 @@ def expect_tuned_on_train_only(
     ...                            X[240:], y[240:]).ok
     True
     """
-    if _is_missing(search):
-        return not_attempted("Replace the `...` with your fitted search, then run the cell again.")
+    if (missing := answer_problem(search, "your fitted search")) is not None:
+        return missing
     is_search = hasattr(search, "param_grid") or hasattr(search, "param_distributions")
     if not _is_estimator(search) or not is_search:
         return incorrect(
@@ -711,10 +704,8 @@ def expect_cost_aware_metric(
     >>> expect_cost_aware_metric("recall", 1, 10, accept={"recall", "expected_cost"}).ok
     True
     """
-    if _is_missing(metric_name):
-        return not_attempted(
-            "Replace the `...` with the name of a metric (a str), then run the cell again."
-        )
+    if (missing := answer_problem(metric_name, "the name of a metric (a str)")) is not None:
+        return missing
     name = _metric_name(metric_name)
     if name is None:
         return incorrect(

@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import world
+from . import figures, world
 
 __all__ = [
     "LABEL_DELAY",
@@ -738,8 +738,8 @@ def plot_policies(
 
         handles.append(Line2D([], [], ls="none", marker="o", color="0.3", ms=6))
         labels.append("filled marker: first month of a retrained model")
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=8,
-              ncol=2, frameon=False)  # fmt: skip
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              fontsize=figures.SMALL, ncol=2, frameon=False)  # fmt: skip
     return fig
 
 
@@ -762,5 +762,5 @@ def _shade_scenarios(ax: Any, year: Year) -> None:
                 ax.axvspan(start - 0.5, i - 0.5, color="0.92", zorder=0)
             name = _SCENARIO_NAMES.get(scen[start], scen[start])
             ax.text((start + i - 1) / 2, 1.01, name, transform=ax.get_xaxis_transform(),
-                    ha="center", va="bottom", fontsize=8)  # fmt: skip
+                    ha="center", va="bottom", fontsize=figures.SMALL)  # fmt: skip
             start, block = i, block + 1

@@ -158,9 +158,9 @@ display(widgets.HBox([slider, label]))
 # %% [markdown]
 # If you see a line of text such as `HBox(children=...)` instead of a slider, the widget
 # front end is missing (the doctor's "widget front end" line says how to fix it). The course
-# still works: every widget is followed by a static figure or table that teaches the same
-# thing. Setting the value from code does what moving the slider does - the label now reads
-# "7 bananas in the basket":
+# still works: every widget is followed by a static copy (a table, or a figure folded away
+# under a line you click) that teaches the same thing. Setting the value from code does what
+# moving the slider does - the label now reads "7 bananas in the basket":
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -272,18 +272,15 @@ q3.check(visits_per_store)
 # ## Your progress
 #
 # Every exercise you pass is saved in a small file on your computer, so the map below fills
-# up as you go through the course. Click **Refresh** to update it.
+# up as you go through the course. Click **Refresh** to update it. The same map as plain
+# text (for screen readers, and wherever widgets do not show) is folded below it.
 
 # %%
-from course_utils import progress
+from course_utils.exercises import format_progress, progress_widget
+from course_utils.widgets import StaticCopy
 
-display(progress.progress_widget())
-
-# %% [markdown]
-# The same map as plain text (for screen readers, and wherever widgets do not show):
-
-# %%
-print(progress.format_progress())
+display(progress_widget())
+display(StaticCopy(text=format_progress(), summary="The same map as plain text"))
 
 # %% [markdown]
 # ## How the notebooks fit together

@@ -395,8 +395,8 @@ plt.show()
 
 # %% [markdown]
 # **Takeaway:** with a false banana three times as costly as a false apple, the cheapest
-# decisions say banana only when its probability is at least 0.75 - the bottom of the curve
-# - and every strategy without a model costs at least twice as much.
+# decisions say banana only when its probability is at least 0.75 - the bottom of the
+# curve - and every strategy without a model costs at least twice as much.
 
 # %% [markdown]
 # ## 7. Write the success contract

@@ -851,18 +851,19 @@ from course_utils.widgets import audit
 display(audit.make_widget(joined))
 
 # %% [markdown]
-# If no widget shows (a static page, or widgets not installed), here is what it shows for
-# `temp` - the figure and its text equivalent:
-
-# %%
-temp_audit = audit.column_audit(joined, "temp")
-fig = audit.audit_figure(temp_audit)
-plt.show()
+# What it shows for `temp`, as text - and, folded, its figure, for pages where no
+# widget shows (a static page, or widgets not installed):
 
 # %%
 # NBVAL_CHECK_OUTPUT
+temp_audit = audit.column_audit(joined, "temp")
 print(audit.audit_table(temp_audit).to_string())
 print("\n".join("* " + line for line in temp_audit["suspicious"]))
+
+# %%
+from course_utils.widgets import StaticCopy
+
+display(StaticCopy(audit.audit_figure(temp_audit)))
 
 # %% [markdown]
 # **Takeaway:** one column, three stores - Riverside's distribution sits on its own, and

@@ -75,10 +75,10 @@ df = raw.copy()
 # %% [markdown]
 # ## 1. Unify the spellings
 #
-# The tills wrote the fruit in many ways:
+# The tills wrote the fruit in many ways (shown with quotes, so stray spaces show):
 
 # %%
-df["fruit"].value_counts()
+raw["fruit"].value_counts().rename(index=repr)
 
 # %% [markdown]
 # Upper case, stray spaces and two typos. Strip the spaces, lower the case, then map the
@@ -108,16 +108,17 @@ print(df.groupby("store")["temp"].mean().round(1).to_string())
 # %% [markdown]
 # ### Exercise 1: Fahrenheit to Celsius
 #
-# Make `temp_c`: a Series with one temperature per row of `df`, in °C everywhere. Convert
+# Make `temp_c`: a Series with one temperature per row of `raw`, in °C everywhere. Convert
 # only Riverside's values (°C = (°F − 32) × 5/9); the other stores keep theirs, and the
-# missing days (sensor outages) stay missing.
+# missing days (sensor outages) stay missing. (Start from `raw`: no cell changes it, while
+# later cells clean `df` in place - so the exercise works in any order you run the cells.)
 
 # %%
 from course_utils.exercises.nb03 import q1, q2, q3, q4
 
 # BEGIN SOLUTION
-riverside = df["store"] == "Riverside"
-temp_c = df["temp"].where(~riverside, (df["temp"] - 32) * 5 / 9)
+riverside = raw["store"] == "Riverside"
+temp_c = raw["temp"].where(~riverside, (raw["temp"] - 32) * 5 / 9)
 # END SOLUTION
 q1.check(temp_c)
 
@@ -457,18 +458,18 @@ comparer = prep.make_widget(train)
 display(comparer)
 
 # %% [markdown]
-# If the widget does not show, here is the same information as a table (best first) and
-# the figure for the median:
+# The same information as a table (best first) - and, folded, the figure for the median,
+# for pages where the widget does not show:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 print(prep.score_table(comparer.result).to_string(index=False))
 
 # %%
-import matplotlib.pyplot as plt
+from course_utils.widgets import StaticCopy
 
-prep.figure(comparer.compute(strategy="median", indicator=False, encoding="one-hot"))
-plt.show()
+median_filled = comparer.compute(strategy="median", indicator=False, encoding="one-hot")
+display(StaticCopy(prep.figure(median_filled)))
 
 # %% [markdown]
 # **Takeaway:** whatever single number fills the gaps, it sits far from the true ages of
@@ -489,13 +490,15 @@ plt.show()
 # relation is curved, new columns can straighten it. Two patterns in the training rows:
 
 # %%
+import matplotlib.pyplot as plt
+
 by_age = train.groupby(train["age"] // 5 * 5)["fruit"].apply(lambda f: (f == "banana").mean())
 station_rows = train["store"] == "Station"
 by_hour = {
     "Station (commuter kiosk)": train[station_rows].groupby("hour")["fruit"],
     "Central and Riverside": train[~station_rows].groupby("hour")["fruit"],
 }
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
 ax1.plot(by_age.index + 2.5, by_age.to_numpy(), marker="o", color="#0072B2")
 ax1.set(xlabel="age (years, 5-year bands)", ylabel="share of visits ending with a banana")
 ax1.set_ylim(0, 1.05)

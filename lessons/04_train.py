@@ -555,7 +555,7 @@ for name, curve in curves.items():
     print(curve[["training rows", "validation"]].round(3).to_string(), end="\n\n")
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(12, 4), sharey=True)
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.6), sharey=True)
 for ax, (name, curve) in zip(axes, curves.items(), strict=True):
     n = curve.index.to_numpy()
     ax.plot(n, curve["training rows"], color=VERMILLION, marker="D", label="training rows")
@@ -565,9 +565,9 @@ for ax, (name, curve) in zip(axes, curves.items(), strict=True):
     ax.fill_between(n, low, high, color=BLUE, alpha=0.15)
     ax.axhline(baseline, color=GREY, linestyle=":", linewidth=2)
     ax.axhline(bayes, color="black", linestyle="-.", linewidth=1.5)
-    ax.text(n[-1], baseline + 0.005, "majority baseline", ha="right", va="bottom", fontsize=8)
+    ax.text(n[-1], baseline + 0.005, "majority baseline", ha="right", va="bottom", fontsize=9)
     beat = "Bayes line: no model can beat it"
-    ax.text(n[-1], bayes + 0.005, beat, ha="right", va="bottom", fontsize=8)
+    ax.text(n[-1], bayes + 0.005, beat, ha="right", va="bottom", fontsize=9)
     ax.set_xscale("log")
     ax.set_xticks(n)
     ax.set_xticklabels([f"{size:,}" for size in n])
@@ -635,8 +635,8 @@ display(picker)
 # single tree (a patchwork of small boxes around individual visits). Then try hour and
 # temperature: no family finds much there - those two columns alone say little.
 #
-# If the picker does not show, here is the score of every family on age and relative
-# price, and the figure of the random forest:
+# The score of every family on age and relative price - and, folded, the figure of the
+# random forest, for pages where the picker does not show:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -645,8 +645,9 @@ print(f"age and relative price only, 3-fold cross-validation on {age_price['n_ro
 print(models.score_table(age_price).to_string(index=False))
 
 # %%
-models.figure(age_price)
-plt.show()
+from course_utils.widgets import StaticCopy
+
+display(StaticCopy(models.figure(age_price)))
 
 # %% [markdown]
 # **Takeaway:** with age and relative price alone, the forest learns a U-shape - bananas
@@ -696,8 +697,8 @@ print(X_train[["age", "has_kids", "temperature_c"]].isna().mean().round(3).to_st
 #
 # In this notebook you
 #
-# * scored a baseline (0.616) and drew the Bayes-optimal line (0.851) that no model can beat
-#   - both in accuracy at 0.5, a score we always name with its threshold;
+# * scored a baseline (0.616) and drew the Bayes-optimal line (0.851) that no model can beat,
+#   both in accuracy at 0.5 - a score we always name with its threshold;
 # * learned why models are chosen by the contract's cost at 0.75 and the log-loss, not by
 #   accuracy at 0.5;
 # * cross-validated pipelines three ways, each answering its own question: shuffled folds

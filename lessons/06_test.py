@@ -222,7 +222,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.4))
+fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(9, 4))
 curves = [
     (proba_test, "tuned model", "#0072B2", "-"),
     (p_true, "perfect knowledge", "#E69F00", "--"),
@@ -421,8 +421,8 @@ display(explorer)
 # mistakes cost 0.10 € - where is the best threshold now? Push the threshold to 0.95: does
 # the model still meet the contract?
 #
-# If the widget does not show, here is what it shows at the contract's threshold, as text
-# and as a figure:
+# What it shows at the contract's threshold, as text - and, folded, as a figure, for pages
+# where the widget does not show:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -430,8 +430,9 @@ at_contract = threshold_widget.compute(slider_data, threshold)
 print(threshold_widget.describe(at_contract))
 
 # %%
-threshold_widget.plot_threshold(at_contract)
-plt.show()
+from course_utils.widgets import StaticCopy
+
+display(StaticCopy(threshold_widget.plot_threshold(at_contract)))
 
 # %% [markdown]
 # **Takeaway:** the cost curve is flat and low around the contract's threshold of 0.75 and

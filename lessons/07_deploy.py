@@ -677,28 +677,33 @@ payload = app.build_request(stand.values())
 print(payload)
 
 # %% [markdown]
-# The same buttons work from code: set a field's `.value`, then `.click()`. An age of 230:
+# The same buttons work from code: set a field's `.value`, then `.click()`. An age of 230,
+# in a second copy of the form (so the one above stays as you left it):
 
 # %%
 # NBVAL_CHECK_OUTPUT
-stand.controls["age"].value = "230"
-stand.button.click()
-print(stand.result_text)
+demo = app.make_widget(srv.url)
+demo.controls["age"].value = "230"
+demo.button.click()
+print(demo.result_text)
 
 # %% [markdown]
-# If the app does not show above, here is what it shows for its first visit - the
-# commuter at 8 in the morning - made by the same two functions, as text:
+# Folded below, for pages where the app does not show: what it shows for its first visit -
+# the commuter at 8 in the morning - made by the same two functions, as text.
 
 # %%
 # NBVAL_CHECK_OUTPUT
+from course_utils.widgets import StaticCopy
+
 result = app.call_service(srv.url, app.build_request(app.DEFAULT_FIELDS))
-print(app.describe(result))
+display(StaticCopy(text=app.describe(result), summary="Static copy of the app's first answer"))
 
 # %% [markdown]
 # ## 10. Stop the service
 #
 # A service runs until it is stopped, and keeps its port busy until then. Stop it, and
-# check that the port now refuses connections:
+# check that the port now refuses connections - then start it again on the same port, so
+# that the app above keeps working (it stops for good with the kernel):
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -708,6 +713,8 @@ srv.stop()
 with socket.socket() as probe:
     refused = probe.connect_ex((srv.host, srv.port)) != 0
 print(f"service running: {srv.running}; its port refuses connections: {refused}")
+srv = service.start_in_background(registry, alias="production", log_path=log_path, port=srv.port)
+print(f"started again on the same port: {srv.running}")
 
 # %% [markdown]
 # The registry, its model card and the prediction log stay in your work folder. A real
@@ -731,7 +738,7 @@ print(f"service running: {srv.running}; its port refuses connections: {refused}"
 # * queried the prediction log with SQL: counts, the latest predictions, decisions per
 #   store;
 # * used the fruit-stand app, a thin client of the same service - then stopped the
-#   service.
+#   service, and started it again for the app.
 #
 # **Next:** [08 · Monitor](08_monitor.ipynb) - months of production traffic go through the
 # service: drift metrics, labels that arrive late, and alerts that fire when the world

@@ -241,7 +241,7 @@ by_month["predicted banana"] = log.groupby("period")["decision"].apply(
 )
 by_month["labels"] = log.groupby("period")["fruit"].count()
 by_month["labels arrived"] = pd.Series(labels_known_at).reindex(by_month.index).fillna("not yet")
-print(by_month.to_string())
+display(by_month)
 
 # %% [markdown]
 # Three things to notice before any statistics:
@@ -313,7 +313,7 @@ fig, ax = plt.subplots(figsize=(8, 3.6))
 x = np.arange(len(bins))
 ax.bar(x - 0.2, ref_share, 0.4, color="#0072B2", edgecolor="black", label="January (reference)")
 ax.bar(x + 0.2, cur_share, 0.4, color="#E69F00", edgecolor="black", hatch="//", label="February")
-ax.set_xticks(x, bins, rotation=30, ha="right", fontsize=8)
+ax.set_xticks(x, bins, rotation=30, ha="right", fontsize=9)
 ax.set_xlabel("temperature bin (°C), cut at January's deciles")
 ax.set_ylabel("share of the month's visits")
 ax.set_title(f"Temperature, February against January: PSI = {psi_by_hand:.2f}")
@@ -465,7 +465,7 @@ psi_grid = pd.DataFrame(
 ).T
 row_names = [f"{m.period}  {m.scenario.replace('_', ' ')}" for m in months]
 
-fig, ax = plt.subplots(figsize=(10, 6))
+fig, ax = plt.subplots(figsize=(9, 5.4))
 image = ax.imshow(psi_grid.to_numpy(), cmap="cividis", vmin=0, vmax=1, aspect="auto")
 for i in range(psi_grid.shape[0]):
     for j in range(psi_grid.shape[1]):
@@ -477,7 +477,7 @@ for i in range(psi_grid.shape[0]):
             f"{value:.2f}" + ("▲" if alert else ""),
             ha="center",
             va="center",
-            fontsize=8,
+            fontsize=9,
             fontweight="bold" if alert else "normal",
             color="black" if value > 0.6 else "white",
         )
@@ -548,7 +548,7 @@ rule_book = pd.DataFrame(
         ],
     }
 )
-print(rule_book.to_string(index=False))
+display(rule_book)
 
 # %% [markdown]
 # Seasonal inputs are compared with the same calendar month of the history - July with
@@ -574,13 +574,13 @@ input_alerts = fired.groupby("period").apply(
     include_groups=False,
 )
 input_alerts = input_alerts.reindex(list(inputs)).fillna("-")
-print(
+display(
     pd.DataFrame(
         {
             "script": script["what happens (the monitor does not know)"].to_numpy(),
             "alerts on the inputs": input_alerts,
         }
-    ).to_string()
+    )
 )
 
 # %% [markdown]
@@ -684,7 +684,7 @@ live = pd.DataFrame(live).T
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(live.to_string(float_format="{:.3f}".format))
+display(live.infer_objects().round(3))
 warning = monitoring.LIVE_COST_RATIO * card.metrics["expected_cost"]
 print(f"warning above {monitoring.LIVE_COST_RATIO} x the test cost = {warning:.4f} € per visit")
 
@@ -704,37 +704,37 @@ fig, ax = plt.subplots(figsize=(9, 4.4))
 ax.plot(xs, live["expected cost"], "o-", color="#0072B2", lw=2, label="tuned model (on the labels)")
 ax.plot(xs, live["perfect knowledge"], "s--", color="#555555", label="perfect knowledge")
 ax.axhline(signed.minimum, color="black", ls="-.", lw=1.2)
-ax.text(0, signed.minimum + 0.0006, f"contract minimum {signed.minimum} €", fontsize=8)
+ax.text(0, signed.minimum + 0.0006, f"contract minimum {signed.minimum} €", fontsize=9)
 ax.axhline(warning, color="#D55E00", ls=":", lw=1.5)
 ax.text(
     0,
     warning + 0.0006,
     f"warning: {monitoring.LIVE_COST_RATIO} × test cost = {warning:.4f} €",
-    fontsize=8,
+    fontsize=9,
 )
 ax.annotate(
     "August: known only\nat the end of September",
     xy=(position["2026-08"], live.loc["2026-08", "expected cost"]),
     xytext=(position["2026-08"] - 3.2, 0.040),
     arrowprops={"arrowstyle": "->"},
-    fontsize=8,
+    fontsize=9,
 )
-ax.text(11, 0.026, "December:\nno labels yet", ha="center", fontsize=8, style="italic")
+ax.text(11, 0.026, "December:\nno labels yet", ha="center", fontsize=9, style="italic")
 ax.text(
-    position["2026-11"] + 0.15, live.loc["2026-11", "expected cost"], "Station\nonly", fontsize=8
+    position["2026-11"] + 0.15, live.loc["2026-11", "expected cost"], "Station\nonly", fontsize=9
 )
 chapters = [(0, 2, "seasons"), (3, 4, "students"), (5, 6, "price shock")]
 chapters += [(7, 9, "taste change"), (10, 11, "°F thermometers")]
 for i, (first, last, name) in enumerate(chapters):  # the hidden script, shaded by chapter
     ax.axvspan(first - 0.45, last + 0.45, color="0.92" if i % 2 else "white", zorder=0)
-    ax.text((first + last) / 2, 0.0455, name, ha="center", fontsize=8)
+    ax.text((first + last) / 2, 0.0455, name, ha="center", fontsize=9)
 ax.set_xticks(range(12), month_names)
 ax.set_xlim(-0.5, 11.5)
 ax.set_ylim(0.015, 0.047)
 ax.set_xlabel("month of the visits (2026)")
 ax.set_ylabel("expected cost per visit (€)")
 ax.set_title("Live metric, as the labels arrive one month late")
-ax.legend(loc="lower left", fontsize=8)
+ax.legend(loc="lower left", fontsize=9)
 plt.show()
 
 # %% [markdown]
@@ -843,12 +843,13 @@ display(driftsim.make_widget(data=simulations))
 # Try: the taste change at strength 2 (the model's cost rises to about twice the best
 # possible, and both live alerts fire); the students at 2 (the model barely cares);
 # seasonality at 0 - a July as mild as the yearly average - which the temperature rule
-# flags for a human to look at. The same simulations, every scenario at strength 1,
-# without the widget:
+# flags for a human to look at. The same simulations, every scenario at strength 1, are
+# folded below for pages where the widget does not show:
 
 # %%
-fig = driftsim.plot_scenarios(simulations, strength=1.0)
-plt.show()
+from course_utils.widgets import StaticCopy
+
+display(StaticCopy(driftsim.plot_scenarios(simulations, strength=1.0)))
 
 # %% [markdown]
 # **Takeaway:** each kind of change leaves its own fingerprint - one input (the students),
@@ -865,7 +866,7 @@ plt.show()
 # %%
 # NBVAL_CHECK_OUTPUT
 print(f"{simulations.month}, {simulations.n_visits:,} visits per simulated month:")
-print(driftsim.summary(simulations, strength=1.0).to_string())
+display(driftsim.summary(simulations, strength=1.0))
 
 # %% [markdown]
 # ## Stop the service

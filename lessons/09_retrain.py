@@ -459,12 +459,13 @@ comparer = policies.make_widget(comparer_data)
 display(comparer)
 
 # %% [markdown]
-# If the widget does not show, here is every variant at once - the same simulations, one
-# panel each:
+# Folded below, for pages where the widget does not show: every variant at once - the same
+# simulations, one panel each.
 
 # %%
-fig = policies.plot_all(comparer_data)
-plt.show()
+from course_utils.widgets import StaticCopy
+
+display(StaticCopy(policies.plot_all(comparer_data)))
 
 # %% [markdown]
 # **Takeaway:** the panels differ only where a policy had labels of a change to learn
@@ -959,8 +960,8 @@ print(history.fillna("-").to_string(index=False))
 #
 # In this notebook you
 #
-# * retrained by hand: a fresh tuned pipeline on a training window of the labelled visits
-#   - labelled one month late, so a retrain always learns from the past;
+# * retrained by hand: a fresh tuned pipeline on a training window of the labelled
+#   visits - labelled one month late, so a retrain always learns from the past;
 # * replayed a year under six policies and ranked them by the contract's metric, the
 #   expected cost per visit, against the best possible: retraining on alert ends the year
 #   cheaper than never retraining - but much of the lead comes from November's broken

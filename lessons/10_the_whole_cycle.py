@@ -32,7 +32,6 @@
 # %%
 import json
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Image, Markdown, display
 from threadpoolctl import threadpool_limits
@@ -330,6 +329,3 @@ q3.check("retrain")
 # work/data-seed7`, then compare `data summary --dir work/data-seed7` with the course's), a
 # new policy (`python -m course_utils cycle --policy schedule`), or a contract with
 # other costs - and see which steps of the process catch it.
-
-# %%
-plt.close("all")

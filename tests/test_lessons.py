@@ -369,7 +369,13 @@ def test_setup_cell_does_nothing_outside_colab(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(subprocess, "run", fail)
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    exec(lessons.setup_code(), {})
+    import matplotlib
+
+    from course_utils import figures
+
+    with matplotlib.rc_context():  # leave other tests the default style
+        exec(lessons.setup_code(), {})
+        assert matplotlib.rcParams["savefig.dpi"] == figures.PNG_DPI  # the course style
 
 
 def test_setup_cell_installs_on_colab(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -576,3 +582,25 @@ def test_memory_addresses_are_not_stored():
     assert out[0].data["text/plain"] == "FunctionTransformer(func=<function f at 0x...>)"
     assert out[0].data["text/html"] == "<td>&lt;function add...x...&gt;</td>"
     assert out[1].text == "<object at 0x...>\n"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.number)
+def test_no_wrapped_prose_renders_as_a_stray_bullet(lesson: lessons.Lesson) -> None:
+    """A wrapped line starting with "- " would render as an unintended list item."""
+    nb = lessons.read_lesson(lesson.source)
+    stray = [
+        line
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for line in lessons.stray_bullets(cell.source)
+    ]
+    assert not stray, f"{lesson.source.name}: rewrap so these lines do not start a list: {stray}"
+
+
+def test_stray_bullets_are_found_and_real_lists_are_not() -> None:
+    prose = "costs at least 0.75 - the bottom of the curve\n- and every strategy costs more."
+    assert lessons.stray_bullets(prose) == ["- and every strategy costs more."]
+    nested = "* cross-validated pipelines that look like the test split\n  - and saw folds"
+    assert lessons.stray_bullets(nested) == ["  - and saw folds"]
+    assert lessons.stray_bullets("You will:\n\n- one\n- two\n  more\n- three") == []
+    assert lessons.stray_bullets("Parent:\n* a, in two:\n  - child\n  - b\n* c") == []

@@ -159,7 +159,7 @@ def test_an_exercise_built_on_the_leakage_checker(data, capsys):
         inputs={"X_train": "the training features", "X_test": "the test features"},
         checker=lambda scaler, X_train, X_test: ex.first_problem(
             ex.expect_type(scaler, StandardScaler, "a StandardScaler"),
-            lambda: ex.expect_fitted_on_train_only(scaler, X_train, X_test, what="the scaler"),
+            lambda: mc.expect_fitted_on_train_only(scaler, X_train, X_test, what="the scaler"),
         ),
         hints=["fit on X_train", "StandardScaler().fit(X_train)"],
         solution="scaler = StandardScaler().fit(X_train)",

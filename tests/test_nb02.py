@@ -187,13 +187,18 @@ def test_q1_point_in_time_misconceptions(lesson):
     shuffled = good.copy()
     shuffled["temp"] = shuffled["temp"].sample(frac=1, random_state=0).to_numpy()
     assert q1.evaluate(shuffled).mistake == "wrong_value"
-    assert q1.evaluate(shuffled.assign(temp="warm")).mistake == "wrong_value"
+    assert q1.evaluate(shuffled.assign(temp="warm")).mistake == "wrong_dtype"
     assert q1.evaluate(len(good)).mistake == "wrong_type"
     assert q1.evaluate(with_prices).mistake == "missing_columns"
     assert set(nb02.MISTAKES) >= {"future_information", "stale_value", "wrong_group"}
     # The expected temperatures are never shown in a message.
     for wrong in (day_mean, shuffled):
         assert f"{good['temp'].iloc[0]}" not in q1.evaluate(wrong).message
+    # a join that lacks columns: a selection before or after it
+    slim = good[["visit_id", "timestamp", "store", "temp"]]
+    fb = q1.evaluate(slim)
+    assert fb.mistake == "missing_columns" and "'fruit'" in fb.message
+    assert q1.evaluate(good.astype({"temp": str})).mistake == "wrong_dtype"
 
 
 def test_q2_duplicates_on_all_columns_and_both_copies(lesson):

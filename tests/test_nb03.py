@@ -59,7 +59,7 @@ def _run_solution(exercise, **namespace) -> dict:
 
 def test_q1_solution_and_typical_mistakes(raw, capsys):
     df = raw.copy()
-    _run_solution(q1, df=df)
+    _run_solution(q1, raw=df)
     assert capsys.readouterr().out.startswith("✔ Correct")
 
     riv = df["store"] == "Riverside"
@@ -78,6 +78,11 @@ def test_q1_solution_and_typical_mistakes(raw, capsys):
     fb = q1.evaluate(t.where(~riv, t * 5 / 9 - 32))
     assert fb.mistake == "wrong_value" and "subtract 32 first" in fb.message
     assert _mistake(q1, ((t - 32) * 5 / 9)[riv]) == "rows_lost"  # Riverside rows only
+    # text that numeric conversion would turn back into numbers is still text
+    fb = q1.evaluate(good.round(1).astype(str))
+    assert fb.mistake == "wrong_dtype" and "text" in fb.message
+    assert _mistake(q1, good.map(lambda x: f"{x:.1f}")) == "wrong_dtype"
+    assert q1.evaluate(good.astype(object)).ok  # numbers in an object column are numbers
     assert _mistake(q1, good.dropna()) == "rows_lost"
     assert _mistake(q1, pd.Series(np.where(riv, (t - 32) * 5 / 9, np.nan))) == "missing_values"
     assert _mistake(q1, good.fillna(good.median())) == "wrong_value"  # outage days filled
@@ -90,6 +95,10 @@ def test_q1_solution_and_typical_mistakes(raw, capsys):
 def test_q2_solution_and_typical_mistakes(raw, capsys):
     df = raw.copy()
     _run_solution(q2, df=df)
+    first = df.drop_duplicates("visit_id")
+    fb = q2.evaluate(first[["visit_id", "timestamp"]])  # de-duplicated, but two columns
+    assert fb.mistake == "missing_columns" and "every column" in fb.message
+    assert q2.evaluate(first.assign(hour=first["timestamp"].dt.hour)).ok  # extra: fine
     assert capsys.readouterr().out.startswith("✔ Correct")
     assert q2.evaluate(df.drop_duplicates("visit_id").reset_index(drop=True)).ok
     assert q2.evaluate(df.drop_duplicates(["visit_id", "fruit"])).ok
@@ -352,3 +361,14 @@ def test_cleaning_repairs_or_flags_the_planted_defects(cleaned):
     fixed = sum(int(cells.sum()) for _, cells in per_defect)
     assert total > 20_000
     assert fixed / total >= 0.99, {k: float(c.mean()) for k, c in per_defect}
+
+
+def test_q1_works_after_run_all(raw):
+    """After Run All, `df` is the cleaned table: °C already, duplicates dropped."""
+    first = raw.drop_duplicates("visit_id", keep="first").copy()
+    riv = first["store"] == "Riverside"
+    first.loc[riv, "temp_mean"] = (first.loc[riv, "temp_mean"] - 32) * 5 / 9
+    assert q1.evaluate(first["temp_mean"]).ok  # right values for the rows it has
+    twice = first["temp_mean"].where(~riv, (first["temp_mean"] - 32) * 5 / 9)
+    fb = q1.evaluate(twice)
+    assert fb.mistake == "wrong_value" and "twice" in fb.message and "`raw`" in fb.message

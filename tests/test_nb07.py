@@ -90,14 +90,23 @@ ODD = ["banana", 3, float("nan"), pd.DataFrame({"x": [1, 2]}), LogisticRegressio
 # --------------------------------------------------------------------------- the lesson
 
 
-def test_the_notebook_stops_its_server_and_frees_the_port(lesson):
+def test_the_notebook_stops_its_server_frees_the_port_and_restarts_it_for_the_app(lesson):
     srv = lesson["srv"]
-    assert lesson["_running_after_lesson"] is False  # stopped by the lesson, not the fixture
+    assert "service running: False; its port refuses connections: True" in lesson["_stdout"]
+    # started again on the same port, so the app (built with the old url) still works
+    assert "started again on the same port: True" in lesson["_stdout"]
+    assert lesson["_running_after_lesson"] is True and lesson["stand"].url == srv.url
+    # the fixture stopped it: no server left behind
     with socket.socket() as probe:
         assert probe.connect_ex((srv.host, srv.port)) != 0
     alive = [t.name for t in threading.enumerate() if t.name == f"fruit-stand-{srv.port}"]
     assert alive == []
-    assert "its port refuses connections: True" in lesson["_stdout"]
+
+
+def test_the_app_shown_is_left_at_its_defaults(lesson):
+    """The code demo uses a second form: the one the learner sees keeps its values."""
+    assert lesson["stand"].values()["age"] == lesson["app"].DEFAULT_FIELDS["age"]
+    assert "age" in lesson["demo"].result_text
 
 
 def test_every_check_in_the_lesson_passes_but_the_shown_mistakes(lesson):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from course_utils import progress, world
-from course_utils.exercises import catalogue
+from course_utils.exercises import catalogue, progress_map
 from course_utils.exercises.nb00 import q1
 
 
@@ -92,7 +92,7 @@ def test_a_damaged_file_is_reported_and_treated_as_empty(progress_file, content)
     with pytest.warns(progress.ProgressWarning, match="damaged"):
         assert progress.load() == {}
     assert _n_warnings(progress.load) == []  # said once
-    assert progress.format_progress()  # the map still works
+    assert progress_map.format_progress()  # the map still works
     assert progress.record("00", "q1") is True
     assert list(progress.load()["00"]) == ["q1"]
     backup = progress_file.with_name(progress_file.name + ".damaged")
@@ -109,7 +109,7 @@ def test_an_unwritable_location_warns_once_and_the_course_goes_on(tmp_path, monk
     assert progress.ENV_VAR in str(first[0].message)
     assert _n_warnings(progress.record, "00", "q2") == []  # once per session
     assert sorted(progress.load()["00"]) == ["q1", "q2"]  # kept for the session
-    assert "could not be saved" in progress.format_progress()
+    assert "could not be saved" in progress_map.format_progress()
     progress.reset()  # never raises
     assert progress.load() == {}
 
@@ -130,7 +130,7 @@ def test_progress_table_uses_the_catalogue():
     progress.record("00", "q3")
     progress.record("00", "not_an_exercise")
     progress.record("77", "q1")  # a notebook without exercises (any more)
-    table = progress.progress_table()
+    table = progress_map.progress_table()
     assert list(table.columns) == ["notebook", "stage", "done", "total", "done_names"]
     row = table.set_index("notebook").loc["00"]
     total_00 = sum(1 for nb, _, _ in catalogue() if nb == "00")
@@ -144,26 +144,26 @@ def test_format_progress_draws_text_bars():
     def line00(text: str) -> str:
         return next(x for x in text.splitlines() if "00  start here" in x)
 
-    assert re.search(r"\[---\]\s+0/3", line00(progress.format_progress()))
+    assert re.search(r"\[---\]\s+0/3", line00(progress_map.format_progress()))
     progress.record("00", "q2")
-    assert re.search(r"\[#--\]\s+1/3", line00(progress.format_progress()))
+    assert re.search(r"\[#--\]\s+1/3", line00(progress_map.format_progress()))
     for name in ("q1", "q3"):
         progress.record("00", name)
-    text = progress.format_progress()
+    text = progress_map.format_progress()
     assert re.search(r"\[###\]\s+3/3\s+✔ complete", line00(text))
     assert "Total: 3/" in text
 
 
 def test_bars_are_scaled_for_many_exercises():
-    assert progress._bar(2, 4) == "[##--]"
-    assert progress._bar(10, 20) == "[#####-----]"
-    assert progress._bar(0, 0) == "[]"
+    assert progress_map._bar(2, 4) == "[##--]"
+    assert progress_map._bar(10, 20) == "[#####-----]"
+    assert progress_map._bar(0, 0) == "[]"
 
 
 def test_widget_shows_the_map_and_refreshes():
     import ipywidgets as widgets
 
-    widget = progress.progress_widget()
+    widget = progress_map.progress_widget()
     view, button = widget.children
     assert isinstance(view, widgets.HTML) and isinstance(button, widgets.Button)
     assert "0/3" in view.value and "start here" in view.value
@@ -175,5 +175,26 @@ def test_widget_shows_the_map_and_refreshes():
 
 
 def test_progress_table_is_a_frame_even_without_progress():
-    table = progress.progress_table()
+    table = progress_map.progress_table()
     assert isinstance(table, pd.DataFrame) and (table["done"] == 0).all()
+
+
+def test_imports_run_one_way():
+    """progress stores passes and knows nothing of the exercises (no import cycle)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(progress))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+    assert not any("exercises" in name or "misconceptions" in name for name in imported)
+
+
+def test_progress_html_header_says_each_thing_once():
+    html = progress_map.progress_html()
+    assert "exercises passed</th>" not in html
+    assert "<th>done</th><th>passed</th>" in html

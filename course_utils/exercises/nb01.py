@@ -444,7 +444,7 @@ q4 = Exercise(
     "The best decision threshold",
     prompt="For a visit where the chance of banana is p, predicting banana costs on average "
     "`COST_FALSE_BANANA * (1 - p)` and predicting apple `COST_FALSE_APPLE * p`. Above which "
-    "p is banana the cheaper prediction? Give a probability between 0 and 1.",
+    "p is banana the cheaper prediction? Give a probability between 0 and 1. Checked to ± 0.005.",
     expects="a probability between 0 and 1",
     checker=_check_q4,
     hints=[

@@ -230,16 +230,33 @@ def _check_q1(answer: Any) -> Feedback:
             f"Expected a DataFrame (the scans with a `temp` column), got {describe(answer)}.",
             "wrong_type",
         )
-    needed = ["visit_id", "timestamp", "temp"]
+    # every column of the scans (`with_prices`) and the reading's `temp`
+    needed = [c for c in d["joined"].columns if c != "footfall"]
     missing = [c for c in needed if c not in answer.columns]
     if missing:
         if "temp_mean" in answer.columns:
             return _feedback_q1("day_mean")
+        renamed = [c for c in answer.columns if str(c).endswith(("_x", "_y"))]
+        if "store_y" in answer.columns:  # merge_asof without by=: both tables' store columns
+            return _feedback_q1("no_store")
+        if renamed:
+            return incorrect(
+                f"Your table has the column(s) {', '.join(map(repr, renamed))}: pandas adds "
+                "`_x`/`_y` to a column both tables have when it is not a join key. Keep the "
+                "scan's own store with `by='store'`.",
+                "missing_columns",
+            )
         return incorrect(
-            f"Your table lacks the column(s) {', '.join(map(repr, missing))}. Join "
-            "`with_prices` (it has `visit_id` and `timestamp`) with the sensor `readings` "
-            "(they have `temp`).",
+            f"Your table lacks the column(s) {', '.join(map(repr, missing))}. Keep every "
+            "column of `with_prices` (no column selection before or after the join) and add "
+            "the reading's `temp` from `readings`.",
             "missing_columns",
+        )
+    if not pd.api.types.is_numeric_dtype(answer["temp"]):
+        return incorrect(
+            f"The column 'temp' of your table holds {answer['temp'].dtype} values, not "
+            "numbers. Join `readings` as it is, without converting its columns.",
+            "wrong_dtype",
         )
     loss = silent_row_loss(answer, d["n_scans"], d["n_with_reading"])
     if loss is not None:

@@ -68,6 +68,8 @@ def _temperature_column(answer: Any) -> pd.Series | Feedback:
         )
     if isinstance(answer, pd.Series):
         return answer
+    if isinstance(answer, np.ndarray) and answer.ndim == 1 and answer.dtype.kind in "OSU":
+        return pd.Series(answer, index=_raw().index[: len(answer)])  # text: caught below
     if isinstance(answer, np.ndarray) and answer.ndim == 1 and len(answer) == len(_raw()):
         return pd.Series(answer, index=_raw().index)  # e.g. from np.where: row by row
     if isinstance(answer, np.ndarray | list | tuple):
@@ -82,6 +84,20 @@ def _temperature_column(answer: Any) -> pd.Series | Feedback:
     )
 
 
+def _text_values(column: pd.Series) -> str | None:
+    """A text value of ``column`` if it holds text (str), else ``None``.
+
+    >>> _text_values(pd.Series(["15.2", "16.0"])), _text_values(pd.Series([15.2, None]))
+    ('15.2', None)
+    """
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return None
+    for value in column.dropna():
+        if isinstance(value, str | bytes):
+            return value if isinstance(value, str) else value.decode(errors="replace")
+    return None
+
+
 def _close(a: np.ndarray, b: np.ndarray, tol: float = 0.051) -> bool:
     """Equal within ``tol`` where both are numbers (rounding to 0.1 °C is fine)."""
     both = ~np.isnan(a) & ~np.isnan(b)
@@ -91,8 +107,19 @@ def _close(a: np.ndarray, b: np.ndarray, tol: float = 0.051) -> bool:
 def _check_q1(answer: Any) -> Feedback | None:
     raw = _raw()
     column = _temperature_column(answer)
+    if isinstance(column, pd.Series) and len(column) == len(_first_scans()):
+        if column.index.equals(_first_scans().index):  # built from the de-duplicated `df`
+            raw = _first_scans()
     if isinstance(column, Feedback):
         return column
+    text = _text_values(column)
+    if text is not None:
+        return incorrect(
+            f"Your Series holds text (dtype {column.dtype}), such as {text!r}, not numbers. "
+            "A temperature you can compute with is a float: keep the result of the "
+            "arithmetic as it is (no `.astype(str)`, no f-string or `round` into text).",
+            "wrong_dtype",
+        )
     try:
         values = pd.to_numeric(column, errors="raise").to_numpy(dtype=float)
     except (TypeError, ValueError):
@@ -149,7 +176,7 @@ def _check_q1(answer: Any) -> Feedback | None:
             return incorrect(
                 "You converted every store. Only the Riverside thermometer reports °F; "
                 "Central and Station already report °C. Convert the Riverside rows only "
-                "(a mask: `df['store'] == 'Riverside'`).",
+                "(a mask: `raw['store'] == 'Riverside'`).",
                 "wrong_rows",
             )
         return incorrect(
@@ -160,6 +187,13 @@ def _check_q1(answer: Any) -> Feedback | None:
     a, f = values[riv], original[riv]
     if _close(a, (f - 32) * 5 / 9):
         return None
+    if _close(a, ((f - 32) * 5 / 9 - 32) * 5 / 9):
+        return incorrect(
+            "Riverside's temperatures were converted twice: the column you started from was "
+            "already in °C (a later cell converts `df` in place - after Run All, `df` is the "
+            "cleaned table). Start from `raw`, which no cell changes.",
+            "wrong_value",
+        )
     if _close(a, f):
         return incorrect(
             "Riverside's temperatures are still in degrees Fahrenheit (around 60). Convert "
@@ -196,20 +230,21 @@ q1 = Exercise(
     "q1",
     "Fahrenheit to Celsius at Riverside",
     prompt="Riverside's thermometer reports degrees Fahrenheit; the other stores report "
-    "degrees Celsius. Make `temp_c`: a Series with one temperature per row of `df`, in °C "
-    "everywhere. Leave the missing days missing.",
+    "degrees Celsius. Make `temp_c`: a Series with one temperature per row of `raw` (the "
+    "table as it came, which no later cell changes), in °C everywhere. Leave the missing "
+    "days missing.",
     expects="a pandas Series of temperatures in °C, one per row",
     checker=_check_q1,
     hints=[
         "Two things: *which rows* to convert (a True/False mask on the `store` column) and "
         "*how* (the °F → °C formula). The other rows keep their value.",
-        "°C = (°F − 32) × 5/9. `riverside = df['store'] == 'Riverside'`; then "
+        "°C = (°F − 32) × 5/9. `riverside = raw['store'] == 'Riverside'`; then "
         "`Series.where(cond, other)` keeps the values where `cond` is True and takes "
         "`other` elsewhere.",
-        "`temp_c = df['temp'].where(~riverside, (df['temp'] - 32) * 5 / 9)`",
+        "`temp_c = raw['temp'].where(~riverside, (raw['temp'] - 32) * 5 / 9)`",
     ],
-    solution="riverside = df['store'] == 'Riverside'\n"
-    "temp_c = df['temp'].where(~riverside, (df['temp'] - 32) * 5 / 9)\n"
+    solution="riverside = raw['store'] == 'Riverside'\n"
+    "temp_c = raw['temp'].where(~riverside, (raw['temp'] - 32) * 5 / 9)\n"
     "q1.check(temp_c)",
     explanation="A mask selects Riverside's rows; `.where` keeps the other stores' values "
     "and puts the converted ones in Riverside's rows. Missing days stay missing: NaN in, NaN out.",
@@ -249,6 +284,15 @@ def _check_q2(answer: Any) -> Feedback | None:
         return incorrect(
             "Your table has no `visit_id` column: keep every column of `df` (the visit id is "
             "how you recognise two scans of the same visit).",
+            "missing_columns",
+        )
+    lacking = [c for c in raw.columns if c not in answer.columns]
+    if lacking:
+        shown = ", ".join(map(repr, lacking[:6])) + (", …" if len(lacking) > 6 else "")
+        return incorrect(
+            f"Your table lacks {len(lacking)} column(s) of `df`: {shown}. Keep every column: "
+            "`drop_duplicates(subset=...)` *compares* only the subset but keeps whole rows - "
+            "don't select columns before or after it.",
             "missing_columns",
         )
     ids = answer["visit_id"]

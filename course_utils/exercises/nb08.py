@@ -215,7 +215,7 @@ def _check_q1(answer: Any) -> Feedback:
         success="Well above 0.25: by the rule of thumb, age has drifted - the students are "
         "here. Every term is positive; the youngest bins, where they crowd in, weigh most.",
     )
-    if not fb.ok and fb.mistake in ("close", "wrong_value"):
+    if not fb.ok and fb.mistake in ("close", "near", "wrong_value"):
         try:
             value = float(answer)
         except (TypeError, ValueError):
@@ -235,7 +235,7 @@ q1 = Exercise(
     prompt="Compute the population stability index of `age` for April (the current month) "
     "against January (the reference), as the notebook did for temperature: bins at "
     "January's deciles (outer edges −∞ and +∞), the share of each month in each bin, then "
-    "Σ (current − reference) × ln(current / reference). Give one number.",
+    "Σ (current − reference) × ln(current / reference). Give one number; checked to ± 0.005.",
     expects="a number (the PSI)",
     checker=_check_q1,
     hints=[

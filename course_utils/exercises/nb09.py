@@ -469,7 +469,8 @@ q4 = Exercise(
     "Is the new champion still better?",
     prompt="It is the end of December: November's labels have just arrived. What is the "
     "expected cost per visit (€) of v2 - the challenger promoted at the end of October - on "
-    "November's visits (inputs repaired)? It decides whether v2 stays in production.",
+    "November's visits (inputs repaired)? It decides whether v2 stays in production. "
+    "Checked to ± 0.00005 (don't round).",
     expects="an expected cost in € per visit",
     inputs={"model": "the model you scored: `v2`"},
     checker=_check_q4,

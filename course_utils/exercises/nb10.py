@@ -196,7 +196,7 @@ q2 = Exercise(
     "q2",
     "The live metric at the kiosk",
     prompt="The kiosk's January labels have arrived. What is v1's expected cost per visit "
-    "(€) on the kiosk's month, with the contract's threshold?",
+    "(€) on the kiosk's month, with the contract's threshold? Checked to ± 0.00005 (don't round).",
     expects="an expected cost in € per visit",
     checker=_check_q2,
     hints=[

@@ -6,9 +6,8 @@ turn that data into a text equivalent (an HTML table or sentence - never colour 
 optionally, a matplotlib figure shown as a PNG. Moving a control recomputes and re-renders
 synchronously, so a headless test can set ``.value`` and check what changed at once.
 
-Works with ipywidgets 7.7 (what Colab ships) and 8. In the notebook, a static fallback (a
-figure or table made by the same ``compute`` function) follows each widget, so rendered
-pages and headless runs still teach.
+Works with ipywidgets 7.7 (what Colab ships) and 8. Figures follow the course style of
+:mod:`course_utils.figures`: HiDPI PNGs shown at their own width, readable fonts.
 
 Example
 -------
@@ -32,17 +31,32 @@ from typing import Any
 
 import ipywidgets as W
 
+from course_utils import figures
+
 IPYWIDGETS_MAJOR = int(W.__version__.split(".")[0])
 
 
-def figure_png(fig: Any, *, dpi: int = 80) -> bytes:
-    """Render a matplotlib figure to PNG bytes and close it."""
+def figure_png(fig: Any, *, dpi: int = figures.WIDGET_DPI) -> bytes:
+    """Render a matplotlib figure to PNG bytes (HiDPI, the course style) and close it."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
+
+
+def fit_image(image: W.Image, data: bytes) -> None:
+    """Show PNG ``data`` (rendered at :data:`~course_utils.figures.WIDGET_DPI`) at its own
+    size on screen - sharp on HiDPI screens, never stretched - and never wider than the
+    output column."""
+    try:
+        width = figures.css_width(data, dpi=figures.WIDGET_DPI)
+    except ValueError:
+        return
+    image.layout.width = f"{width}px"
+    image.layout.max_width = "100%"
+    image.layout.height = "auto"
 
 
 def blit_png(fig: Any, moving: Iterable[Any], background: Any = None) -> tuple[bytes, Any]:
@@ -101,6 +115,8 @@ class Explorer:
         self._figure = figure
         self.text_html = W.HTML()
         self.image = W.Image(format="png") if figure is not None else None
+        if self.image is not None:  # whatever sets the PNG, it is shown at its own size
+            self.image.observe(lambda change: fit_image(self.image, change["new"]), names="value")
         self.result: Any = None
         self.updates = 0
         parts: list[W.Widget] = []
@@ -164,3 +180,58 @@ def p95(times: list[float]) -> float:
     if len(times) == 1:
         return times[0]
     return statistics.quantiles(times, n=20, method="inclusive")[18]
+
+
+class StaticCopy:
+    """What a widget shows, as a static figure and text, folded away under one line.
+
+    A rendered page (GitHub, a PDF) cannot run a widget, so each widget is followed by a
+    static copy; folded, it does not make a learner who *sees* the widget read it twice.
+    In Jupyter it is an HTML ``<details>`` block (click to open); as plain text (a
+    terminal, the tests) it is the text alone.
+
+    >>> copy = StaticCopy(text="depth 6: 0.804")
+    >>> print(copy)
+    depth 6: 0.804
+    >>> "<details" in copy._repr_html_()
+    True
+    """
+
+    def __init__(
+        self,
+        fig: Any = None,
+        *,
+        text: str = "",
+        table: Any = None,
+        summary: str = "Static copy of the widget (for pages where it does not show)",
+    ) -> None:
+        self.png = figures.png(fig) if fig is not None else None
+        self.text = text
+        self.table = table
+        self.summary = summary
+
+    def __str__(self) -> str:
+        parts = [self.text] if self.text else []
+        if self.table is not None:
+            parts.append(self.table.to_string(index=False))
+        return "\n".join(parts)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        import base64
+        import html
+
+        parts = [f"<details><summary>{html.escape(self.summary)}</summary>"]
+        if self.png is not None:
+            data = base64.b64encode(self.png).decode("ascii")
+            parts.append(
+                f'<img src="data:image/png;base64,{data}" width="{figures.css_width(self.png)}" '
+                'style="max-width:100%" alt="static copy of the widget">'
+            )
+        if self.text:
+            parts.append(f"<pre>{html.escape(self.text)}</pre>")
+        if self.table is not None:
+            parts.append(self.table.to_html(index=False))
+        parts.append("</details>")
+        return "".join(parts)

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import bounds
+from course_utils import bounds, figures
+
 from . import Explorer
 
 __all__ = [
@@ -359,7 +360,7 @@ def audit_figure(result: dict[str, Any], *, max_values: int = 8) -> Any:
                 label=store,
             )
         ax.set_yticks(y)
-        ax.set_yticklabels([repr(str(v)) for v in counts.index], fontsize=8)
+        ax.set_yticklabels([repr(str(v)) for v in counts.index], fontsize=figures.SMALL)
         ax.set_ylim(len(counts) - 0.5, -0.5)
         ax.grid(axis="y", color="0.9")
         positive = counts.to_numpy()[counts.to_numpy() > 0]
@@ -375,17 +376,24 @@ def audit_figure(result: dict[str, Any], *, max_values: int = 8) -> Any:
         more = len(result["counts"]) - len(counts)
         note = f" ({more} rarer not shown)" if more > 0 else ""
         ax.set_title(f"Values of {col}, per store{note}", fontsize=10)
-    # An explicit place: loc="best" would search for one at every update (slow).
-    legend_loc = "upper right" if result["kind"] == "numeric" else "lower right"
-    ax.legend(fontsize=8, title="store", title_fontsize=8, loc=legend_loc)
+    # An explicit place: loc="best" would search for one at every update (slow). For the
+    # distributions, headroom above the highest bar keeps the legend (one row) off the data.
+    if result["kind"] == "numeric":
+        top = max(float(result["hist"][store].max()) for store in result["stores"])
+        ax.set_ylim(0, max(top, 1.0) * 1.35)
+        ax.legend(fontsize=figures.SMALL, loc="upper right", ncol=3, frameon=False)
+    else:
+        ax.legend(
+            fontsize=figures.SMALL, title="store", title_fontsize=figures.SMALL, loc="lower right"
+        )
 
     missing = result["missing"] * 100
     ypos = np.arange(len(missing))
     for i, (store, share) in enumerate(missing.items()):  # the store is named on the axis
         ax_miss.barh(i, share, color=_style(store)[0])
-        ax_miss.text(share, i, f" {share:.1f} %", va="center", fontsize=8)
+        ax_miss.text(share, i, f" {share:.1f} %", va="center", fontsize=figures.SMALL)
     ax_miss.set_yticks(ypos)
-    ax_miss.set_yticklabels(list(missing.index), fontsize=8)
+    ax_miss.set_yticklabels(list(missing.index), fontsize=figures.SMALL)
     ax_miss.invert_yaxis()
     ax_miss.set_xlim(0, max(10.0, float(missing.max()) * 1.45))
     ax_miss.set_xlabel("rows missing (%)")

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_utils import figures
 from course_utils.widgets import Explorer
 
 __all__ = [
@@ -286,7 +287,9 @@ class CostPlot:
         ax.set_xlabel("decision threshold t: predict banana when P(banana) ≥ t")
         ax.set_ylabel("expected cost per visit (€)")
         self.title = ax.set_title("", fontsize=11)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+        ax.legend(
+            loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=figures.SMALL, frameon=False
+        )
         ax.grid(alpha=0.3)
 
     def update(self, result: dict[str, Any]) -> None:
@@ -311,7 +314,7 @@ class CostPlot:
             f"false apple {result['cost_false_apple']:.2f} €: expected cost by threshold"
         )
 
-    def png(self, dpi: int = 80) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         """The figure as PNG bytes."""
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=dpi)

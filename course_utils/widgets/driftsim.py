@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from course_utils import figures
 from course_utils.widgets import Explorer, blit_png
 
 __all__ = [
@@ -282,7 +283,7 @@ class DriftPlot:
     ) -> None:
         self.fig, self.compact = fig, compact
         self.names = list(names)[::-1]  # first input at the top
-        size = 7 if compact else 8
+        size = figures.SMALL
         if compact:
             self.ax, self.acc = (ax if ax is not None else fig.subplots()), None
         else:
@@ -327,7 +328,7 @@ class DriftPlot:
             for bar, hatch in zip(self.acc_bars, ["..", "", "//"], strict=True):
                 bar.set_hatch(hatch)
             self.acc_labels = [
-                acc.text(0, i, "", va="center", ha="left", fontsize=8) for i in range(3)
+                acc.text(0, i, "", va="center", ha="left", fontsize=figures.SMALL) for i in range(3)
             ]
             acc.set_xlim(0, _COST_MAX)
             acc.set_xlabel("expected cost (€ per visit)")
@@ -372,7 +373,7 @@ class DriftPlot:
             label.set_text(f"{v:.4f}" + (" (cut)" if v > _COST_MAX else ""))
             label.set_x(min(v, _COST_MAX * 0.78) + 0.001)
 
-    def png(self, dpi: int = 80) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         """The figure as PNG bytes (drawn with the Agg canvas, fast compression)."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from PIL import Image
@@ -407,12 +408,19 @@ def plot_scenarios(data: DriftData, strength: float = 1.0) -> Any:
 
     from course_utils import drift
 
-    fig, axes = plt.subplots(1, len(drift.SCENARIOS), figsize=(13, 4.0), sharey=True)
-    for ax, scenario in zip(axes, drift.SCENARIOS, strict=True):
+    ncols = 3  # at most the course's figure width: panels in rows of three
+    nrows = -(-len(drift.SCENARIOS) // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(figures.MAX_WIDTH, 3.6 * nrows), sharey=True, squeeze=False
+    )
+    axes = axes.ravel()
+    for ax, scenario in zip(axes, drift.SCENARIOS, strict=False):
         result = compute(data, scenario, strength)
         DriftPlot(fig, list(result["psi"].index), compact=True, ax=ax).update(result)
+    for ax in axes[len(drift.SCENARIOS) :]:
+        ax.remove()  # an empty place in the last row
     fig.suptitle(
-        f"Each kind of change at strength {strength:.1f}, {data.month}: which inputs move "
+        f"Each kind of change at strength {strength:.1f}, {data.month}: which inputs move\n"
         "(hatched bars: PSI above 0.25) and what the model's mistakes cost",
         fontsize=11,
     )
@@ -458,7 +466,7 @@ def summary(data: DriftData, strength: float = 1.0) -> pd.DataFrame:
 class _BlittedDriftPlot(DriftPlot):
     """The widget's figure: the axes are drawn once, only bars and labels are redrawn."""
 
-    def __init__(self, fig: Any, names: list[str], dpi: int = 80) -> None:
+    def __init__(self, fig: Any, names: list[str], dpi: int = figures.WIDGET_DPI) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         super().__init__(fig, names)
@@ -470,7 +478,7 @@ class _BlittedDriftPlot(DriftPlot):
             artist.set_animated(True)
         self._background: Any = None
 
-    def png(self, dpi: int = 80) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         png, self._background = blit_png(self.fig, self.moving, self._background)
         return png
 

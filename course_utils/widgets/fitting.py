@@ -7,8 +7,10 @@ hyperparameter, marks the current value (a vertical line *and* a text label), dr
 baseline ("always banana") and the best possible accuracy (Bayes), and says in a sentence
 whether the model is **under-fitting**, **about right** or **over-fitting** at that value.
 
-The verdict comes from the *level* and the *gap*: within 0.4 points of the best
-validation score the curve reaches, the model is about right; below that, a gap between
+The verdict comes from the *level* and the *gap*: within the noise of the best validation
+score the curve reaches (two standard errors of an accuracy measured on the sample's
+rows - about 1.5 points for 3,000 rows - and at least 0.4 points), the model is about
+right, so a plateau of nearly equal values is not split by chance; below that, a gap between
 training and validation wider than at the best value means over-fitting (the model learns
 the noise of its training rows), a narrower one means under-fitting (both scores are low:
 the model is too simple).
@@ -34,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_utils import figures
 from course_utils.widgets import Explorer
 
 __all__ = [
@@ -56,6 +59,8 @@ __all__ = [
 DEPTHS = np.arange(1, 21)
 LOG10_C = np.arange(-4.0, 4.01, 0.5)
 KS = np.arange(1, 201)
+#: The width of the model buttons: each label in full.
+TOGGLE_WIDTH = "170px"
 #: Within this much accuracy (0.4 points) of the best validation score: about right.
 TOLERANCE = 0.004
 BENCH = ("depth", [2, 5, 8, 12, 16, 20, 3])
@@ -242,10 +247,31 @@ def summary(data: dict) -> pd.DataFrame:
 # --------------------------------------------------------------------------- compute
 
 
-def verdict(curve: pd.DataFrame, i: int, *, more_complex_when_larger: bool = True) -> str:
+def noise_band(best: float, n_rows: int | None) -> float:
+    """How far below the best validation accuracy a score is still "as good": two standard
+    errors of an accuracy ``best`` measured on ``n_rows`` rows, and at least
+    :data:`TOLERANCE`. Without ``n_rows``, :data:`TOLERANCE`.
+
+    >>> round(noise_band(0.80, 3000), 4), noise_band(0.80, None)
+    (0.0146, 0.004)
+    """
+    if not n_rows:
+        return TOLERANCE
+    return max(TOLERANCE, 2 * float(np.sqrt(best * (1 - best) / n_rows)))
+
+
+def verdict(
+    curve: pd.DataFrame,
+    i: int,
+    *,
+    more_complex_when_larger: bool = True,
+    n_rows: int | None = None,
+) -> str:
     """ "under-fitting", "about right" or "over-fitting" at row ``i`` of a curve.
 
-    About right: the validation score is within :data:`TOLERANCE` of the curve's best.
+    About right: the validation score is within :func:`noise_band` of the curve's best
+    (``n_rows``: the rows the validation scores were measured on), so values on the
+    plateau around the best - which another sample could rank differently - all count.
     Below it, on the more complex side of the best value - where the gap between training
     and validation has widened - the model is over-fitting; on the simpler side, where
     both scores are low, it is under-fitting. Rows are in increasing order of ``value``.
@@ -256,7 +282,7 @@ def verdict(curve: pd.DataFrame, i: int, *, more_complex_when_larger: bool = Tru
     """
     valid = curve["validation"].to_numpy()
     best = int(np.argmax(valid))
-    if valid[best] - valid[i] <= TOLERANCE:
+    if valid[best] - valid[i] <= noise_band(float(valid[best]), n_rows) + 1e-12:
         return "about right"
     more_complex = i > best if more_complex_when_larger else i < best
     return "over-fitting" if more_complex else "under-fitting"
@@ -302,7 +328,12 @@ def compute(data: dict, *, model: str, depth: Any = 5, C: Any = 1.0, k: Any = 25
         "best_value": float(top["value"]),
         "best_value_text": _format_value(model, float(top["value"])),
         "best_validation": float(top["validation"]),
-        "verdict": verdict(curve, i, more_complex_when_larger=spec["more_complex_when_larger"]),
+        "verdict": verdict(
+            curve,
+            i,
+            more_complex_when_larger=spec["more_complex_when_larger"],
+            n_rows=data.get("n_rows"),
+        ),
         "curve": curve,
         "baseline": data["baseline"],
         "bayes": data["bayes"],
@@ -314,8 +345,9 @@ def compute(data: dict, *, model: str, depth: Any = 5, C: Any = 1.0, k: Any = 25
 _ADVICE = {
     "under-fitting": "both scores are low: the model is too simple to capture the pattern. "
     "Give it more freedom",
-    "about right": "the validation score is within 0.4 points of the best this model "
-    "reaches. Keep it here (or take the simplest value that is this good)",
+    "about right": "the validation score is as good as the best this model reaches, "
+    "within the noise of the measurement. Keep it here (or take the simplest value that is "
+    "this good)",
     "over-fitting": "the model learns the noise of its training rows: a high training score, "
     "a lower validation score. Make it simpler",
 }
@@ -375,7 +407,7 @@ def _draw(ax: Any, result: dict, *, compact: bool = False) -> None:
     ax.axhline(result["baseline"], color="0.45", ls=":", lw=1.2)
     # The reference lines are named on the simple side, where the curves are low.
     simple = x.max() if not spec["more_complex_when_larger"] else x.min()
-    size = 7 if compact else 8
+    size = figures.SMALL
     ax.text(simple, result["bayes"] + 0.006, " best possible (Bayes)", fontsize=size)
     ax.text(simple, result["baseline"] - 0.006, " always 'banana'", fontsize=size, va="top")
     if spec["log"]:  # a few plain tick labels: clearer, and much faster to draw
@@ -414,7 +446,7 @@ def figure(result: dict):
 
     fig, ax = plt.subplots(figsize=(5.6, 3.3))
     _draw(ax, result)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", fontsize=figures.SMALL, frameon=False)
     return fig
 
 
@@ -422,16 +454,17 @@ def overview(data: dict):
     """The static fallback: the three curves side by side, each at its best value."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
-    for ax, model in zip(axes, MODELS, strict=True):
+    # at most the course's figure width: two panels a row
+    fig, axes = plt.subplots(2, 2, figsize=(figures.MAX_WIDTH, 7.0), sharey=True)
+    axes = axes.ravel()
+    for ax, model in zip(axes, MODELS, strict=False):
         best = data[model].loc[data[model]["validation"].idxmax(), "value"]
         result = compute(data, model=model, depth=best, C=best, k=best)
         _draw(ax, result, compact=True)
-        if model != "tree":
-            ax.set_ylabel("")
-    axes[0].legend(loc="upper left", fontsize=8, frameon=False)
+    axes[-1].set_visible(False)
+    axes[0].legend(loc="upper left", fontsize=figures.SMALL, frameon=False)
     fig.suptitle(
-        "Training versus validation accuracy: every model has a sweet spot between "
+        "Training versus validation accuracy: every model has a sweet spot between\n"
         "under- and over-fitting (marked: the best validation score)",
         fontsize=11,
     )
@@ -469,11 +502,11 @@ class _Sliders(Explorer):
 
         model = result["model"]
         if model not in self._figures:  # draw everything but the marker once, keep the pixels
-            fig = Figure(figsize=(5.6, 3.3), dpi=80)
+            fig = Figure(figsize=(5.6, 3.3), dpi=figures.WIDGET_DPI)
             canvas = FigureCanvasAgg(fig)
             ax = fig.add_subplot()
             _draw(ax, result)
-            ax.legend(loc="upper left", fontsize=8, frameon=False)
+            ax.legend(loc="upper left", fontsize=figures.SMALL, frameon=False)
             fig.tight_layout()
             marker, label = ax.lines[-1], ax.texts[-1]
             marker.set_animated(True)
@@ -527,7 +560,8 @@ def make_widget(
             options=[(spec["label"], key) for key, spec in MODELS.items()],
             value="tree",
             description="Model:",
-            style=wide,
+            # wide enough for "k-nearest neighbours" in full (the default cuts it)
+            style={**wide, "button_width": TOGGLE_WIDTH},
         ),
         "depth": W.IntSlider(
             value=5,

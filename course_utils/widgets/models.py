@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_utils import figures
 from course_utils.widgets import Explorer
 
 __all__ = [
@@ -314,19 +315,25 @@ def figure(result: dict):
         f"{result['family'].capitalize()}: accuracy {result['cv_mean']:.3f} (cross-validated)",
         fontsize=10,
     )
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=3, fontsize=8, frameon=False)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.17),
+        ncol=3,
+        fontsize=figures.SMALL,
+        frameon=False,
+    )
     return fig
 
 
 def figure_bytes(result: dict) -> bytes:
-    """The figure as PNG bytes (dpi 80, fixed margins: no second drawing pass)."""
+    """The figure as PNG bytes (HiDPI, fixed margins: no second drawing pass)."""
     import io
 
     import matplotlib.pyplot as plt
 
     fig = figure(result)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80)
+    fig.savefig(buf, format="png", dpi=figures.WIDGET_DPI)
     plt.close(fig)
     return buf.getvalue()
 

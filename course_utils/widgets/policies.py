@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_utils import retraining
+from course_utils import figures, retraining
 from course_utils.widgets import Explorer, blit_png
 
 __all__ = [
@@ -227,9 +227,9 @@ def plot_all(data: PolicyData) -> Any:
     import matplotlib.pyplot as plt
 
     labels = [label for label in data.sims if label != "never"]
-    ncols = 3
+    ncols = 2  # at most the course's figure width
     nrows = int(np.ceil(len(labels) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(13, 3.6 * nrows), sharey=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(figures.MAX_WIDTH, 3.2 * nrows), sharey=True)
     axes = np.atleast_1d(axes).ravel()
     x = np.arange(len(data.year))
     names = data.year.month_names
@@ -246,7 +246,7 @@ def plot_all(data: PolicyData) -> Any:
         ax.set_title(f"{label}: {retraining.n_retrains(sim.retrains)}", fontsize=10)
         ax.set_xticks(x, [n[0] for n in names])
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize=7)
+        ax.legend(loc="upper left", fontsize=figures.SMALL)
     for ax in axes[len(labels) :]:
         ax.set_visible(False)
     for ax in axes[::ncols]:
@@ -277,7 +277,7 @@ class _PolicyPlot:
         from matplotlib.figure import Figure
 
         self.data = data
-        self.fig = Figure(figsize=_SIZE, dpi=80)
+        self.fig = Figure(figsize=_SIZE, dpi=figures.WIDGET_DPI)
         self.canvas = FigureCanvasAgg(self.fig)
         ax = self.fig.subplots()
         never = data.sims["never"]

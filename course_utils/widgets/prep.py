@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_utils import figures
 from course_utils.widgets import Explorer, figure_png
 
 __all__ = [
@@ -269,7 +270,7 @@ def figure(result: dict):
         ylabel="share of visits per year of age",
         title=f"Missing ages filled with {_NAMES[result['strategy']]}",
     )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=figures.SMALL, frameon=False)
     return fig
 
 

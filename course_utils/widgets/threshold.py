@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_utils import figures
 from course_utils.widgets import Explorer, blit_png
 
 __all__ = [
@@ -378,10 +379,10 @@ class ThresholdPlot:
                 GRID, np.zeros_like(GRID), color=_ORANGE, lw=2, ls="--", label="perfect knowledge"
             )
         self.minimum = ax.axhline(0, color=_GREY, lw=1.2, ls="-.", label="contract minimum")
-        self.min_label = ax.text(0.02, 0, "", va="top", fontsize=8, color="black")
+        self.min_label = ax.text(0.02, 0, "", va="top", fontsize=figures.SMALL, color="black")
         self.vline = ax.axvline(0.5, color="black", lw=1.2, ls=":", label="chosen threshold")
         (self.point,) = ax.plot([0.5], [0], "o", color=_BLUE, ms=7, mec="black")
-        self.label = ax.text(0.5, 0, "", va="top", fontsize=8)
+        self.label = ax.text(0.5, 0, "", va="top", fontsize=figures.SMALL)
         ax.set_xlim(0, 1)
         ax.set_xlabel("decision threshold: predict banana when P(banana) ≥ t")
         ax.set_ylabel("expected cost per visit (€)")
@@ -392,7 +393,7 @@ class ThresholdPlot:
             labels,
             loc="lower left",
             bbox_to_anchor=(0.01, 0.01),
-            fontsize=8,
+            fontsize=figures.SMALL,
             ncol=4,
             frameon=False,
         )
@@ -446,7 +447,7 @@ class ThresholdPlot:
         verdict = "meets the contract" if result["meets"] else "misses the contract"
         self.cm_title.set_text(f"Visits at t = {t:.2f}: {verdict}")
 
-    def png(self, dpi: int = 80) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         """The figure as PNG bytes."""
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=dpi)
@@ -461,7 +462,7 @@ class _BlittedPlot(ThresholdPlot):
     confusion matrix - a few milliseconds instead of a whole figure.
     """
 
-    def __init__(self, fig: Any, data_has_truth: bool, dpi: int = 80) -> None:
+    def __init__(self, fig: Any, data_has_truth: bool, dpi: int = figures.WIDGET_DPI) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         super().__init__(fig, data_has_truth)
@@ -480,7 +481,7 @@ class _BlittedPlot(ThresholdPlot):
         if key != self._key:
             self._key, self._background = key, None
 
-    def png(self, dpi: int = 80) -> bytes:
+    def png(self, dpi: int = figures.WIDGET_DPI) -> bytes:
         png, self._background = blit_png(self.fig, self.moving, self._background)
         return png
 
