@@ -4,11 +4,20 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-# Stamp files: reinstall only when pyproject.toml changes.
+# Stamp files: reinstall only when pyproject.toml or the lock changes.
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: lab test lint bench notebooks data clean-venv help
+# The lock: every package of `.[lab,test]` at one exact version, resolved by uv for Python
+# 3.11 (`make lock` refreshes it to the newest versions). `make lab` and `make test` install
+# with it as pip constraints, so a class set up today and one set up next year get the same
+# versions. `make lab LOCK=` installs without it (the newest versions in the ranges).
+LOCK        ?= requirements-lock.txt
+LOCK_PYTHON := 3.11
+LOCK_ARG    := $(if $(LOCK),-c $(LOCK),)
+LOCK_HINT   := echo "The locked versions did not install. The lock is made for Python $(LOCK_PYTHON); on another Python, install the newest versions instead: make lab LOCK= (or make test LOCK=)" >&2; exit 1
+
+.PHONY: lab test lint bench notebooks data clean-venv help lock test-latest
 
 help:
 	@echo "make lab        - set up .venv (first time only) and open JupyterLab on the notebooks"
@@ -17,6 +26,8 @@ help:
 	@echo "make notebooks  - rebuild notebooks/ from the lesson sources in lessons/"
 	@echo "make data       - rebuild data/ from the simulated world (default seed)"
 	@echo "make lint       - ruff check and format check"
+	@echo "make lock       - refresh $(LOCK) to the newest versions (uv, Python $(LOCK_PYTHON))"
+	@echo "make test-latest - run the test suite on the newest versions (in .venv-latest)"
 	@echo "make test-colab - run the unit tests and solutions notebooks on Colab's older stack"
 
 $(PY):
@@ -24,12 +35,12 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP_BASE): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[lab]'
+$(STAMP_BASE): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -e '.[lab]' $(LOCK_ARG) || { $(LOCK_HINT); }
 	@touch $@
 
-$(STAMP_TEST): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[lab,test]'
+$(STAMP_TEST): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -e '.[lab,test]' $(LOCK_ARG) || { $(LOCK_HINT); }
 	@touch $@ $(STAMP_BASE)
 
 # JupyterLab refuses to run as root unless told (containers, Binder-like machines).
@@ -39,6 +50,7 @@ lab: $(STAMP_BASE)
 	$(PY) -m jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
 test: $(STAMP_TEST)
+	$(if $(LOCK),$(PY) tests/test_lock.py --strict $(LOCK))
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
@@ -58,6 +70,35 @@ notebooks: $(STAMP_TEST)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# --- the lock and the newest versions ----------------------------------------------------------
+# make lock: resolve pyproject.toml's dependencies and every extra afresh, to the newest
+# versions, with uv (installed into .venv on first use) for Python $(LOCK_PYTHON) on Linux.
+# Review the diff, run `make test` (it reinstalls from the new lock), then commit the lock.
+lock: | $(PY)
+	$(PY) -m pip install --quiet 'uv>=0.5'
+	$(PY) -m uv pip compile pyproject.toml --all-extras --python-version $(LOCK_PYTHON) \
+		--quiet --custom-compile-command 'make lock' > $(LOCK).new
+	{ echo "# The course's locked versions: pyproject.toml's dependencies and extras [lab] and [test],"; \
+	  echo "# resolved by uv for Python $(LOCK_PYTHON). make lab, make test and environment.yml install"; \
+	  echo "# with this file as pip constraints. Refresh with make lock; make test-latest tries the newest."; \
+	  cat $(LOCK).new; } > $(LOCK)
+	rm -f $(LOCK).new
+	@echo "wrote $(LOCK): $$(grep -c '==' $(LOCK)) packages"
+
+# make test-latest: the same test suite on the newest versions that pyproject.toml allows, in
+# a venv of its own (.venv-latest), upgraded at every run - so that an upgrade is seen (a
+# changed notebook output, a deprecation) before `make lock` takes it. It first lists where
+# the newest versions differ from the lock.
+LATEST_VENV := .venv-latest
+LATEST_PY   := $(LATEST_VENV)/bin/python
+
+test-latest:
+	@test -x $(LATEST_PY) || { $(PYTHON) -m venv $(LATEST_VENV) && echo '*' > $(LATEST_VENV)/.gitignore; }
+	$(LATEST_PY) -m pip install --quiet --upgrade pip
+	$(LATEST_PY) -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[lab,test]'
+	$(LATEST_PY) tests/test_lock.py $(LOCK)
+	$(LATEST_PY) -m pytest
 
 # --- Google Colab's older stack --------------------------------------------------------------
 # make test-colab: a second environment, .venv-colab, with the library versions Colab ships
