@@ -101,17 +101,17 @@ test-latest:
 	$(LATEST_PY) -m pytest
 
 # --- Google Colab's older stack --------------------------------------------------------------
-# make test-colab: a second environment, .venv-colab, with the library versions Colab ships
-# (pinned in .ci/colab-constraints.txt), course_utils installed into it with those pins as pip
-# constraints (so nothing is upgraded - as the notebooks' Colab setup cell needs), then the
-# unit tests and the solutions notebooks run there. The venv is made anew when the constraints
-# change; course_utils is reinstalled when pyproject.toml changes.
+# make test-colab: a second environment, .venv-colab, made like a Colab runtime the learner
+# opens a notebook in: first the library versions Colab ships (pinned in
+# .ci/colab-constraints.txt) and the test tools within those pins; then course_utils installed
+# the way the notebooks' Colab setup cell does it (the package and config.COLAB_PINS, without
+# constraints) - and it FAILS if that install changed the version of any package that was
+# there before. Then the unit tests and the solutions notebooks run there. The venv is made
+# anew when the constraints, pyproject.toml or the setup cell's pins change.
 COLAB_PYTHON      ?= $(PYTHON)
 COLAB_VENV        := .venv-colab
 COLAB_PY          := $(COLAB_VENV)/bin/python
 COLAB_CONSTRAINTS := .ci/colab-constraints.txt
-# The constraints the venv was made with (a copy) and the install stamp.
-COLAB_STAMP_VENV  := $(COLAB_VENV)/colab-constraints.txt
 COLAB_STAMP       := $(COLAB_VENV)/.installed-test
 # The real-browser test drives JupyterLab; Colab has no JupyterLab and `make test` runs it.
 COLAB_DESELECT    := --deselect tests/test_browser.py
@@ -124,16 +124,14 @@ COLAB_TEST_ENV    := COURSE_NBVAL_COMPARE=$(COLAB_NBVAL_COMPARE) PYDEVD_DISABLE_
 
 .PHONY: test-colab
 
-$(COLAB_STAMP_VENV): $(COLAB_CONSTRAINTS)
+$(COLAB_STAMP): $(COLAB_CONSTRAINTS) pyproject.toml course_utils/config.py
 	@$(COLAB_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] in ((3, 11), (3, 12)) else "Colab runs Python 3.11 or 3.12, found " + sys.version.split()[0] + ". Run: make test-colab COLAB_PYTHON=/path/to/python3.11")'
 	rm -rf $(COLAB_VENV)
 	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
 	@echo '*' > $(COLAB_VENV)/.gitignore
 	$(COLAB_PY) -m pip install --quiet --upgrade pip
-	cp $(COLAB_CONSTRAINTS) $@
-
-$(COLAB_STAMP): pyproject.toml $(COLAB_STAMP_VENV)
-	$(COLAB_PY) -m pip install --quiet -e '.[test]' -c $(COLAB_CONSTRAINTS)
+	$(COLAB_PY) -m pip install --quiet -r $(COLAB_CONSTRAINTS)
+	$(COLAB_PY) tests/test_colab_stack.py --install $(COLAB_CONSTRAINTS)
 	$(COLAB_PY) -m pip check
 	@touch $@
 

@@ -2,10 +2,10 @@
 
 Every passing ``qN.check(...)`` calls :func:`record`. The file lives at the path in the
 environment variable ``COURSE_PROGRESS_FILE`` if set, else at
-``~/.apple-or-banana/progress.json``. Writes are atomic (a temporary file, then
-``os.replace``), a damaged file is reported and treated as empty, and an unwritable
-location never breaks the course: progress is then kept for the session and a warning
-says so once.
+``~/.apple-or-banana/progress.json`` - on Colab, in ``/content/apple-or-banana-progress/``.
+Writes are atomic (a temporary file, then ``os.replace``), a damaged file is reported and
+treated as empty, and an unwritable location never breaks the course: progress is then kept
+for the session and a warning says so once.
 
 >>> import os, tempfile
 >>> saved = os.environ.get(ENV_VAR)
@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from . import paths
 
 __all__ = [
     "ENV_VAR",
@@ -92,7 +94,10 @@ def _warn_once(key: str, message: str) -> None:
 
 
 def progress_path() -> Path:
-    """Where progress is saved: ``$COURSE_PROGRESS_FILE`` or ``~/.apple-or-banana/...``.
+    """Where progress is saved: ``$COURSE_PROGRESS_FILE``, else ``paths.progress_file()``.
+
+    That is ``~/.apple-or-banana/progress.json``, or on Colab
+    ``/content/apple-or-banana-progress/progress.json`` (visible in its Files pane).
 
     >>> progress_path().name
     'progress.json'
@@ -100,7 +105,7 @@ def progress_path() -> Path:
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return Path(env).expanduser()
-    return Path.home() / ".apple-or-banana" / "progress.json"
+    return paths.progress_file()
 
 
 def _parse(raw: Any) -> dict[str, dict[str, str]] | None:
@@ -297,6 +302,8 @@ def format_progress() -> str:
     lines.append(f"Total: {done}/{total} exercises.")
     if _UNSAVED:
         lines.append("(Progress of this session could not be saved to a file.)")
+    elif paths.on_colab():  # the file goes with the runtime: say where it is and how to keep it
+        lines.append(f"Saved in {progress_path().parent}. {paths.keep_hint()}")
     return "\n".join(lines)
 
 
