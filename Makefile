@@ -73,11 +73,13 @@ clean-venv:
 
 # --- the lock and the newest versions ----------------------------------------------------------
 # make lock: resolve pyproject.toml's dependencies and every extra afresh, to the newest
-# versions, with uv (installed into .venv on first use) for Python $(LOCK_PYTHON) on Linux.
+# versions, with uv (installed into .venv on first use) for Python $(LOCK_PYTHON) on Linux (the
+# platform CI and Binder run; on macOS and Windows the same pins apply, plus a few unpinned
+# platform-only packages such as appnope).
 # Review the diff, run `make test` (it reinstalls from the new lock), then commit the lock.
 lock: | $(PY)
 	$(PY) -m pip install --quiet 'uv>=0.5'
-	$(PY) -m uv pip compile pyproject.toml --all-extras --python-version $(LOCK_PYTHON) \
+	$(PY) -m uv pip compile pyproject.toml --all-extras --python-version $(LOCK_PYTHON) --python-platform linux \
 		--quiet --custom-compile-command 'make lock' > $(LOCK).new
 	{ echo "# The course's locked versions: pyproject.toml's dependencies and extras [lab] and [test],"; \
 	  echo "# resolved by uv for Python $(LOCK_PYTHON). make lab, make test and environment.yml install"; \
