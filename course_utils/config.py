@@ -25,8 +25,8 @@ PACKAGE = "course_utils"
 #: Bounds the Colab setup cell installs next to the package, so that pip fits the course
 #: around the libraries Colab ships instead of upgrading them under the running kernel
 #: (``make test-colab`` fails if installing the course changes any installed version).
-#: prettytable, which skops needs, requires wcwidth>=0.3.5 from 3.18 on; Colab's IPython
-#: stack carries wcwidth 0.2.13, already loaded by the kernel.
+#: prettytable, which skops needs, requires wcwidth>=0.3.5 from 3.18 on; Colab's IPython 7
+#: stack carries an older wcwidth (0.2.x), already loaded by the kernel.
 COLAB_PINS = ("prettytable<3.18",)
 
 #: The course's notebooks (file names without ``.ipynb``), in order.
