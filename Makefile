@@ -4,11 +4,20 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-# Stamp files: reinstall only when pyproject.toml changes.
+# Stamp files: reinstall only when pyproject.toml or the lock changes.
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: lab test lint bench notebooks data clean-venv help
+# The lock: every package of `.[lab,test]` at one exact version, resolved by uv for Python
+# 3.11 (`make lock` refreshes it to the newest versions). `make lab` and `make test` install
+# with it as pip constraints, so a class set up today and one set up next year get the same
+# versions. `make lab LOCK=` installs without it (the newest versions in the ranges).
+LOCK        ?= requirements-lock.txt
+LOCK_PYTHON := 3.11
+LOCK_ARG    := $(if $(LOCK),-c $(LOCK),)
+LOCK_HINT   := echo "The locked versions did not install. The lock is made for Python $(LOCK_PYTHON); on another Python, install the newest versions instead: make lab LOCK= (or make test LOCK=)" >&2; exit 1
+
+.PHONY: lab test lint bench notebooks data clean-venv help lock test-latest
 
 help:
 	@echo "make lab        - set up .venv (first time only) and open JupyterLab on the notebooks"
@@ -17,6 +26,8 @@ help:
 	@echo "make notebooks  - rebuild notebooks/ from the lesson sources in lessons/"
 	@echo "make data       - rebuild data/ from the simulated world (default seed)"
 	@echo "make lint       - ruff check and format check"
+	@echo "make lock       - refresh $(LOCK) to the newest versions (uv, Python $(LOCK_PYTHON))"
+	@echo "make test-latest - run the test suite on the newest versions (in .venv-latest)"
 	@echo "make test-colab - run the unit tests and solutions notebooks on Colab's older stack"
 
 $(PY):
@@ -24,12 +35,12 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP_BASE): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[lab]'
+$(STAMP_BASE): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -e '.[lab]' $(LOCK_ARG) || { $(LOCK_HINT); }
 	@touch $@
 
-$(STAMP_TEST): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[lab,test]'
+$(STAMP_TEST): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -e '.[lab,test]' $(LOCK_ARG) || { $(LOCK_HINT); }
 	@touch $@ $(STAMP_BASE)
 
 # JupyterLab refuses to run as root unless told (containers, Binder-like machines).
@@ -42,6 +53,7 @@ lab: $(STAMP_BASE)
 	$(PY) -m jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_QUIET) notebooks/00_start_here.ipynb
 
 test: $(STAMP_TEST)
+	$(if $(LOCK),$(PY) tests/test_lock.py --strict $(LOCK))
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
@@ -62,18 +74,49 @@ notebooks: $(STAMP_TEST)
 clean-venv:
 	rm -rf $(VENV)
 
+# --- the lock and the newest versions ----------------------------------------------------------
+# make lock: resolve pyproject.toml's dependencies and every extra afresh, to the newest
+# versions, with uv (installed into .venv on first use) for Python $(LOCK_PYTHON) on Linux (the
+# platform CI and Binder run; on macOS and Windows the same pins apply, plus a few unpinned
+# platform-only packages such as appnope).
+# Review the diff, run `make test` (it reinstalls from the new lock), then commit the lock.
+lock: | $(PY)
+	$(PY) -m pip install --quiet 'uv>=0.5'
+	$(PY) -m uv pip compile pyproject.toml --all-extras --python-version $(LOCK_PYTHON) --python-platform linux \
+		--quiet --custom-compile-command 'make lock' > $(LOCK).new
+	{ echo "# The course's locked versions: pyproject.toml's dependencies and extras [lab] and [test],"; \
+	  echo "# resolved by uv for Python $(LOCK_PYTHON). make lab, make test and environment.yml install"; \
+	  echo "# with this file as pip constraints. Refresh with make lock; make test-latest tries the newest."; \
+	  cat $(LOCK).new; } > $(LOCK)
+	rm -f $(LOCK).new
+	@echo "wrote $(LOCK): $$(grep -c '==' $(LOCK)) packages"
+
+# make test-latest: the same test suite on the newest versions that pyproject.toml allows, in
+# a venv of its own (.venv-latest), upgraded at every run - so that an upgrade is seen (a
+# changed notebook output, a deprecation) before `make lock` takes it. It first lists where
+# the newest versions differ from the lock.
+LATEST_VENV := .venv-latest
+LATEST_PY   := $(LATEST_VENV)/bin/python
+
+test-latest:
+	@test -x $(LATEST_PY) || { $(PYTHON) -m venv $(LATEST_VENV) && echo '*' > $(LATEST_VENV)/.gitignore; }
+	$(LATEST_PY) -m pip install --quiet --upgrade pip
+	$(LATEST_PY) -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[lab,test]'
+	$(LATEST_PY) tests/test_lock.py $(LOCK)
+	$(LATEST_PY) -m pytest
+
 # --- Google Colab's older stack --------------------------------------------------------------
-# make test-colab: a second environment, .venv-colab, with the library versions Colab ships
-# (pinned in .ci/colab-constraints.txt), course_utils installed into it with those pins as pip
-# constraints (so nothing is upgraded - as the notebooks' Colab setup cell needs), then the
-# unit tests and the solutions notebooks run there. The venv is made anew when the constraints
-# change; course_utils is reinstalled when pyproject.toml changes.
+# make test-colab: a second environment, .venv-colab, made like a Colab runtime the learner
+# opens a notebook in: first the library versions Colab ships (pinned in
+# .ci/colab-constraints.txt) and the test tools within those pins; then course_utils installed
+# the way the notebooks' Colab setup cell does it (the package and config.COLAB_PINS, without
+# constraints) - and it FAILS if that install changed the version of any package that was
+# there before. Then the unit tests and the solutions notebooks run there. The venv is made
+# anew when the constraints, pyproject.toml or the setup cell's pins change.
 COLAB_PYTHON      ?= $(PYTHON)
 COLAB_VENV        := .venv-colab
 COLAB_PY          := $(COLAB_VENV)/bin/python
 COLAB_CONSTRAINTS := .ci/colab-constraints.txt
-# The constraints the venv was made with (a copy) and the install stamp.
-COLAB_STAMP_VENV  := $(COLAB_VENV)/colab-constraints.txt
 COLAB_STAMP       := $(COLAB_VENV)/.installed-test
 # The real-browser test drives JupyterLab; Colab has no JupyterLab and `make test` runs it.
 COLAB_DESELECT    := --deselect tests/test_browser.py
@@ -86,16 +129,14 @@ COLAB_TEST_ENV    := COURSE_NBVAL_COMPARE=$(COLAB_NBVAL_COMPARE) PYDEVD_DISABLE_
 
 .PHONY: test-colab
 
-$(COLAB_STAMP_VENV): $(COLAB_CONSTRAINTS)
+$(COLAB_STAMP): $(COLAB_CONSTRAINTS) pyproject.toml course_utils/config.py
 	@$(COLAB_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] in ((3, 11), (3, 12)) else "Colab runs Python 3.11 or 3.12, found " + sys.version.split()[0] + ". Run: make test-colab COLAB_PYTHON=/path/to/python3.11")'
 	rm -rf $(COLAB_VENV)
 	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
 	@echo '*' > $(COLAB_VENV)/.gitignore
 	$(COLAB_PY) -m pip install --quiet --upgrade pip
-	cp $(COLAB_CONSTRAINTS) $@
-
-$(COLAB_STAMP): pyproject.toml $(COLAB_STAMP_VENV)
-	$(COLAB_PY) -m pip install --quiet -e '.[test]' -c $(COLAB_CONSTRAINTS)
+	$(COLAB_PY) -m pip install --quiet -r $(COLAB_CONSTRAINTS)
+	$(COLAB_PY) tests/test_colab_stack.py --install $(COLAB_CONSTRAINTS)
 	$(COLAB_PY) -m pip check
 	@touch $@
 

@@ -22,6 +22,28 @@ BRANCH = "main"
 #: Name of the Python package that the Colab setup cell installs.
 PACKAGE = "course_utils"
 
+#: Bounds the Colab setup cell installs next to the package, so that pip fits the course
+#: around the libraries Colab ships instead of upgrading them under the running kernel
+#: (``make test-colab`` fails if installing the course changes any installed version).
+#: prettytable, which skops needs, requires wcwidth>=0.3.5 from 3.18 on; Colab's IPython 7
+#: stack carries an older wcwidth (0.2.x), already loaded by the kernel.
+COLAB_PINS = ("prettytable<3.18",)
+
+#: The course's notebooks (file names without ``.ipynb``), in order.
+NOTEBOOKS = (
+    "00_start_here",
+    "01_define_success",
+    "02_collect_data",
+    "03_prepare_data",
+    "04_train",
+    "05_tune",
+    "06_test",
+    "07_deploy",
+    "08_monitor",
+    "09_retrain",
+    "10_the_whole_cycle",
+)
+
 
 def colab_url(path: str) -> str:
     """Link that opens the notebook at ``path`` (relative to the repository root) on Colab.
@@ -70,3 +92,29 @@ def nbgitpuller_url(hub: str, *, notebook: str = "notebooks/00_start_here.ipynb"
     repo = quote(f"https://github.com/{REPOSITORY}", safe="")
     target = quote(f"lab/tree/{folder}/{notebook}", safe="")
     return f"{base}/hub/user-redirect/git-pull?repo={repo}&branch={BRANCH}&urlpath={target}"
+
+
+def colab_install_args() -> list[str]:
+    """What the Colab setup cell passes to ``pip install``: the package and :data:`COLAB_PINS`.
+
+    >>> colab_install_args()[1:]
+    ['prettytable<3.18']
+    """
+    return [pip_requirement(), *COLAB_PINS]
+
+
+def solutions_badges() -> str:
+    """Markdown: one line per notebook with the "Open In Colab" badge of its solutions.
+
+    For Colab, where a learner has one notebook and no ``notebooks/solutions/`` folder.
+
+    >>> print(solutions_badges().splitlines()[1])  # doctest: +ELLIPSIS
+    * 01 define success: [![Open In Colab](...)](https://colab.../notebooks/solutions/01_define_success.ipynb)
+    """
+    badge = "https://colab.research.google.com/assets/colab-badge.svg"
+    lines = []
+    for name in NOTEBOOKS:
+        number, _, title = name.partition("_")
+        url = colab_url(f"notebooks/solutions/{name}.ipynb")
+        lines.append(f"* {number} {title.replace('_', ' ')}: [![Open In Colab]({badge})]({url})")
+    return "\n".join(lines)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import paths
+
 #: Supported versions: (distribution, lowest supported, first unsupported or None).
 SUPPORTED: tuple[tuple[str, str, str | None], ...] = (
     ("pandas", "2.2", None),
@@ -35,7 +37,6 @@ MIN_PYTHON = (3, 11)
 #: Newest Python the course is tested on (newer ones pass, with a note).
 TESTED_PYTHON = (3, 13)
 PROGRESS_ENV = "COURSE_PROGRESS_FILE"
-DEFAULT_PROGRESS_FILE = Path("~/.apple-or-banana/progress.json")
 
 OK_MARK = "✔"
 FAIL_MARK = "✘"
@@ -73,7 +74,7 @@ def where() -> str:
 
     Binder runs on a JupyterHub too, so it is recognised before "hub".
     """
-    if "google.colab" in sys.modules or os.environ.get("COLAB_RELEASE_TAG"):
+    if paths.on_colab():
         return "colab"
     if os.environ.get("BINDER_SERVICE_HOST") or os.environ.get("BINDER_REQUEST"):
         return "binder"
@@ -109,12 +110,13 @@ def installed_version(distribution: str) -> str | None:
 
 
 def progress_file() -> Path:
-    """Where progress is saved: ``$COURSE_PROGRESS_FILE``, else the default in the home folder.
+    """Where progress is saved: ``$COURSE_PROGRESS_FILE``, else the default.
 
-    The default is ``~/.apple-or-banana/progress.json``.
+    The default is ``~/.apple-or-banana/progress.json`` - on Colab
+    ``/content/apple-or-banana-progress/progress.json`` (``paths.progress_file()``).
     """
     configured = os.environ.get(PROGRESS_ENV, "").strip()
-    return Path(configured or DEFAULT_PROGRESS_FILE).expanduser()
+    return Path(configured).expanduser() if configured else paths.progress_file()
 
 
 def _display_path(path: Path) -> str:

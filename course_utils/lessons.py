@@ -78,6 +78,7 @@ import argparse
 import ast
 import copy
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -461,8 +462,11 @@ def setup_code() -> str:
         "    import subprocess\n"
         "\n"
         f'    requirement = "{config.pip_requirement()}"\n'
+        "    # Bounds that keep every library Colab ships at its version (config.COLAB_PINS).\n"
+        f"    pins = {json.dumps(list(config.COLAB_PINS))}\n"
         "    subprocess.run(\n"
-        '        [sys.executable, "-m", "pip", "install", "--quiet", requirement], check=True\n'
+        '        [sys.executable, "-m", "pip", "install", "--quiet", requirement, *pins],'
+        " check=True\n"
         "    )\n"
         "\n"
         "from course_utils import figures\n"

@@ -4,7 +4,7 @@ Every passing ``qN.check(...)`` calls :func:`record`. This module only stores pa
 progress map, which needs the exercise catalogue, is :mod:`course_utils.exercises.progress_map`
 (imports run one way: exercises -> progress). The file lives at the path in the environment
 variable ``COURSE_PROGRESS_FILE`` if set, else at
-``~/.apple-or-banana/progress.json``. Writes are atomic (a temporary file, then
+``~/.apple-or-banana/progress.json`` - on Colab, in ``/content/apple-or-banana-progress/``. Writes are atomic (a temporary file, then
 ``os.replace``), a damaged file is reported and treated as empty, and an unwritable
 location never breaks the course: progress is then kept for the session and a warning
 says so once.
@@ -32,6 +32,8 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from . import paths
 
 __all__ = [
     "ENV_VAR",
@@ -86,7 +88,10 @@ def _warn_once(key: str, message: str) -> None:
 
 
 def progress_path() -> Path:
-    """Where progress is saved: ``$COURSE_PROGRESS_FILE`` or ``~/.apple-or-banana/...``.
+    """Where progress is saved: ``$COURSE_PROGRESS_FILE``, else ``paths.progress_file()``.
+
+    That is ``~/.apple-or-banana/progress.json``, or on Colab
+    ``/content/apple-or-banana-progress/progress.json`` (visible in its Files pane).
 
     >>> progress_path().name
     'progress.json'
@@ -94,7 +99,7 @@ def progress_path() -> Path:
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return Path(env).expanduser()
-    return Path.home() / ".apple-or-banana" / "progress.json"
+    return paths.progress_file()
 
 
 def _parse(raw: Any) -> dict[str, dict[str, str]] | None:

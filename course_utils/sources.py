@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import world
+from . import paths, world
 from .paths import DATA_DIR
 
 FILES = ("sales.csv", "customers.sqlite", "prices.html", "sensors.jsonl")
@@ -517,12 +517,13 @@ def data_dir() -> Path:
     """The folder with the sources: ``data/`` of the checkout, else a built cache.
 
     When the package is installed without the repository (on Colab, say), the sources are
-    built once into ``~/.cache/apple-or-banana/data`` from the default seed.
+    built once from the default seed into a cache folder keyed by the generator's version
+    and the seed (:func:`course_utils.paths.data_cache_dir`), so that an updated package
+    never reads data an older generator built.
     """
     if (DATA_DIR / MANIFEST).exists():
         return DATA_DIR
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "apple-or-banana"
-    target = cache / "data"
+    target = paths.data_cache_dir(world.DEFAULT_SEED)
     if not (target / MANIFEST).exists():
         build(target)
     return target

@@ -273,7 +273,9 @@ q3.check(visits_per_store)
 #
 # Every exercise you pass is saved in a small file on your computer, so the map below fills
 # up as you go through the course. Click **Refresh** to update it. The same map as plain
-# text (for screen readers, and wherever widgets do not show) is folded below it.
+# text (for screen readers, and wherever widgets do not show) is folded below it. (On Colab
+# the file is in `/content/apple-or-banana-progress`, which Colab deletes with the runtime:
+# the text map then says how to keep it.)
 
 # %%
 from course_utils.exercises import format_progress, progress_widget
@@ -291,8 +293,17 @@ display(StaticCopy(text=format_progress(), summary="The same map as plain text")
 #   have produced, so you can start anywhere - but the order tells a story.
 # * The badges at the top open a notebook on **Colab** or **Binder**. On Colab the first
 #   code cell installs the course's helper package; anywhere else it does nothing.
+# * On Colab you have the open notebook only, not the folder `notebooks/solutions/`: open
+#   a solutions notebook from its own Colab badge, listed by the next cell.
 # * If something breaks, run the doctor again - here, or in a terminal with
 #   `python -m course_utils doctor`.
+
+# %%
+from IPython.display import Markdown
+
+from course_utils import config
+
+Markdown(config.solutions_badges())
 
 # %% [markdown]
 # ## Recap

@@ -453,9 +453,10 @@ plt.show()
 #
 # Now write the contract down. `contract.save` puts it in your work folder
 # (`paths.work_dir()`), where notebooks 06, 08 and 09 read it back with `contract.load()`.
+# That is `work/` in the course folder; on Colab, `/content/apple-or-banana-work`.
 
 # %%
-from course_utils import contract
+from course_utils import contract, paths
 from course_utils.contract import Contract
 
 success = Contract(
@@ -470,7 +471,7 @@ success = Contract(
     "knowledge.",
 )
 saved_to = contract.save(success)
-print(f"saved {saved_to.name} in your work folder")
+print(paths.saved_message(saved_to))
 
 # %% [markdown]
 # Any later notebook gets it back with one line (and falls back to the course default, the

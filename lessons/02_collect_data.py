@@ -981,11 +981,11 @@ flag(
 # NBVAL_CHECK_OUTPUT
 import json
 
-from course_utils.paths import work_dir
+from course_utils import paths
 
-path = work_dir() / "audit_02.json"
+path = paths.work_dir() / "audit_02.json"
 path.write_text(json.dumps(findings, indent=1) + "\n", encoding="utf-8")
-print(f"saved {path.name}")
+print(paths.saved_message(path))
 for kind, found in findings.items():
     parts = [
         f"{len(f['rows']):,} in {f['source']}" if f["rows"] else f"store {f['store']}"

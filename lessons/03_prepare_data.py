@@ -321,7 +321,7 @@ print("missing values:", clean.isna().sum()[lambda s: s > 0].to_dict())
 # NBVAL_CHECK_OUTPUT
 path = paths.work_dir() / "clean_03.csv"
 clean.to_csv(path, index=False)
-print(f"saved {len(clean):,} rows to {path.name}")
+print(paths.saved_message(path, what=f"{len(clean):,} rows as {path.name}"))
 
 # %% [markdown]
 # ## Split first, then fit

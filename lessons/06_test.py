@@ -1105,7 +1105,8 @@ verdict = {
 }
 verdict_path = paths.work_dir() / "verdict_06.json"
 verdict_path.write_text(json.dumps(verdict, indent=2), encoding="utf-8")
-print(f"saved {verdict_path.name} in your work folder: decision '{verdict['decision']}'")
+print(paths.saved_message(verdict_path))
+print(f"decision: '{verdict['decision']}'")
 
 # %% [markdown]
 # ### In your own words

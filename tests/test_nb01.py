@@ -319,4 +319,5 @@ def test_the_solution_saves_exactly_the_default_contract(tmp_path, capsys):
     assert ns["bayes_cost"] < saved.minimum < saved.baseline
     assert saved.baseline == pytest.approx(ns["baselines"]["cost per visit (€)"].min(), abs=1e-4)
     assert math.isclose(saved.best_threshold(), 0.75)
-    assert "saved success_contract.json" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"saved success_contract.json in your work folder {tmp_path / 'work'}" in out

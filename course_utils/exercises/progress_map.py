@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from course_utils import progress
+from course_utils import paths, progress
 from course_utils.exercises.catalogue import catalogue
 
 __all__ = ["format_progress", "progress_html", "progress_table", "progress_widget"]
@@ -92,6 +92,8 @@ def format_progress() -> str:
     lines.append(f"Total: {done}/{total} exercises.")
     if progress.has_unsaved():
         lines.append("(Progress of this session could not be saved to a file.)")
+    elif paths.on_colab():  # the file goes with the runtime: say where it is and how to keep it
+        lines.append(f"Saved in {progress.progress_path().parent}. {paths.keep_hint()}")
     return "\n".join(lines)
 
 
