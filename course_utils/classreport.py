@@ -121,8 +121,8 @@ DISCUSSION_PROMPTS: dict[str, str] = {
     "unit_cents": "A price of 45 - euros or cents? Which column tells us the unit, and "
     "what would a model learn from the wrong one?",
     "unit_euros": "Where did the factor 100 go? Which unit does the contract use?",
-    "unit_fahrenheit": "Which store's thermometer reads 80 in spring? How would a model "
-    "notice a unit - would it?",
+    "unit_fahrenheit": "Which store's temperatures look too warm for the season? Would a model "
+    "notice the unit on its own?",
     "unit_celsius": "Which unit does this column hold, and how can we tell from the data alone?",
     "unit_factor_100": "Values 100 times too large: which step mixed two units?",
     "complement": "Apple share or banana share? Which class is 'positive' here, and who decided?",
