@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -701,6 +702,11 @@ height:1.1em;border:1px solid #777;text-align:center;font-size:.85em;margin-righ
 """
 
 
+def _inline(text: str) -> str:
+    """Escape ``text`` for HTML; `backticks` become <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -850,7 +856,7 @@ def render_html(summary: dict[str, Any], *, title: str = "Class report") -> str:
                         r["learners"],
                         r["count"],
                         e(", ".join(r["exercises"])),
-                        e(r["prompt"]),
+                        _inline(r["prompt"]),
                     ]
                     for i, r in enumerate(mis)
                 ),
