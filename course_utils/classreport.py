@@ -308,6 +308,8 @@ class Learner:
                     "a progress file, not an export: the learner runs "
                     "'python -m course_utils progress --export FILE' and hands in FILE"
                 )
+            if doc.get("format") == REPORT_FORMAT:
+                raise ValueError("a class report, not a learner's export (keep --out apart)")
             found = f"is {doc['format']!r}" if "format" in doc else "is missing"
             raise ValueError(
                 f"not a progress export of this course ('format' {found}, "
@@ -327,6 +329,8 @@ class Learner:
         pseudonym, learner_id = doc.get("pseudonym"), doc.get("learner_id")
         if not isinstance(pseudonym, str) or not pseudonym.strip():
             raise ValueError("the export has no 'pseudonym' (a non-empty text)")
+        if len(pseudonym.strip()) > 40:
+            raise ValueError("the 'pseudonym' is longer than 40 characters")
         if not isinstance(learner_id, str) or not learner_id:
             raise ValueError("the export has no 'learner_id' (a text)")
         exercises = doc.get("exercises")
