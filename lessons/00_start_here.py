@@ -271,8 +271,12 @@ q3.check(visits_per_store)
 # %% [markdown]
 # ## Your progress
 #
-# Every exercise you pass is saved in a small file on your computer, so the map below fills
-# up as you go through the course. Click **Refresh** to update it.
+# Every check you run is saved in a small file on your computer: whether it passed and which
+# mistake it spotted - never your answer, and nothing is sent anywhere. The map below fills
+# up as you go through the course, and lists the mistakes you met on the way. Click
+# **Refresh** to update it. If your instructor asks for it,
+# `python -m course_utils progress --export my-progress.json --name a-pseudonym` writes a
+# copy to hand in (a nickname of your choice, not your name).
 
 # %%
 from course_utils import progress
