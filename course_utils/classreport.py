@@ -471,10 +471,14 @@ def _deduplicate(learners: list[Learner], notes: list[str]) -> list[Learner]:
         kept.append(best)
         for other in copies:
             if other is not best:
+                why = (
+                    "the one with more attempts"
+                    if best.total_attempts > other.total_attempts
+                    else "as many attempts; the first file read"
+                )
                 notes.append(
                     f"{other.source}: another export of learner {best.pseudonym!r} "
-                    f"(also in {best.source}); counted once, from {best.source} "
-                    "(the one with more attempts)"
+                    f"(also in {best.source}); counted once, from {best.source} ({why})"
                 )
     kept.sort(key=lambda c: (c.pseudonym.casefold(), c.learner_id))
     names = Counter(c.pseudonym.casefold() for c in kept)
@@ -832,7 +836,7 @@ def render_html(summary: dict[str, Any], *, title: str = "Class report") -> str:
     ]
     if summary["notes"]:
         items = "".join(f"<li class='note'>{e(x)}</li>" for x in summary["notes"])
-        parts.append(f"<h2 id='notes'>Files: what was not counted</h2><ul>{items}</ul>")
+        parts.append(f"<h2 id='notes'>Notes on the files read</h2><ul>{items}</ul>")
 
     mis = summary["misconceptions"]
     parts.append("<h2 id='misconceptions'>Misconceptions to discuss</h2>")

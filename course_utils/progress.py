@@ -460,9 +460,10 @@ def export_document(pseudonym: str | None = None) -> dict[str, Any]:
     """
     from course_utils import __version__
 
+    chosen = check_pseudonym(pseudonym) if pseudonym is not None else None
     path, state, damaged = _current()
     learner_id = _learner_id(path, state, damaged)
-    name = check_pseudonym(pseudonym) if pseudonym is not None else f"learner-{learner_id[:6]}"
+    name = chosen if chosen is not None else f"learner-{learner_id[:6]}"
     keys = {(nb, n) for nb, names in state["passed"].items() for n in names}
     keys |= {(nb, n) for nb, names in state["attempts"].items() for n in names}
     exercises = []
@@ -517,12 +518,12 @@ def export_progress(path: str | os.PathLike[str], *, pseudonym: str | None = Non
     with ``python -m course_utils class-report`` (:mod:`course_utils.classreport`).
     Example: ``export_progress("progress-export.json", pseudonym="blue-fox")``.
     """
-    document = export_document(pseudonym)
     target = Path(path).expanduser()
     if target.is_dir():
         raise ValueError(f"{target} is a folder: give a file name, e.g. {target / 'export.json'}")
     if not target.parent.is_dir():
         raise ValueError(f"the folder {target.parent} does not exist: create it or choose another")
+    document = export_document(pseudonym)
     text = json.dumps(document, indent=2, sort_keys=False) + "\n"
     target.write_text(text, encoding="utf-8")
     return document

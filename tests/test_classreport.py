@@ -77,6 +77,16 @@ def klass(tmp_path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """The learner's progress file and the work folder in a temporary place."""
+    monkeypatch.setenv(progress.ENV_VAR, str(tmp_path / "progress.json"))
+    monkeypatch.setenv("COURSE_WORK_DIR", str(tmp_path / "work"))
+    progress._reset_session()
+    yield
+    progress._reset_session()
+
+
 def run_cli(*args):
     return subprocess.run(
         [sys.executable, "-m", "course_utils", *map(str, args)],
@@ -372,7 +382,9 @@ def test_cli_report_with_notes_on_stderr(klass, tmp_path):
         (["class-report", "--demo", "--learners", "0"], "at least 1"),
         (["progress", "--name", "fox"], "--name goes with --export"),
         (["progress", "--export", "/no/such/folder/e.json"], "does not exist"),
-        (["progress", "--export", "e.json", "--name", "a@b.c"], "not usable"),
+        (["progress", "--export", "/tmp/e.json", "--name", "a@b.c"], "not usable"),
+        (["progress", "--export", "/tmp/e.json", "--reset"], "do not go together"),
+        (["progress", "--export", "/"], "is a folder"),
     ],
 )
 def test_cli_bad_input_is_one_line_exit_2(args, words, tmp_path):
@@ -393,27 +405,20 @@ def test_cli_only_corrupt_files_and_out_a_file(tmp_path):
 
 
 def test_cli_export_then_report_end_to_end(tmp_path):
-    env_file = tmp_path / "progress.json"
     code = (
         "from course_utils.exercises.nb00 import q2\n"
         "q2.check(10**6)\n"  # a wrong count
         "q2.check(...)\n"  # not attempted
     )
-    import os
-
-    env = dict(os.environ, COURSE_PROGRESS_FILE=str(env_file))
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-    r = subprocess.run(
-        [sys.executable, "-m", "course_utils", "progress", "--export", str(tmp_path / "e.json"),
-         "--name", "blue-fox"],
-        env=env, capture_output=True, text=True,
-    )  # fmt: skip
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    r = run_cli("progress", "--export", tmp_path / "e.json", "--name", "blue-fox")
     assert r.returncode == 0, r.stderr
     assert "'blue-fox': 1 exercise(s) attempted, 0 passed" in r.stdout
     doc = json.loads((tmp_path / "e.json").read_text())
     assert [(e["exercise"], e["attempts"], e["passed"]) for e in doc["exercises"]] == [
         ("q2", 1, False)
     ]
+    assert doc["learner_id"] == json.loads((tmp_path / "progress.json").read_text())["learner_id"]
     r = run_cli("class-report", tmp_path / "e.json", "--out", tmp_path / "r")
     assert r.returncode == 0 and r.stderr == ""
     summary = json.loads((tmp_path / "r" / "report.json").read_text())
