@@ -403,8 +403,12 @@ def _read_export(path: Path, shown: str) -> Learner:
         raise ValueError(f"could not be read ({exc.strerror or exc})") from None
     try:
         doc = json.loads(text)
-    except ValueError as exc:
-        reason = f"line {exc.lineno}, column {exc.colno}" if hasattr(exc, "lineno") else exc
+    except (ValueError, RecursionError) as exc:
+        reason = (
+            f"line {exc.lineno}, column {exc.colno}"
+            if hasattr(exc, "lineno")
+            else "nested too deep"
+        )
         raise ValueError(
             f"is not valid JSON ({reason}): a damaged upload? Ask the learner to export again"
         ) from None

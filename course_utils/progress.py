@@ -223,7 +223,7 @@ def _read(path: Path) -> tuple[dict[str, Any], bool]:
         return _empty(), False
     try:
         state = _parse(json.loads(text))
-    except ValueError:
+    except (ValueError, RecursionError):
         state = None
     if state is None:
         _warn_once(

@@ -275,6 +275,7 @@ def test_duplicates_are_counted_once_and_said(klass, tmp_path):
         ('{"version": 1, "passed": {}}', "a progress file, not an export"),
         ('{"format": "other/tool"}', "'format' is 'other/tool'"),
         ("\udcff", "not a text file"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON (nested too deep)"),
     ],
 )
 def test_a_corrupt_or_foreign_file_is_one_note_and_not_counted(klass, tmp_path, content, words):
