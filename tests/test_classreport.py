@@ -111,6 +111,14 @@ def test_report_numbers_on_a_hand_made_class(klass, tmp_path):
     s = classreport.build_report([klass], out)
     assert s["learners"] == 3 and s["notes"] == []
     assert json.loads((out / "report.json").read_text()) == s
+    documented = classreport.__doc__.split("report.json`` layout")[1]
+    for key in s:  # every key of report.json is in the documented layout
+        assert f'"{key}"' in documented, key
+    assert (s["format"], s["format_version"], s["course_version"]) == (
+        classreport.REPORT_FORMAT,
+        1,
+        __version__,
+    )
     ex = {(e["notebook"], e["exercise"]): e for e in s["exercises"]}
     assert len(ex) == len(catalogue())
     q1 = ex["00", "q1"]
