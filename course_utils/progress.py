@@ -66,6 +66,7 @@ __all__ = [
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
     "ProgressWarning",
+    "check_pseudonym",
     "export_document",
     "export_progress",
     "format_history",
