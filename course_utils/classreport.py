@@ -415,12 +415,20 @@ def _read_export(path: Path, shown: str) -> Learner:
     return Learner.from_export(doc, source=shown)
 
 
-def collect(inputs: Sequence[str | Path]) -> tuple[list[Learner], list[str]]:
+def collect(
+    inputs: Sequence[str | Path], *, merge_pseudonyms: bool = False
+) -> tuple[list[Learner], list[str]]:
     """Read the exports in ``inputs`` (files, or folders searched for ``*.json``).
 
     Returns the learners (each counted once) and the notes - one line per file that could
     not be counted, per duplicate, per older export. A missing input raises
     :class:`ReportError`, as does finding no readable export at all.
+
+    Two exports with the same ``learner_id`` are one learner (the export with the most
+    attempts counts). Exports with the same pseudonym but different ids are different
+    learners, unless ``merge_pseudonyms``: then they are one learner whose exports came
+    from several progress files (on Colab each notebook may run in a runtime of its own),
+    and per exercise the export with the most attempts counts.
 
     Example: ``learners, notes = collect(["exports/"])``.
     """
@@ -458,14 +466,17 @@ def collect(inputs: Sequence[str | Path]) -> tuple[list[Learner], list[str]]:
         detail = f": {problems[0]}" if problems else ""
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ReportError(f"no readable export{detail}{more}")
-    learners = _deduplicate(readable, notes)
+    learners = _deduplicate(readable, notes, merge_pseudonyms)
     _note_versions(learners, notes)
     return learners, notes
 
 
-def _deduplicate(learners: list[Learner], notes: list[str]) -> list[Learner]:
+def _deduplicate(
+    learners: list[Learner], notes: list[str], merge_pseudonyms: bool = False
+) -> list[Learner]:
     """One learner per ``learner_id`` (the export with the most attempts); equal pseudonyms
-    of different learners are told apart with a number."""
+    of different learners are told apart with a number, or merged with
+    ``merge_pseudonyms``."""
     by_id: dict[str, list[Learner]] = {}
     for learner in learners:
         by_id.setdefault(learner.learner_id, []).append(learner)
@@ -485,6 +496,8 @@ def _deduplicate(learners: list[Learner], notes: list[str]) -> list[Learner]:
                     f"(also in {best.source}); counted once, from {best.source} ({why})"
                 )
     kept.sort(key=lambda c: (c.pseudonym.casefold(), c.learner_id))
+    if merge_pseudonyms:
+        return _merge_pseudonyms(kept, notes)
     names = Counter(c.pseudonym.casefold() for c in kept)
     seen: Counter[str] = Counter()
     for learner in kept:
@@ -495,9 +508,48 @@ def _deduplicate(learners: list[Learner], notes: list[str]) -> list[Learner]:
                 learner.pseudonym = f"{learner.pseudonym} ({seen[key]})"
                 notes.append(
                     f"{learner.source}: a different learner with the pseudonym already "
-                    f"used; shown as {learner.pseudonym!r}"
+                    f"used; shown as {learner.pseudonym!r} (if it is the same learner's "
+                    "export from another progress file, e.g. another Colab runtime, use "
+                    "--merge-pseudonyms)"
                 )
     return kept
+
+
+def _merge_pseudonyms(learners: list[Learner], notes: list[str]) -> list[Learner]:
+    """One learner per pseudonym: per exercise, the export with the most attempts counts."""
+    groups: dict[str, list[Learner]] = {}
+    for learner in learners:
+        groups.setdefault(learner.pseudonym.casefold(), []).append(learner)
+    merged: list[Learner] = []
+    for group in groups.values():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        records: dict[tuple[str, str], Record] = {}
+        for learner in group:
+            for key, record in learner.records.items():
+                old = records.get(key)
+                if old is None or (record.attempts or 0, record.passed) > (
+                    old.attempts or 0,
+                    old.passed,
+                ):
+                    records[key] = record
+        first = group[0]
+        sources = ", ".join(c.source for c in group)
+        merged.append(
+            Learner(
+                pseudonym=first.pseudonym,
+                learner_id="+".join(c.learner_id for c in group),
+                course_version=first.course_version,
+                records=records,
+                source=sources,
+            )
+        )
+        notes.append(
+            f"{len(group)} exports with the pseudonym {first.pseudonym!r} ({sources}) merged "
+            "into one learner: per exercise, the export with the most attempts counts"
+        )
+    return merged
 
 
 def _note_versions(learners: list[Learner], notes: list[str]) -> None:
@@ -1029,14 +1081,16 @@ def build_report(
     out: str | Path,
     *,
     stuck_attempts: int = STUCK_ATTEMPTS,
+    merge_pseudonyms: bool = False,
     title: str = "Class report",
 ) -> dict[str, Any]:
     """Read the exports in ``inputs``; write ``report.html`` and ``report.json`` to ``out``.
 
     Returns the summary (the JSON document). Raises :class:`ReportError` when nothing can be
-    read or ``out`` is not a folder. Example: ``build_report(["exports/"], "class-report")``.
+    read or ``out`` is not a folder. ``merge_pseudonyms``: see :func:`collect`.
+    Example: ``build_report(["exports/"], "class-report")``.
     """
-    learners, notes = collect(inputs)
+    learners, notes = collect(inputs, merge_pseudonyms=merge_pseudonyms)
     summary = summarise(learners, notes, stuck_attempts=stuck_attempts)
     _write_outputs(summary, Path(out), title)
     return summary

@@ -7,7 +7,8 @@ Commands
 ``drift SCENARIO [--strength S] ...``   summarise production months under a drift scenario
 ``progress [--reset]``                  the learner's progress map
 ``progress --export FILE [--name NAME]`` write the progress to hand in (no answers in it)
-``class-report INPUTS... [--out DIR]``  the instructor's report from learners' exports
+``class-report INPUTS... [--out DIR] [--merge-pseudonyms] [--stuck N]``
+                                        the instructor's report from learners' exports
 ``class-report --demo [--out DIR]``     the same report for a simulated class of 40
 ``doctor``                              check the environment, one line per check
 ``hub-link HUB_URL``                    an nbgitpuller link that distributes the course
@@ -116,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--demo", action="store_true", help="a simulated class instead of INPUTS")
     cr.add_argument("--learners", type=_positive_int, default=40, help="--demo: class size")
     cr.add_argument("--seed", type=_seed, default=0, help="--demo: seed (default 0)")
+    cr.add_argument(
+        "--merge-pseudonyms",
+        action="store_true",
+        help="one learner per pseudonym (exports from several Colab runtimes)",
+    )
     cr.add_argument(
         "--stuck",
         type=_positive_int,
@@ -254,7 +260,12 @@ def _cmd_class_report(args: argparse.Namespace) -> int:
         else:
             if not args.inputs:
                 raise UsageError("give export files or folders of them, or --demo")
-            summary = classreport.build_report(args.inputs, out, stuck_attempts=args.stuck)
+            summary = classreport.build_report(
+                args.inputs,
+                out,
+                stuck_attempts=args.stuck,
+                merge_pseudonyms=args.merge_pseudonyms,
+            )
     except classreport.ReportError as exc:
         raise UsageError(str(exc)) from None
     for note in summary["notes"]:

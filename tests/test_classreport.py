@@ -274,6 +274,28 @@ def test_duplicates_are_counted_once_and_said(klass, tmp_path):
     assert s["heatmap"]["learners"] == ["ant", "ant (2)", "Bee", "cat"]
 
 
+def test_exports_of_one_pseudonym_from_several_runtimes_can_be_merged(tmp_path):
+    # On Colab each notebook may run in its own runtime: one progress file (and id) each.
+    nb00 = export("fox", "1" * 16, [("00", "q1", 2, 2, {"complement": 1})])
+    nb01 = export("fox", "2" * 16, [("01", "q1", 3, 3, {"leakage": 2})])
+    again = export("fox", "3" * 16, [("00", "q1", 1, 1, {})])  # 00 q1 redone elsewhere
+    for i, doc in enumerate((nb00, nb01, again)):
+        write(tmp_path / "in", f"fox-{i}.json", doc)
+    apart, notes = classreport.collect([tmp_path / "in"])
+    assert [x.pseudonym for x in apart] == ["fox", "fox (2)", "fox (3)"]
+    assert sum("--merge-pseudonyms" in n for n in notes) == 2
+    (fox,), notes = classreport.collect([tmp_path / "in"], merge_pseudonyms=True)
+    assert notes == [
+        f"3 exports with the pseudonym 'fox' ({tmp_path / 'in' / 'fox-0.json'}, "
+        f"{tmp_path / 'in' / 'fox-1.json'}, {tmp_path / 'in' / 'fox-2.json'}) merged into "
+        "one learner: per exercise, the export with the most attempts counts"
+    ]
+    assert fox.records[("00", "q1")].attempts == 2  # not 3: nothing counted twice
+    assert fox.records[("01", "q1")].mistakes == {"leakage": 2}
+    r = run_cli("class-report", tmp_path / "in", "--merge-pseudonyms", "--out", tmp_path / "r")
+    assert r.returncode == 0 and "1 learner(s)" in r.stdout, r.stderr
+
+
 @pytest.mark.parametrize(
     "content, words",
     [
