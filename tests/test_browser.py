@@ -176,6 +176,11 @@ def test_notebook_runs_and_slider_moves_in_jupyterlab(jupyterlab):
             # code. On a busy machine the kernel may not be connected at the first click
             # (nothing runs), so try again a few times before giving up.
             for attempt in range(3):
+                # A slow kernel connection may make JupyterLab ask which kernel to use (a
+                # modal "Select Kernel" dialog that blocks the menu): accept its default.
+                select = page.locator(".jp-Dialog button.jp-mod-accept")
+                if select.count() and select.first.is_visible():
+                    select.first.click()
                 page.click("li.lm-MenuBar-item:has-text('Run')")
                 page.click("li.lm-Menu-item:has-text('Run All Cells')")
                 try:
