@@ -583,3 +583,21 @@ MEASURES.append(
         warmup=False,
     )
 )
+
+
+def _class_report_300() -> float:
+    """``class-report`` on 300 simulated learners' export files (read, summarise, write)."""
+    import json
+    import tempfile
+
+    from . import classreport
+
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+        exports = Path(tmp) / "exports"
+        exports.mkdir()
+        for doc in classreport.simulate_class(300, seed=1):
+            (exports / f"{doc['pseudonym']}.json").write_text(json.dumps(doc), encoding="utf-8")
+        return _time(lambda: classreport.build_report([exports], Path(tmp) / "report"))
+
+
+MEASURES.append(Measure("class report on 300 learners", 5.0, "s", _class_report_300, repeats=3))

@@ -7,6 +7,10 @@ Commands
 ``data summary [--json] [--dir DIR]``   rows, defects, majority rate, Bayes-optimal accuracy
 ``drift SCENARIO [--strength S] ...``   summarise production months under a drift scenario
 ``progress [--reset]``                  the learner's progress map
+``progress --export FILE [--name NAME]`` write the progress to hand in (no answers in it)
+``class-report INPUTS... [--out DIR] [--merge-pseudonyms] [--stuck N]``
+                                        the instructor's report from learners' exports
+``class-report --demo [--out DIR]``     the same report for a simulated class of 40
 ``doctor``                              check the environment, one line per check
 ``hub-link HUB_URL``                    an nbgitpuller link that distributes the course
 ``bench [--quick] [--out FILE]``        the benchmark table against the course budgets
@@ -113,6 +117,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("progress", help="show (or reset) your exercise progress")
     p.add_argument("--reset", action="store_true", help="forget all recorded progress")
+    p.add_argument(
+        "--export", metavar="FILE", default=None, help="write your progress to FILE to hand in"
+    )
+    p.add_argument(
+        "--name", metavar="PSEUDONYM", default=None, help="the pseudonym in the export (--export)"
+    )
+
+    cr = sub.add_parser("class-report", help="the instructor's report from learners' exports")
+    cr.add_argument("inputs", nargs="*", metavar="INPUT", help="export files or folders of them")
+    cr.add_argument("--out", default=None, help="report folder (default: work/class-report)")
+    cr.add_argument("--demo", action="store_true", help="a simulated class instead of INPUTS")
+    cr.add_argument("--learners", type=_positive_int, default=40, help="--demo: class size")
+    cr.add_argument("--seed", type=_seed, default=0, help="--demo: seed (default 0)")
+    cr.add_argument(
+        "--merge-pseudonyms",
+        action="store_true",
+        help="one learner per pseudonym (exports from several Colab runtimes)",
+    )
+    cr.add_argument(
+        "--stuck",
+        type=_positive_int,
+        default=5,
+        help="attempts without a pass that count as stuck (default 5)",
+    )
 
     sub.add_parser("doctor", help="check Python, packages, widgets and where this runs")
 
@@ -235,11 +263,71 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     from . import progress
     from .exercises import format_progress
 
+    if args.export is not None:
+        return _export_progress(args)
+    if args.name is not None:
+        raise UsageError("--name goes with --export FILE (the pseudonym in the export)")
     if args.reset:
         progress.reset()
         print("progress cleared")
         return 0
     print(format_progress())
+    return 0
+
+
+def _export_progress(args: argparse.Namespace) -> int:
+    from . import progress
+
+    if args.reset:
+        raise UsageError("--export and --reset do not go together: export first, then reset")
+    try:
+        doc = progress.export_progress(args.export, pseudonym=args.name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    attempted = sum(1 for e in doc["exercises"] if e["attempts"])
+    passed = sum(1 for e in doc["exercises"] if e["passed"])
+    print(
+        f"wrote {args.export} for {doc['pseudonym']!r}: {attempted} exercise(s) attempted, "
+        f"{passed} passed. It holds attempts, passes and mistake tags - no answers."
+    )
+    if args.name is None:
+        print("(choose your own pseudonym with --name, e.g. --name blue-fox)")
+    return 0
+
+
+def _cmd_class_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import classreport, paths
+
+    default = "class-report-demo" if args.demo else "class-report"
+    out = Path(args.out) if args.out is not None else paths.work_dir() / default
+    try:
+        if args.demo:
+            if args.inputs:
+                raise UsageError("--demo builds its own class: give no INPUTS with it")
+            summary = classreport.build_demo(
+                out, n_learners=args.learners, seed=args.seed, stuck_attempts=args.stuck
+            )
+        else:
+            if not args.inputs:
+                raise UsageError("give export files or folders of them, or --demo")
+            summary = classreport.build_report(
+                args.inputs,
+                out,
+                stuck_attempts=args.stuck,
+                merge_pseudonyms=args.merge_pseudonyms,
+            )
+    except classreport.ReportError as exc:
+        raise UsageError(str(exc)) from None
+    for note in summary["notes"]:
+        print(f"{PROG} class-report: note: {note}", file=sys.stderr)
+    top = ", ".join(r["tag"] for r in summary["misconceptions"][:3]) or "none"
+    print(f"report: {out / classreport.REPORT_HTML} (numbers: {out / classreport.REPORT_JSON})")
+    print(
+        f"{summary['learners']} learner(s); most frequent misconceptions: {top}; "
+        f"{len({s['learner'] for s in summary['stuck']})} learner(s) seem stuck"
+    )
     return 0
 
 
@@ -382,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bench": _cmd_bench,
             "serve": _cmd_serve,
             "cycle": _cmd_cycle,
+            "class-report": _cmd_class_report,
         }[args.command]
         status = handler(args)
         sys.stdout.flush()  # a closed pipe (``| head``) shows here, inside the try

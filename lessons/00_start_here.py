@@ -271,11 +271,15 @@ q3.check(visits_per_store)
 # %% [markdown]
 # ## Your progress
 #
-# Every exercise you pass is saved in a small file on your computer, so the map below fills
-# up as you go through the course. Click **Refresh** to update it. The same map as plain
-# text (for screen readers, and wherever widgets do not show) is folded below it. (On Colab
-# the file is in `/content/apple-or-banana-progress`, which Colab deletes with the runtime:
-# the text map then says how to keep it.)
+# Every check you run is saved in a small file on your computer: whether it passed and which
+# mistake it spotted - never your answer, and nothing is sent anywhere. The map below fills
+# up as you go through the course, and lists the mistakes you met on the way. Click
+# **Refresh** to update it. If your instructor asks for it,
+# `python -m course_utils progress --export my-progress.json --name a-pseudonym` writes a
+# copy to hand in (a nickname of your choice, not your name).
+# The same map as plain text (for screen readers, and wherever widgets do not show) is
+# folded below it. (On Colab the file is in `/content/apple-or-banana-progress`, which Colab
+# deletes with the runtime: the text map then says how to keep it.)
 
 # %%
 from course_utils.exercises import format_progress, progress_widget

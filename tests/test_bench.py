@@ -37,3 +37,8 @@ def test_a_measure_can_return_many_samples():
     m = bench.Measure("samples", 1.0, "ms", lambda: [1.0, 2.0, 3.0], repeats=2, stat="p95")
     (r,) = bench.run([m])
     assert r["runs"] == 6 and r["median"] == 2.0 and r["p95"] == 3.0 and not r["ok"]
+
+
+def test_the_class_report_row_has_its_budget():
+    (m,) = [m for m in bench.MEASURES if m.name == "class report on 300 learners"]
+    assert (m.budget, m.unit, m.stat) == (5.0, "s", "median")

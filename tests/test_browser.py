@@ -2,8 +2,10 @@
 
 The test starts JupyterLab on 127.0.0.1 (a free port, a token) over a temporary copy of the
 notebooks, drives Debian's Chromium with Playwright, opens notebook 00, runs all cells,
-moves the slider with the keyboard and checks that the widget's text follows. A screenshot
-is saved to ``test-output/browser/``.
+moves the slider with the keyboard and checks that the widget's text follows. A second test
+opens the demo class report (``class-report --demo``) from a ``file://`` address - no
+server - and checks that its tables and figures rendered. Screenshots are saved to
+``test-output/browser/``.
 
 Chromium comes from Debian's ``chromium`` package (``.ci/run`` installs it); Playwright's
 own browser download is not used.
@@ -11,6 +13,7 @@ own browser download is not used.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -99,23 +102,61 @@ def jupyterlab(tmp_path):
         log.close()
 
 
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_demo_class_report_opens_from_a_file(tmp_path):
+    out = tmp_path / "class-report-demo"
+    build = subprocess.run(
+        [sys.executable, "-m", "course_utils", "class-report", "--demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert build.returncode == 0, build.stderr
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    requests: list[str] = []
+    with playwright_sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+        try:
+            page.goto((out / "report.html").as_uri())
+            page.wait_for_selector("#heat svg rect", timeout=30_000)
+            title = page.title()
+            summary = page.inner_text("#summary")
+            n_misconceptions = page.locator("#misconceptions + p + table tbody tr").count()
+            bars = page.locator("#bars svg rect[fill='#0072B2']").count()
+            heat_box = page.locator("#heat svg").bounding_box()
+            n_cells = page.locator("#heat svg rect").count()
+            n_rows_text = page.locator("#heat-table tbody tr").count()
+            page.screenshot(path=str(OUTPUT / "class_report_demo.png"), full_page=False)
+        except Exception:
+            page.screenshot(path=str(OUTPUT / "class_report_failure.png"))
+            raise
+        finally:
+            browser.close()
+    assert "Class report" in title and summary.startswith("40 learner(s)")
+    assert n_misconceptions >= 10 and bars == min(15, n_misconceptions)
+    assert heat_box is not None and heat_box["width"] > 400 and heat_box["height"] > 400
+    assert n_cells == 1 + 40 * len(json.loads((out / "report.json").read_text())["exercises"])
+    assert n_rows_text == 40  # the heat map's text equivalent: one row per learner
+    assert all(url.startswith("file://") for url in requests), requests  # nothing fetched
+
+
 def test_notebook_runs_and_slider_moves_in_jupyterlab(jupyterlab):
     base, token = jupyterlab
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
@@ -135,6 +176,11 @@ def test_notebook_runs_and_slider_moves_in_jupyterlab(jupyterlab):
             # code. On a busy machine the kernel may not be connected at the first click
             # (nothing runs), so try again a few times before giving up.
             for attempt in range(3):
+                # A slow kernel connection may make JupyterLab ask which kernel to use (a
+                # modal "Select Kernel" dialog that blocks the menu): accept its default.
+                select = page.locator(".jp-Dialog button.jp-mod-accept")
+                if select.count() and select.first.is_visible():
+                    select.first.click()
                 page.click("li.lm-MenuBar-item:has-text('Run')")
                 page.click("li.lm-Menu-item:has-text('Run All Cells')")
                 try:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from course_utils import paths, progress, sources, world
+from course_utils.exercises import progress_map
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_on_colab_the_messages_say_how_to_keep_the_files(colab):
     for needle in ("runtime ends", "Download", "Google Drive", "drive.mount", "COURSE_WORK_DIR"):
         assert needle in hint, needle
     progress.record("01", "q1")
-    text = progress.format_progress()
+    text = progress_map.format_progress()
     assert f"Saved in {colab}/apple-or-banana-progress." in text
     assert "COURSE_PROGRESS_FILE" in text
 

@@ -198,3 +198,172 @@ def test_progress_html_header_says_each_thing_once():
     html = progress_map.progress_html()
     assert "exercises passed</th>" not in html
     assert "<th>done</th><th>passed</th>" in html
+
+
+# --------------------------------------------------------------------------- attempts
+
+
+def test_attempts_keep_outcome_and_mistake_tag_never_the_answer(progress_file, capsys):
+    visits = world.generate().visits
+    share = float((visits["fruit"] == "banana").mean())
+    q1.check(100 * share)  # percent_not_fraction
+    q1.check(1 - share)  # complement
+    q1.check(...)  # not attempted: not an attempt
+    q1.check(None)
+    q1.check(share)  # passes at attempt 3
+    q1.check(100 * share)  # a wrong answer after the pass still counts as an attempt
+    capsys.readouterr()
+    entry = progress.load_attempts()["00"]["q1"]
+    assert entry == {
+        "attempts": 4,
+        "first_pass": 3,
+        "mistakes": {"percent_not_fraction": 2, "complement": 1},
+    }
+    assert list(progress.load()["00"]) == ["q1"]
+    text = progress_file.read_text()
+    for answer in (f"{share:.4f}", f"{100 * share:.2f}", f"{1 - share:.4f}"):
+        assert answer not in text
+    document = json.loads(text)
+    assert document["version"] == 1 and set(document) == {"version", "passed", "attempts"}
+
+
+def test_not_attempted_alone_writes_nothing(progress_file):
+    assert progress.record_attempt("00", "q1", "not_attempted") is True
+    assert not progress_file.exists()
+    progress.record_attempt("00", "q2", False, "rows_not_unique")
+    progress.record_attempt("00", "q2", True, "ignored_when_passed")
+    assert progress.load_attempts()["00"]["q2"] == {
+        "attempts": 2,
+        "first_pass": 2,
+        "mistakes": {"rows_not_unique": 1},
+    }
+
+
+def test_an_old_file_without_attempts_loads_and_keeps_its_passes(progress_file):
+    progress_file.parent.mkdir(parents=True)
+    old = {"version": 1, "passed": {"00": {"q1": "2026-01-05T10:31:02+00:00"}}}
+    progress_file.write_text(json.dumps(old))
+    assert progress.load() == old["passed"] and progress.load_attempts() == {}
+    progress.record_attempt("00", "q1", "incorrect", "complement")
+    progress.record_attempt("00", "q1", "correct")
+    entry = progress.load_attempts()["00"]["q1"]
+    # Passed before attempts were recorded: the attempt that first passed is unknown.
+    assert entry["first_pass"] is None and entry["passed_before_recording"] is True
+    assert progress.load()["00"]["q1"] == "2026-01-05T10:31:02+00:00"
+    (row,) = progress.export_document("fox")["exercises"]
+    assert row["passed"] is True and row["attempts"] is None and row["first_pass_attempt"] is None
+
+
+def test_odd_attempt_entries_in_the_file_are_ignored(progress_file):
+    progress_file.parent.mkdir(parents=True)
+    attempts = {
+        "00": {
+            "q1": {"attempts": 2, "first_pass": 9, "mistakes": {"close": 1, "bad": -1}},
+            "q2": {"attempts": "two"},
+            "q3": [1],
+        },
+        "01": 5,
+    }
+    progress_file.write_text(json.dumps({"version": 1, "passed": {}, "attempts": attempts}))
+    assert progress.load_attempts() == {
+        "00": {"q1": {"attempts": 2, "first_pass": None, "mistakes": {"close": 1}}}
+    }
+
+
+def test_attempts_are_kept_for_the_session_when_unwritable(tmp_path, monkeypatch):
+    a_file = tmp_path / "afile"
+    a_file.write_text("")
+    monkeypatch.setenv(progress.ENV_VAR, str(a_file / "progress.json"))
+    with pytest.warns(progress.ProgressWarning):
+        assert progress.record_attempt("00", "q1", "incorrect", "complement") is False
+    assert progress.record_attempt("00", "q1", "correct") is False
+    assert progress.load_attempts()["00"]["q1"]["first_pass"] == 2
+    assert "could not be saved" in progress_map.format_progress()
+
+
+def test_the_learner_sees_their_mistake_history():
+    progress.record_attempt("00", "q1", "incorrect", "percent_not_fraction")
+    progress.record_attempt("00", "q1", "incorrect", "percent_not_fraction")
+    progress.record_attempt("00", "q1", "correct")
+    progress.record_attempt("00", "q2", "incorrect", "rows_not_unique")
+    history = progress_map.mistake_history()
+    assert list(history["mistake"]) == ["percent_not_fraction", "rows_not_unique"]
+    assert list(history["times"]) == [2, 1] and list(history["passed"]) == [True, False]
+    text = progress_map.format_progress()
+    assert "percent_not_fraction x2: a percentage (25) instead of a fraction (0.25)" in text
+    assert "✔ passed" in text and "rows_not_unique x1" in text and "(not passed yet)" in text
+    assert "Mistakes you met on the way" in progress_map.progress_html()
+
+
+def test_no_history_without_mistakes():
+    progress.record_attempt("00", "q1", "correct")
+    assert progress_map.format_history() == ""
+    assert "Mistakes" not in progress_map.format_progress()
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_export_format(progress_file, tmp_path):
+    progress.record_attempt("00", "q1", "incorrect", "complement")
+    progress.record_attempt("00", "q1", "correct")
+    progress.record_attempt("00", "q2", "incorrect", "rows_not_unique")
+    progress.record_attempt("00", "q2", "incorrect", "rows_not_unique")
+    target = tmp_path / "export.json"
+    returned = progress.export_progress(target, pseudonym="  blue-fox ")
+    doc = json.loads(target.read_text())
+    assert doc == returned
+    assert set(doc) == {
+        "format",
+        "format_version",
+        "course_version",
+        "pseudonym",
+        "learner_id",
+        "exported_on",
+        "exercises",
+    }
+    assert doc["format"] == progress.EXPORT_FORMAT == "apple-or-banana/progress-export"
+    assert doc["format_version"] == 1 and doc["pseudonym"] == "blue-fox"
+    from course_utils import __version__
+
+    assert doc["course_version"] == __version__
+    assert re.fullmatch(r"[0-9a-f]{16}", doc["learner_id"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", doc["exported_on"])
+    assert doc["exercises"] == [
+        {
+            "notebook": "00",
+            "exercise": "q1",
+            "attempts": 2,
+            "passed": True,
+            "first_pass_attempt": 2,
+            "mistakes": {"complement": 1},
+        },
+        {
+            "notebook": "00",
+            "exercise": "q2",
+            "attempts": 2,
+            "passed": False,
+            "first_pass_attempt": None,
+            "mistakes": {"rows_not_unique": 2},
+        },
+    ]
+    # The random id is saved: a second export names the same learner.
+    again = progress.export_progress(tmp_path / "again.json", pseudonym="other")
+    assert again["learner_id"] == doc["learner_id"]
+    assert json.loads(progress_file.read_text())["learner_id"] == doc["learner_id"]
+    # Without a pseudonym, one is made from the random id.
+    assert progress.export_document()["pseudonym"] == f"learner-{doc['learner_id'][:6]}"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "ada@example.org", "x" * 41, "-dash", "a/b"])
+def test_an_unusable_pseudonym_says_what_is_expected(bad, tmp_path):
+    with pytest.raises(ValueError, match="1 to 40 letters"):
+        progress.export_progress(tmp_path / "e.json", pseudonym=bad)
+    assert not (tmp_path / "e.json").exists()
+
+
+def test_export_to_a_folder_or_a_missing_folder_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="is a folder"):
+        progress.export_progress(tmp_path, pseudonym="fox")
+    with pytest.raises(ValueError, match="does not exist"):
+        progress.export_progress(tmp_path / "no" / "e.json", pseudonym="fox")

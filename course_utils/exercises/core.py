@@ -158,13 +158,13 @@ class Exercise:
         return result
 
     def check(self, answer: Any = ..., /, **inputs: Any) -> None:
-        """Check your answer and show the feedback. A pass is saved in your progress."""
+        """Check your answer and show the feedback. The attempt is saved in your progress
+        (outcome and mistake tag, never the answer; see :mod:`course_utils.progress`)."""
         feedback = self.evaluate(answer, **inputs)
-        if feedback.ok:
-            try:
-                progress.record(self.notebook, self.name)
-            except Exception:  # progress is a bonus; never break a check for it
-                pass
+        try:
+            progress.record_attempt(self.notebook, self.name, feedback.status, feedback.mistake)
+        except Exception:  # progress is a bonus; never break a check for it
+            pass
         show(feedback)
 
     # -- helping --------------------------------------------------------------------

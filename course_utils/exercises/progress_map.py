@@ -22,9 +22,65 @@ from typing import Any
 import pandas as pd
 
 from course_utils import paths, progress
-from course_utils.exercises.catalogue import catalogue
+from course_utils.exercises.catalogue import all_exercises, catalogue
+from course_utils.exercises.feedback import MISTAKES
 
-__all__ = ["format_progress", "progress_html", "progress_table", "progress_widget"]
+__all__ = [
+    "format_history",
+    "format_progress",
+    "mistake_history",
+    "progress_html",
+    "progress_table",
+    "progress_widget",
+]
+
+
+def mistake_history() -> pd.DataFrame:
+    """Your mistakes so far, one row per exercise and tag: ``notebook``, ``exercise``,
+    ``mistake``, ``times``, ``meaning`` and ``passed`` (whether you passed it since).
+
+    Example: ``mistake_history()`` ->
+
+        notebook exercise               mistake  times                      meaning  passed
+      0       00       q1  percent_not_fraction      2  a percentage (25) instead ...    True
+    """
+    all_exercises()  # the notebooks' modules add their own tags to MISTAKES
+    passed = progress.load()
+    rows = []
+    for nb, names in progress.load_attempts().items():
+        for name, entry in names.items():
+            for tag, times in sorted(entry["mistakes"].items(), key=lambda kv: (-kv[1], kv[0])):
+                rows.append(
+                    {
+                        "notebook": nb,
+                        "exercise": name,
+                        "mistake": tag,
+                        "times": times,
+                        "meaning": MISTAKES.get(tag, ""),
+                        "passed": name in passed.get(nb, {}),
+                    }
+                )
+    columns = ["notebook", "exercise", "mistake", "times", "meaning", "passed"]
+    return pd.DataFrame(rows, columns=columns).astype({"times": "int64", "passed": bool})
+
+
+def format_history() -> str:
+    """Your mistakes so far as plain text (empty if there are none).
+
+    Example output::
+
+        Mistakes you met on the way (and whether you passed since):
+          00 q1  percent_not_fraction x2: a percentage (25) instead of a fraction (0.25)  ✔ passed
+    """
+    table = mistake_history()
+    if table.empty:
+        return ""
+    lines = ["Mistakes you met on the way (and whether you passed since):"]
+    for r in table.itertuples():
+        done = "  ✔ passed" if r.passed else "  (not passed yet)"
+        meaning = f": {r.meaning}" if r.meaning else ""
+        lines.append(f"  {r.notebook} {r.exercise}  {r.mistake} x{r.times}{meaning}{done}")
+    return "\n".join(lines)
 
 
 def progress_table() -> pd.DataFrame:
@@ -94,6 +150,9 @@ def format_progress() -> str:
         lines.append("(Progress of this session could not be saved to a file.)")
     elif paths.on_colab():  # the file goes with the runtime: say where it is and how to keep it
         lines.append(f"Saved in {progress.progress_path().parent}. {paths.keep_hint()}")
+    history = format_history()
+    if history:
+        lines += ["", history]
     return "\n".join(lines)
 
 
@@ -125,6 +184,28 @@ def progress_html() -> str:
         "<th>done</th><th>passed</th></tr></thead><tbody>"
         + "".join(rows)
         + f"</tbody></table><p>Total: {done}/{total} exercises passed.</p>"
+        + _history_html()
+    )
+
+
+def _history_html() -> str:
+    """Your mistakes so far as an HTML table ("" if there are none)."""
+    table = mistake_history()
+    if table.empty:
+        return ""
+    rows = "".join(
+        "<tr>"
+        f"<td style='padding:2px 8px'>{escape(r.notebook)} {escape(r.exercise)}</td>"
+        f"<td style='padding:2px 8px'><code>{escape(r.mistake)}</code> x{r.times}</td>"
+        f"<td style='padding:2px 8px'>{escape(r.meaning)}</td>"
+        f"<td style='padding:2px 8px'>{'✔ passed since' if r.passed else 'not passed yet'}</td>"
+        "</tr>"
+        for r in table.itertuples()
+    )
+    return (
+        "<details><summary>Mistakes you met on the way</summary><table><thead><tr>"
+        "<th>exercise</th><th>mistake</th><th>what it means</th><th>since</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table></details>"
     )
 
 
