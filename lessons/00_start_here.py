@@ -13,7 +13,7 @@
 # * check that your environment is ready, and know what to do if it is not;
 # * use an exercise: check an answer, ask for a hint, see a solution, follow your progress.
 #
-# **Estimated time:** 45 minutes.
+# **Estimated time:** 50 minutes.
 #
 # Run each cell in order with **Shift + Enter**. Nothing is downloaded: the course
 # generates its own data, so it works the same on your laptop, on Binder and on Colab.

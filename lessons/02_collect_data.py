@@ -20,7 +20,7 @@
 #   values, duplicates, inconsistent spellings, mixed units and the balance of the labels;
 # * detect a **sampling bias** by comparing the sample with an independent count.
 #
-# **Estimated time:** 90 minutes.
+# **Estimated time:** 100 minutes.
 #
 # Notebook 01 decided *what* to predict. This notebook needs nothing from it: it starts from
 # the raw files, as the data team would. (Notebook 03 starts from this notebook's result,

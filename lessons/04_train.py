@@ -21,7 +21,7 @@
 # * read a learning curve: tell under-fitting from over-fitting, and say what helps each;
 # * place every score between two lines: the majority baseline and the Bayes-optimal line.
 #
-# **Estimated time:** 75 minutes.
+# **Estimated time:** 85 minutes.
 
 # %% [markdown]
 # ## Where we start

@@ -21,7 +21,7 @@
 # * explain why tuning on the test set makes its score optimistic, and what **nested
 #   cross-validation** measures.
 #
-# **Estimated time:** 75 minutes.
+# **Estimated time:** 110 minutes.
 
 # %% [markdown]
 # ## Where we start

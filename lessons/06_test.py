@@ -26,7 +26,7 @@
 # * give a **verdict** - deploy or not - with its reasons, against the success contract,
 #   and save it for notebook 07.
 #
-# **Estimated time:** 95 minutes.
+# **Estimated time:** 130 minutes.
 
 # %% [markdown]
 # ## Where we start

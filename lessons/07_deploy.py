@@ -18,7 +18,7 @@
 # * query the **prediction log** with SQL;
 # * use a small app that is just one more client of the service.
 #
-# **Estimated time:** 75 minutes.
+# **Estimated time:** 90 minutes.
 
 # %% [markdown]
 # ## Where we start

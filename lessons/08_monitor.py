@@ -20,7 +20,7 @@
 # * tell a **data-quality break** (caught by *data validation*) from statistical drift;
 # * follow the **live metric** against the success contract, knowing it always lags.
 #
-# **Estimated time:** 85 minutes.
+# **Estimated time:** 100 minutes.
 
 # %% [markdown]
 # ## Where we start

@@ -25,7 +25,7 @@
 # * explain why the price shock of June hardly touches the deployed logistic regression,
 #   and what it would have cost with gradient-boosted trees.
 #
-# **Estimated time:** 80 minutes.
+# **Estimated time:** 105 minutes.
 
 # %% [markdown]
 # ## Where we start

@@ -19,7 +19,7 @@
 #   whether to keep, retrain, repair or collect more data;
 # * explain why the process matters more than any one model.
 #
-# **Estimated time:** 40 minutes.
+# **Estimated time:** 45 minutes.
 
 # %% [markdown]
 # ## 1. The whole cycle in one call
