@@ -109,6 +109,11 @@ FORM_TAGS = frozenset(
         "missing_input",
         "unknown_input",
         "check_error",
+        "near",
+        "none_answer",
+        "wrong_dtype",
+        "wrong_model",
+        "wrong_search",
     }
 )
 
@@ -193,6 +198,15 @@ DISCUSSION_PROMPTS: dict[str, str] = {
     "drop_drifting_input": "Does dropping an input fix the model or only the alarm?",
     "metric_ignores_costs": "Which metric does the shop really care about, and does the "
     "live monitor track it?",
+    "future_information": "Would the till know this at 7:22 in the morning? Which readings "
+    "exist at the moment of prediction?",
+    "stale_value": "A reading from yesterday attached to today's visit: how would anyone notice? "
+    "What should an empty value look like?",
+    "wrong_group": "Whose sensor is this reading from? What does `by=` keep apart in a join?",
+    "default_scoring": "The search picked its winner by accuracy at 0.5: is that what the shop "
+    "pays for? What would the contract's cost choose?",
+    "negated_score": "Why does scikit-learn return a cost with a minus sign? Which direction is "
+    "better for each score?",
 }
 
 #: The simulated class's wrong-answer patterns: per exercise, the mistake tags its tests
@@ -206,7 +220,7 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("01", "q2"): (0.5, {"count_not_share": 2, "unit_cents": 2, "wrong_value": 2}),
     ("01", "q3"): (0.6, {"accuracy_with_skewed_costs": 6, "wrong_choice": 2}),
     ("01", "q4"): (0.6, {"complement": 3, "percent_not_fraction": 1, "wrong_value": 2}),
-    ("02", "q1"): (0.5, {"rows_lost": 5, "rows_added": 2, "wrong_column": 1}),
+    ("02", "q1"): (0.6, {"future_information": 5, "stale_value": 2, "rows_lost": 3}),
     ("02", "q2"): (0.5, {"counted_both_copies": 3, "duplicates_all_columns": 3}),
     ("02", "q3"): (0.3, {"wrong_choice": 3}),
     ("02", "q4"): (0.5, {"inverted_ratio": 3, "count_not_share": 2, "percent_not_fraction": 1}),
@@ -220,12 +234,13 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("04", "q4"): (0.6, {"scored_on_train": 2, "fraction_not_percent": 2, "wrong_value": 2}),
     ("05", "q1"): (0.4, {"wrong_choice": 3, "wrong_value": 1}),
     ("05", "q2"): (0.5, {"scored_on_train": 4, "not_integer": 1, "out_of_range": 1}),
-    ("05", "q3"): (0.5, {"scored_on_train": 2, "wrong_column": 2, "percent_not_fraction": 1}),
+    ("05", "q3"): (0.5, {"negated_score": 3, "scored_on_train": 2, "wrong_search": 1}),
     ("05", "q4"): (0.7, {"test_used_for_tuning": 5, "not_fitted": 1, "missing_input": 1}),
     ("06", "q1"): (0.5, {"swapped_axes": 4, "default_threshold": 3}),
     ("06", "q2"): (0.6, {"swapped_costs": 2, "default_threshold": 2, "unit_cents": 2}),
     ("06", "q3"): (0.4, {"count_not_share": 2, "wrong_choice": 2}),
     ("06", "q4"): (0.6, {"accuracy_with_skewed_costs": 4, "test_used_for_tuning": 2}),
+    ("06", "q5"): (0.5, {"wrong_column": 2, "wrong_value": 3, "count_not_share": 1}),
     ("07", "q1"): (0.4, {"pickle_runs_code": 4, "try_except_is_no_sandbox": 3}),
     ("07", "q2"): (0.5, {"unit_fahrenheit": 2, "unit_cents": 2, "missing_columns": 2}),
     ("07", "q3"): (0.4, {"retry_4xx": 3, "widen_the_rules": 3}),

@@ -683,8 +683,8 @@ for name, p in cv_proba.items():
 #
 # Both are less than a point off per bin - about what the noise of a bin of a few hundred
 # visits allows. Only a simulation can do better than the noisy share: compared with the
-# *true* probability of each visit, both models are off by the same 4.4 points on average
-# - the information our columns lack (the missing values), not a calibration problem.
+# *true* probability of each visit, both models are off by the same 4.4 points on average:
+# the information our columns lack (the missing values), not a calibration problem.
 #
 # ### Simplicity
 #

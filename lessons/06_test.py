@@ -863,7 +863,7 @@ for column in ["age", "temperature_c"]:
         index=pd.Index(grid.round(1), name=column),
     )
 
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
 for ax, (column, curves), unit in zip(axes, dependence.items(), ["years", "°C"], strict=True):
     ax.plot(curves.index, curves["tuned model"], "o-", color="#0072B2", label="tuned model")
     ax.plot(curves.index, curves["world's truth"], "s--", color="#E69F00", label="world's truth")

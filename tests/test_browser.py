@@ -70,7 +70,7 @@ def jupyterlab(tmp_path):
             f"--port={port}",
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=",
+            "--LabApp.news_url=None",
             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
         ],
         stdout=log,
@@ -159,6 +159,14 @@ def test_notebook_runs_and_slider_moves_in_jupyterlab(jupyterlab):
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
+            # On a slow machine JupyterLab may open a modal dialog at any moment - most often
+            # "Select Kernel", when the kernel list arrives after the notebook - which blocks
+            # every click. Playwright then accepts it (its default) before the next action.
+            page.add_locator_handler(
+                page.locator(".jp-Dialog"),
+                lambda dialog: dialog.locator("button.jp-mod-accept").first.click(),
+                no_wait_after=True,
+            )
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
             # Wait for the kernel to be ready, then Run > Run All Cells.
@@ -176,11 +184,6 @@ def test_notebook_runs_and_slider_moves_in_jupyterlab(jupyterlab):
             # code. On a busy machine the kernel may not be connected at the first click
             # (nothing runs), so try again a few times before giving up.
             for attempt in range(3):
-                # A slow kernel connection may make JupyterLab ask which kernel to use (a
-                # modal "Select Kernel" dialog that blocks the menu): accept its default.
-                select = page.locator(".jp-Dialog button.jp-mod-accept")
-                if select.count() and select.first.is_visible():
-                    select.first.click()
                 page.click("li.lm-MenuBar-item:has-text('Run')")
                 page.click("li.lm-Menu-item:has-text('Run All Cells')")
                 try:

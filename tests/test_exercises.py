@@ -453,8 +453,7 @@ def test_every_numeric_prompt_states_its_tolerance():
         for e in ex.all_exercises()
         if e.expects.startswith(numeric) and "±" not in e.prompt
     ]
-    # 04 q1/q2 and 05 q3 are rewritten with their notebooks (issue 11).
-    assert set(missing) <= {"04.q1", "04.q2", "05.q3"}, missing
+    assert not missing, missing
 
 
 def test_numbers_written_as_text_are_not_numbers():

@@ -367,8 +367,8 @@ def test_q1_works_after_run_all(raw):
     """After Run All, `df` is the cleaned table: °C already, duplicates dropped."""
     first = raw.drop_duplicates("visit_id", keep="first").copy()
     riv = first["store"] == "Riverside"
-    first.loc[riv, "temp_mean"] = (first.loc[riv, "temp_mean"] - 32) * 5 / 9
-    assert q1.evaluate(first["temp_mean"]).ok  # right values for the rows it has
-    twice = first["temp_mean"].where(~riv, (first["temp_mean"] - 32) * 5 / 9)
+    first.loc[riv, "temp"] = (first.loc[riv, "temp"] - 32) * 5 / 9
+    assert q1.evaluate(first["temp"]).ok  # right values for the rows it has
+    twice = first["temp"].where(~riv, (first["temp"] - 32) * 5 / 9)
     fb = q1.evaluate(twice)
     assert fb.mistake == "wrong_value" and "twice" in fb.message and "`raw`" in fb.message

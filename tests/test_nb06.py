@@ -278,12 +278,21 @@ def test_q2_solution_and_typical_mistakes(lesson, model, capsys):
         (right * n, "count_not_share", "total"),
         ((C_FA * c["fb"] + C_FB * c["fa"]) / n, "swapped_costs", "other one's cost"),
         ((c["fb"] + c["fa"]) / n, "wrong_value", "error rate"),
-        (right + 0.0006, "close", "decimals"),  # rounded too early
     ]
+    # A small slip, not a rounding, is not called one (the message quotes the learner's own
+    # value, 0.0284, so only the answer's own digits are checked for a leak).
+    fb = q2.evaluate(right + 0.0006, model=model)
+    assert fb.mistake == "near" and "not a rounding" in fb.message, fb
+    assert f"{right:.5f}" not in fb.message
     for answer, mistake, words in cases:
         fb = q2.evaluate(answer, model=model)
         assert fb.mistake == mistake and words in fb.message, (answer, fb)
         assert f"{right:.4f}" not in fb.message and f"{right:.3f}" not in fb.message
+    # Rounded too early: only a value that *is* the answer rounded is called rounding.
+    early = next(r for r in (round(right, 3), round(right, 2)) if abs(r - right) > 0.0002)
+    fb = q2.evaluate(early, model=model)
+    assert fb.mistake == "close" and "decimals" in fb.message, (early, fb)
+    assert f"{right:.4f}" not in fb.message
 
 
 def test_q2_uses_the_learners_own_contract(lesson, model):

@@ -58,8 +58,8 @@ def test_03_exercises_in_three_orders(tmp_path):
     probe_q2 = "print('q2', q2.evaluate(deduped).status)"
     # the experiment the notebook suggests: a wrong formula, on the table it names
     wrong = (
-        "print('wrong', q1.evaluate(raw['temp_mean'].where(raw['store'] != 'Riverside', "
-        "(raw['temp_mean'] - 32) * 9 / 5)).mistake)"
+        "print('wrong', q1.evaluate(raw['temp'].where(raw['store'] != 'Riverside', "
+        "(raw['temp'] - 32) * 9 / 5)).mistake)"
     )
     plan = [
         *range(q1 + 1),

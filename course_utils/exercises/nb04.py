@@ -358,7 +358,7 @@ q1 = Exercise(
     "Cross-validate a decision tree",
     prompt="Make `tree`: the preparation pipeline (`checkpoints.preprocessor()`) followed by "
     "a `DecisionTreeClassifier(random_state=0)`, and `tree_cv`: its mean accuracy over the "
-    "notebook's five folds `cv` on the training rows. A fraction between 0 and 1.",
+    "notebook's five folds `cv` on the training rows. A fraction between 0 and 1 (± 0.0005).",
     expects="a number between 0 and 1 (the mean validation accuracy)",
     checker=_check_q1,
     hints=[
@@ -482,7 +482,8 @@ q2 = Exercise(
     "A k-nearest-neighbours pipeline",
     prompt="Make `knn`: the preparation pipeline (`checkpoints.preprocessor()`) followed by "
     "a `KNeighborsClassifier()` (5 neighbours, the default), and `knn_cv`: its mean "
-    "accuracy over the notebook's folds `cv`. Check with `q2.check(knn_cv, model=knn)`.",
+    "accuracy over the notebook's folds `cv`, a fraction between 0 and 1 (± 0.0005). Check "
+    "with `q2.check(knn_cv, model=knn)`.",
     expects="a number between 0 and 1 (the mean validation accuracy)",
     inputs={"model": "your k-NN pipeline, `knn`"},
     checker=_check_q2,

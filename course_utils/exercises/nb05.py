@@ -582,7 +582,8 @@ q3 = Exercise(
     "q3",
     "Read the search",
     prompt="What is the cross-validated expected cost per visit, in euros, of the best "
-    "candidate of `tree_search`? Give a positive number, not rounded.",
+    "candidate of `tree_search`? Give a positive number, not rounded (± 0.000000001: read "
+    "it from the search, don't retype it).",
     expects="a positive number (euros per visit)",
     inputs={"search": "the fitted search, `tree_search`"},
     checker=_check_q3,

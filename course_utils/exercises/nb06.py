@@ -753,7 +753,8 @@ q5 = Exercise(
     "How much does the bootstrap's seed move the interval?",
     prompt="Rerun `bootstrap_means(cost_per_visit, seed=...)` with the seeds 0 to 4. Take the "
     "upper end of each 95 % interval (the 97.5th percentile). How far apart are the largest "
-    "and the smallest of the five upper ends, in euros per visit?",
+    "and the smallest of the five upper ends, in euros per visit? (± 0.000000001: compute it, "
+    "don't retype a rounded number.)",
     expects="a number of euros per visit",
     inputs=_MODEL_INPUT,
     checker=_check_q5,
