@@ -35,18 +35,23 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP_BASE): pyproject.toml $(LOCK) | $(PY)
+$(STAMP_BASE): pyproject.toml $(LOCK) jupyter/overrides.json | $(PY)
 	$(PY) -m pip install --quiet -e '.[lab]' $(LOCK_ARG) || { $(LOCK_HINT); }
+	$(LAB_SETTINGS)
 	@touch $@
 
-$(STAMP_TEST): pyproject.toml $(LOCK) | $(PY)
+$(STAMP_TEST): pyproject.toml $(LOCK) jupyter/overrides.json | $(PY)
 	$(PY) -m pip install --quiet -e '.[lab,test]' $(LOCK_ARG) || { $(LOCK_HINT); }
+	$(LAB_SETTINGS)
 	@touch $@ $(STAMP_BASE)
 
 # JupyterLab refuses to run as root unless told (containers, Binder-like machines).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 # No "get Jupyter news?" pop-up and no update check: the course opens on the notebook.
+# jupyter/overrides.json sets JupyterLab's defaults for this environment (the learner can
+# still change them in Settings); the options below stop the server side of both.
+LAB_SETTINGS = mkdir -p $(VENV)/share/jupyter/lab/settings && cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 LAB_QUIET := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 lab: $(STAMP_BASE)

@@ -51,6 +51,9 @@ def jupyterlab(tmp_path):
     root = tmp_path / "notebooks"
     shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     port, token = _free_port(), "course-browser-test"
+    settings = tmp_path / "lab-settings"
+    settings.mkdir()
+    shutil.copy(REPO / "jupyter" / "overrides.json", settings / "overrides.json")
     env = dict(os.environ)
     env.update(
         COURSE_PROGRESS_FILE=str(tmp_path / "progress.json"),
@@ -70,6 +73,8 @@ def jupyterlab(tmp_path):
             f"--port={port}",
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
+            # The course's JupyterLab defaults, as `make lab` installs them (no news pop-up).
+            f"--LabApp.app_settings_dir={settings}",
             "--LabApp.news_url=None",
             *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
         ],
@@ -194,6 +199,8 @@ def test_notebook_runs_and_slider_moves_in_jupyterlab(jupyterlab):
                 except playwright_sync.TimeoutError:
                     if attempt == 2:
                         raise
+            # The course opens on the notebook: no "get Jupyter news?" pop-up on top of it.
+            assert page.get_by_text("official Jupyter news").count() == 0
             before = page.evaluate(label_text)
             handle = page.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle")
             handle.first.focus()
