@@ -81,9 +81,9 @@ def last_reading(
 
 
 @functools.lru_cache(maxsize=2)
-def _sensor_readings() -> pd.DataFrame:
+def _sensor_readings(seed: int | None = None) -> pd.DataFrame:
     """The sensor log with parsed times and store names, as notebook 02 reads it."""
-    path = sources.data_dir() / "sensors.jsonl"
+    path = sources.data_dir(seed) / "sensors.jsonl"
     log = pd.read_json(StringIO(path.read_text(encoding="utf-8")), lines=True)
     names = {v: k for k, v in sources.STORE_IDS.items()}
     log["reading_at"] = pd.to_datetime(log["time"])
@@ -171,7 +171,7 @@ def raw_joined() -> pd.DataFrame:
     return joined
 
 
-def clean_history() -> pd.DataFrame:
+def clean_history(seed: int | None = None) -> pd.DataFrame:
     """The history after notebook 03's cleaning, before any imputation.
 
     Spellings unified, units converted (prices in euros, temperature in °C: the last
@@ -180,9 +180,10 @@ def clean_history() -> pd.DataFrame:
     Missing values stay missing (``age``, ``has_kids``, ``temperature_c``): they are
     imputed inside the model's pipeline, after the split. Scan times are what the tills
     wrote (the Station till records minutes only). A test proves notebook 03's cleaned
-    table equals this one.
+    table equals this one. ``seed`` picks another world (default: the course's, 42); its
+    sources are built once into a cache folder (:func:`course_utils.sources.data_dir`).
     """
-    manifest = sources.read_manifest()
+    manifest = sources.read_manifest(sources.data_dir(seed))
     w = world.generate(manifest["seed"])
     v = w.visits.copy()
 
@@ -205,7 +206,7 @@ def clean_history() -> pd.DataFrame:
     dayfirst = (v["store"] == sources.DAYFIRST_STORE).to_numpy()
     v.loc[dayfirst, "timestamp"] = v.loc[dayfirst, "timestamp"].dt.floor("min")
 
-    readings = _sensor_readings()
+    readings = _sensor_readings(None if seed is None else int(seed))
     temp = last_reading(v, readings)
     # As notebook 03 does it: the reading as reported, then Fahrenheit converted.
     fahrenheit = (v["store"].astype(str) == sources.FAHRENHEIT_STORE).to_numpy()
@@ -214,9 +215,12 @@ def clean_history() -> pd.DataFrame:
     return v[CLEAN_COLUMNS].reset_index(drop=True)
 
 
-def split() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cleaned history split into training and test rows (the standard split)."""
-    return world.standard_split(clean_history())
+def split(seed: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cleaned history split into training and test rows (the standard split).
+
+    ``seed`` picks another world (default: the course's); see :func:`clean_history`.
+    """
+    return world.standard_split(clean_history(seed))
 
 
 def preprocessor():

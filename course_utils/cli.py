@@ -16,7 +16,7 @@ Commands
 ``bench [--quick] [--out FILE]``        the benchmark table against the course budgets
 ``serve [--host H] [--port N] [--registry DIR] [--alias A]``
                                         serve a registered model over HTTP (Ctrl+C stops)
-``cycle [--out DIR] [--seed N] [--policy P] [--quick]``
+``cycle [--out DIR] [--seed N] [--policy P] [--quick] [--contract FILE]``
                                         the whole lifecycle end to end, with a report
 
 Bad arguments give a one-line message (with the command's usage) and a non-zero exit
@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy", default="on_alert", help="retraining: never, schedule or on_alert (default)"
     )
     cy.add_argument("--quick", action="store_true", help="shorter retrains (a few s faster)")
+    cy.add_argument(
+        "--contract", default=None, help="a saved success contract (JSON; default: the course's)"
+    )
     parser.set_defaults(_parsers={"": parser, **sub.choices})
     parser.set_defaults(_data_parsers=dict(data_sub.choices))
     return parser
@@ -426,7 +429,14 @@ def _cmd_cycle(args: argparse.Namespace) -> int:
         _progress(line)
 
     try:
-        s = cycle.run_cycle(out, seed=seed, policy=args.policy, quick=args.quick, progress=progress)
+        s = cycle.run_cycle(
+            out,
+            seed=seed,
+            policy=args.policy,
+            quick=args.quick,
+            progress=progress,
+            contract=args.contract,
+        )
     except cycle.CycleError as exc:
         raise UsageError(str(exc)) from None
     t, y = s["test"], s["year"]

@@ -37,11 +37,16 @@ Reproducible: the same seed gives the same ``report.md`` and ``summary.json`` (n
 timestamps, no absolute paths, no timings; sorted keys). The registry and the prediction
 log hold times, as they should; they are not part of the report.
 
-**Seeds.** Only the course's seed (42) is supported: the cleaned history, the tuned settings
-and the alert thresholds were all set on the course's data, and the checkpoints read the
-repository's ``data/``. Another seed is refused with a clear message (build another world
-into a folder of its own with ``python -m course_utils data build --seed N --out DIR`` and
-compare it with ``data summary --dir DIR``).
+**Other worlds and other contracts** (notebook 10's capstone). ``seed`` picks the world:
+with another seed the cycle builds that world's sources, cleans and splits them the same
+way (:func:`checkpoints.split` with the seed), trains, tests, replays the same twelve kinds
+of month drawn from that world and retrains. What does *not* change with the seed: the
+model's settings (notebook 05's tuned ``C``, not searched again), the alert rules and
+their thresholds, the schedule of scenarios, and the contract (unless ``contract`` is
+given). ``summary["data"]["matches_course_data"]`` says whether the data are the
+course's. ``contract`` (a :class:`~course_utils.contract.Contract` or the path of a saved
+one) replaces the course's default: its costs set the decision threshold and every cost
+of the report, its minimum the verdict.
 
 ``quick=True`` caps each *retrain*'s solver at 100 iterations (the deployed model keeps the
 tuned settings). The logistic regression converges well before that, so the results are
@@ -109,6 +114,26 @@ def _r(x: float, nd: int = 4) -> float:
     return round(float(x), nd)
 
 
+def _contract(value: Any) -> Any:
+    from . import contract as contract_module
+
+    if value is None:
+        return contract_module.DEFAULT
+    if isinstance(value, contract_module.Contract):
+        return value
+    if isinstance(value, str | os.PathLike):
+        path = Path(value)
+        if not path.is_file():
+            raise CycleError(f"no contract file {str(path)!r}: save one with contract.save()")
+        try:
+            return contract_module.load(path, quiet=True)
+        except ValueError as exc:
+            raise CycleError(str(exc)) from None
+    raise CycleError(
+        f"contract must be a Contract or the path of a saved one, got {type(value).__name__}"
+    )
+
+
 def _check_options(out_dir: Any, seed: Any, policy: Any) -> Path:
     from .retraining import POLICIES
 
@@ -118,11 +143,8 @@ def _check_options(out_dir: Any, seed: Any, policy: Any) -> Path:
         raise CycleError(f"the seed must be a whole number, got {seed!r}")
     if seed < 0:
         raise CycleError(f"the seed must be zero or positive, got {seed}")
-    if seed != world.DEFAULT_SEED:
-        raise CycleError(
-            f"the cycle runs on the course's world (seed {world.DEFAULT_SEED}) only, got seed "
-            f"{seed}: the checkpoints, tuned settings and alert thresholds were set on it"
-        )
+    if seed >= 2**32:
+        raise CycleError(f"the seed must be below 2**32 (numpy's limit), got {seed}")
     if out_dir is None or (isinstance(out_dir, str) and not out_dir.strip()):
         raise CycleError("give a folder for the report (out_dir)")
     out = Path(out_dir)
@@ -167,15 +189,19 @@ def run_cycle(
     policy: str = "on_alert",
     quick: bool = False,
     progress: Callable[[str], object] | None = None,
+    contract: Any = None,
 ) -> dict:
     """Run the whole lifecycle into ``out_dir``; return the summary (also ``summary.json``).
 
     ``policy``: ``"never"``, ``"schedule"`` (every 3 months) or ``"on_alert"`` (all data).
     ``progress``, if given, is called with one line as each of the :data:`STEPS` starts
-    (``progress=print`` shows them). Raises :class:`CycleError` for a bad option (before
-    any work is done).
+    (``progress=print`` shows them). ``seed`` picks the world and ``contract`` (a
+    ``Contract`` or a saved contract's path; default: the course's) the success contract -
+    see "Other worlds and other contracts" above. Raises :class:`CycleError` for a bad
+    option (before any work is done).
     """
     out = _check_options(out_dir, seed, policy)
+    signed = _contract(contract)
     from threadpoolctl import threadpool_limits
 
     _fresh(out)
@@ -187,11 +213,13 @@ def run_cycle(
             progress(f"[{n}/{len(STEPS)}] {STEPS[n - 1]} ({took:.0f} s so far)")
 
     with threadpool_limits(limits=1):  # small models: one thread is fastest and stable
-        summary = _run(out, int(seed), policy, bool(quick), step)
+        summary = _run(out, int(seed), policy, bool(quick), step, signed)
     return summary
 
 
-def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], None]) -> dict:
+def _run(
+    out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], None], signed: Any
+) -> dict:
     step(1)
     from . import checkpoints, contract, monitoring, replay, retraining, service, sources
     from .registry import COURSE_FUNCTIONS, Registry
@@ -205,14 +233,13 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
     )
     data = {"rows": dict(sorted(manifest["rows"].items())), "matches_course_data": bool(same)}
 
-    # 2. prepare: the cleaned history, split.
-    train, test = checkpoints.split()
+    # 2. prepare: the cleaned history, split (another seed: that world's, cleaned alike).
+    train, test = checkpoints.split(None if seed == world.DEFAULT_SEED else seed)
     X_train, y_train = checkpoints.xy(train)
     X_test, y_test = checkpoints.xy(test)
 
     # 3. train (notebook 05's tuned settings) - the year's first model is exactly this one.
     step(2)
-    signed = contract.DEFAULT
     contract.save(signed, out / contract.FILENAME)
     year = retraining.production_year(
         seed=seed, contract=signed, max_iter=QUICK_MAX_ITER if quick else None
@@ -235,6 +262,8 @@ def _run(out: Path, seed: int, policy: str, quick: bool, step: Callable[[int], N
         "best_accuracy": _r(best["accuracy"]),
         "above_best": _r(live["expected_cost"] - best["expected_cost"]),
         "contract_minimum": _r(signed.minimum),
+        "cost_false_banana": _r(signed.cost_false_banana),
+        "cost_false_apple": _r(signed.cost_false_apple),
         "contract_baseline": _r(signed.baseline),
         "verdict": "meets the contract" if meets else "fails the contract",
     }

@@ -149,7 +149,8 @@ class Year:
     Build it with :func:`production_year`. ``months`` are :class:`course_utils.drift.Month`
     objects; ``history`` is the cleaned history's training rows (what the first model was
     trained on); ``reference`` the full cleaned history (the alert rules compare each month
-    with the same month of it); ``contract`` the success contract.
+    with the same month of it); ``contract`` the success contract; ``seed`` the world's
+    seed when it is not the course's (``None``).
     """
 
     months: list
@@ -157,6 +158,7 @@ class Year:
     reference: pd.DataFrame
     contract: Any
     max_iter: int | None = None
+    seed: int | None = None
     _fits: dict = field(default_factory=dict, repr=False)
     _proba: dict = field(default_factory=dict, repr=False)
     _alerts: dict = field(default_factory=dict, repr=False)
@@ -262,7 +264,7 @@ class Year:
         """
         from . import checkpoints, monitoring
 
-        _, test = checkpoints.split()
+        _, test = checkpoints.split(self.seed)
         X, y = _xy(test)
         return float(
             monitoring.live_metrics(y, _banana_proba(self.first_model(), X), self.contract)[
@@ -312,13 +314,15 @@ def _year(seed: int, contract: Any, schedule: tuple | None, max_iter: int | None
     months = list(drift.production_schedule(schedule or drift.DEFAULT_SCHEDULE, seed=seed))
     if not months:
         raise ValueError("the schedule is empty: give at least one (scenario, strength) month")
-    train, _ = checkpoints.split()
+    world_seed = None if seed == world.DEFAULT_SEED else seed
+    train, _ = checkpoints.split(world_seed)
     return Year(
         months=months,
         history=train,
-        reference=checkpoints.clean_history(),
+        reference=checkpoints.clean_history(world_seed),
         contract=contract,
         max_iter=max_iter,
+        seed=world_seed,
     )
 
 

@@ -513,19 +513,21 @@ def _sha256(path: Path) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def data_dir() -> Path:
+def data_dir(seed: int | None = None) -> Path:
     """The folder with the sources: ``data/`` of the checkout, else a built cache.
 
     When the package is installed without the repository (on Colab, say), the sources are
     built once from the default seed into a cache folder keyed by the generator's version
     and the seed (:func:`course_utils.paths.data_cache_dir`), so that an updated package
-    never reads data an older generator built.
+    never reads data an older generator built. Another ``seed`` (another world, as in
+    notebook 10's capstone) always gets its own cache folder, built on first use.
     """
-    if (DATA_DIR / MANIFEST).exists():
+    seed = world.DEFAULT_SEED if seed is None else int(seed)
+    if seed == world.DEFAULT_SEED and (DATA_DIR / MANIFEST).exists():
         return DATA_DIR
-    target = paths.data_cache_dir(world.DEFAULT_SEED)
+    target = paths.data_cache_dir(seed)
     if not (target / MANIFEST).exists():
-        build(target)
+        build(target, seed=seed)
     return target
 
 

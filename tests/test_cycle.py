@@ -106,7 +106,8 @@ def test_summary_keys_and_values(first):
     [
         (["--policy", "sometimes"], "unknown policy"),
         (["--seed", "-1"], "zero or positive"),
-        (["--seed", "7"], "seed 42"),
+        (["--seed", str(2**32)], "below 2**32"),
+        (["--contract", "no-such-contract.json"], "no contract file"),
         (["--seed", "x"], "whole number"),
     ],
 )
@@ -130,5 +131,37 @@ def test_run_cycle_refuses_bad_options(tmp_path):
         cycle.run_cycle(tmp_path, policy="always")
     with pytest.raises(cycle.CycleError, match="whole number"):
         cycle.run_cycle(tmp_path, seed=1.5)
-    with pytest.raises(cycle.CycleError, match="seed 42"):
-        cycle.run_cycle(tmp_path, seed=3)
+    with pytest.raises(cycle.CycleError, match="Contract or the path"):
+        cycle.run_cycle(tmp_path, contract={"minimum": 0.04})
+    bad = tmp_path / "broken.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(cycle.CycleError, match="cannot be read"):
+        cycle.run_cycle(tmp_path / "out", contract=bad)
+
+
+def test_another_world_and_another_contract(tmp_path, monkeypatch, first):
+    """The capstone's run: seed 7 and equal costs (threshold 0.5) - not refused, and what
+    the summary reports follows that world and that contract."""
+    from course_utils import contract
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mine = contract.Contract(
+        metric="expected_cost",
+        minimum=0.05,
+        baseline=0.08,
+        cost_false_banana=0.20,
+        cost_false_apple=0.20,
+    )
+    saved = contract.save(mine, tmp_path / "my_contract.json")
+    s = cycle.run_cycle(tmp_path / "out", seed=7, contract=saved, quick=True)
+    t = s["test"]
+    assert s["seed"] == 7 and s["data"]["matches_course_data"] is False
+    assert t["threshold"] == 0.5
+    assert (t["cost_false_banana"], t["cost_false_apple"]) == (0.2, 0.2)
+    assert t["verdict"] == ("meets the contract" if t["expected_cost"] <= 0.05 else
+                            "fails the contract")  # fmt: skip
+    assert t["expected_cost"] >= t["best_expected_cost"] > 0
+    assert t["expected_cost"] != first[1]["test"]["expected_cost"]
+    saved_contract = json.loads((tmp_path / "out" / "success_contract.json").read_text())
+    assert saved_contract["cost_false_apple"] == 0.2
+    assert "Seed 7" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
