@@ -41,7 +41,8 @@ NOTEBOOKS = (
     "07_deploy",
     "08_monitor",
     "09_retrain",
-    "10_the_whole_cycle",
+    "10a_the_whole_cycle",
+    "10b_capstone",
 )
 
 

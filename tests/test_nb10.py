@@ -1,4 +1,4 @@
-"""Notebook 10 "The whole cycle": its exercises and what the lesson shows.
+"""Notebooks 10a "The whole cycle" and 10b "Capstone": exercises and what the lessons show.
 
 The lesson's solution code runs once, in-process, in a throw-away work folder (as the
 build and nbval do); the tests then read its variables.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
+import json  # noqa: E402
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -17,9 +19,20 @@ from lesson_runner import run_lesson  # noqa: E402
 
 from course_utils import lessons, progress  # noqa: E402
 from course_utils.exercises import MISTAKES  # noqa: E402
-from course_utils.exercises.nb10 import _facts, q1, q2, q3  # noqa: E402
+from course_utils.exercises.nb10 import (  # noqa: E402
+    _facts,
+    q1,
+    q2,
+    q3,
+    q4,
+    q5,
+    q6,
+    reference_decide,
+    wrapup_a,
+    wrapup_b,
+)
 
-(LESSON,) = lessons.find_lessons(["10"])
+LESSON, CAPSTONE = lessons.find_lessons(["10"])
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +47,14 @@ def _isolated(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def lesson(tmp_path_factory) -> dict:
-    """Run the solutions version of lesson 10 in-process; return its variables."""
-    return run_lesson("10", tmp_path_factory.mktemp("work"))
+    """Run the solutions version of lesson 10a in-process; return its variables."""
+    return run_lesson("10a", tmp_path_factory.mktemp("work"))
+
+
+@pytest.fixture(scope="module")
+def capstone(tmp_path_factory) -> dict:
+    """Run the solutions version of lesson 10b (the capstone) in-process."""
+    return run_lesson("10b", tmp_path_factory.mktemp("work"))
 
 
 def _mistake(exercise, answer) -> str:
@@ -135,3 +154,149 @@ def test_blank_and_odd_answers_never_raise(exercise):
         fb = exercise.evaluate(answer)
         assert fb.status == "incorrect", (answer, fb)
         assert fb.mistake in MISTAKES and fb.message
+
+
+# --------------------------------------------------------------------------- the capstone
+
+
+def test_capstone_solution_passes_and_changes_the_world(capstone):
+    s = capstone["my_summary"]
+    assert s["seed"] == 7 and s["seed"] != 42
+    assert s["test"]["threshold"] == 0.6  # 0.30 / (0.30 + 0.20): the threshold followed
+    assert q4.evaluate(s).ok
+    assert q5.evaluate(capstone["decide"]).ok
+    assert q6.evaluate(capstone["capstone_dir"]).ok
+    verdict = json.loads((capstone["capstone_dir"] / "verdict.json").read_text())
+    assert verdict == reference_decide(s)
+
+
+def test_q4_refuses_the_course_world_and_odd_answers(lesson):
+    assert _mistake(q4, lesson["summary"]) == "course_world"  # seed 42, course contract
+    other_seed = {**lesson["summary"], "seed": 3}
+    assert "contract too" in q4.evaluate(other_seed).message
+    assert _mistake(q4, "report.md") == "wrong_type"
+    assert q4.evaluate(...).status == "not_attempted"
+
+
+def _decide(summary):
+    return reference_decide(summary)
+
+
+def _variant(**changes):
+    def decide(summary):
+        verdict = reference_decide(summary)
+        t = summary["test"]
+        if changes.get("strict"):
+            verdict["meets_contract"] = t["expected_cost"] < t["contract_minimum"]
+        if changes.get("course_minimum"):
+            verdict["contract_minimum"] = 0.042
+        if changes.get("course_threshold"):
+            verdict["threshold"] = 0.75
+        if changes.get("direction"):
+            verdict["meets_contract"] = t["expected_cost"] >= t["contract_minimum"]
+        if changes.get("always_retrain"):
+            verdict["retraining"] = summary["policy"]
+        if changes.get("inverted"):
+            verdict["decision"] = "do not deploy" if verdict["meets_contract"] else "deploy"
+        if changes.get("extra"):
+            verdict["notes"] = "fine"
+        if "meets_contract" in changes.get("drop", ()):
+            del verdict["meets_contract"]
+        if changes.get("decision_follows"):
+            verdict["decision"] = "deploy" if verdict["meets_contract"] else "do not deploy"
+        return verdict
+
+    return decide
+
+
+@pytest.mark.parametrize(
+    ("answer", "mistake"),
+    [
+        (_variant(strict=True, decision_follows=True), "strict_inequality"),
+        (_variant(course_minimum=True), "course_minimum"),
+        (_variant(course_threshold=True), "course_threshold"),
+        (_variant(direction=True, decision_follows=True), "wrong_direction"),
+        (_variant(always_retrain=True), "retrain_without_evidence"),
+        (_variant(inverted=True), "decision_mismatch"),
+        (_variant(extra=True), "extra_columns"),
+        (_variant(drop=("meets_contract",)), "missing_columns"),
+        (lambda summary: print(summary), "returned_none"),
+        (lambda summary: summary["verdict"], "raised"),
+        (lambda s, contract: {}, "signature"),
+        (reference_decide({**json.loads(json.dumps({"seed": 1})), "policy": "never",
+                           "test": {"expected_cost": 0.03, "contract_minimum": 0.04,
+                                    "threshold": 0.75},
+                           "year": {"final_quarter_cost_with_policy": 0.03,
+                                    "final_quarter_cost_never": 0.03}}),
+         "not_a_function"),
+    ],
+)  # fmt: skip
+def test_q5_runs_decide_on_unseen_summaries_and_names_the_mistake(answer, mistake):
+    assert q5.evaluate(_decide).ok
+    assert _mistake(q5, answer) == mistake
+
+
+def test_q5_hard_coded_verdict_fails():
+    def typed(summary):
+        return {
+            "seed": 7,
+            "threshold": 0.6,
+            "test_expected_cost": 0.03,
+            "contract_minimum": 0.055,
+            "meets_contract": True,
+            "decision": "deploy",
+            "retraining": "on_alert",
+        }
+
+    fb = q5.evaluate(typed)
+    assert fb.status == "incorrect" and "seed" in fb.message
+
+
+def _files(folder, verdict=None, memo=None):
+    if verdict is not None:
+        (folder / "verdict.json").write_text(verdict, encoding="utf-8")
+    if memo is not None:
+        (folder / "memo.md").write_text(memo, encoding="utf-8")
+    return folder
+
+
+def test_q6_checks_the_files_against_the_cycle(capstone, tmp_path):
+    import shutil
+
+    folder = tmp_path / "cap"
+    folder.mkdir()
+    assert q6.evaluate(folder).status == "not_attempted"  # no cycle yet
+    shutil.copy(capstone["capstone_dir"] / "summary.json", folder / "summary.json")
+    assert q6.evaluate(folder).status == "not_attempted"  # nothing written yet
+    s = json.loads((folder / "summary.json").read_text())
+    good = reference_decide(s)
+    memo = capstone["memo"]
+    _files(folder, verdict=str(good), memo=memo)
+    assert _mistake(q6, folder) == "wrong_type"  # str(dict) is not JSON
+    _files(folder, verdict=json.dumps({**good, "decision": "do not deploy"}))
+    assert _mistake(q6, folder) == "decision_mismatch"
+    _files(folder, verdict=json.dumps(good), memo="Deploy. " * 10)
+    assert _mistake(q6, folder) == "wrong_shape"  # too short
+    words = " ".join(["we", "decided"] * 40)
+    _files(folder, memo=f"Decision: deploy. {words}")
+    assert _mistake(q6, folder) == "memo_missing_figures"
+    _files(folder, memo=memo)
+    assert q6.evaluate(folder).ok
+    assert _mistake(q6, 42) == "wrong_type"
+    (folder / "verdict.json").unlink()
+    assert _mistake(q6, folder) == "missing_input"
+
+
+def test_the_wrap_up_quizzes(lesson, capstone):
+    assert wrapup_a.evaluate(lesson["answers"]).ok
+    assert wrapup_b.evaluate(capstone["answers"]).ok
+    for quiz in (wrapup_a, wrapup_b):
+        assert 5 <= len(quiz.questions) <= 8
+        assert sum(q.revisits is not None for q in quiz.questions) >= 2
+        assert quiz.evaluate({i: ... for i in range(1, len(quiz.questions) + 1)}).status == (
+            "not_attempted"
+        )
+    fb = wrapup_a.evaluate({**lesson["answers"], 2: "a"})
+    assert fb.mistake == "alert_means_worse" and "cannot see the cost" in fb.message
+    fb = wrapup_b.evaluate({**capstone["answers"], 1: "c"})
+    assert "upside down" in fb.message and "(a)" not in fb.message

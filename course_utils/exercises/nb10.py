@@ -24,8 +24,15 @@ True
 
 from __future__ import annotations
 
+import json
+import os
+import re
+from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from course_utils.exercises import (
     Exercise,
@@ -34,8 +41,12 @@ from course_utils.exercises import (
     expect_choice,
     expect_number,
 )
+from course_utils.exercises.describe import describe
+from course_utils.exercises.feedback import MISTAKES, correct, incorrect, not_attempted
+from course_utils.exercises.functions import Case, check_function
+from course_utils.exercises.quiz import Question, Quiz
 
-__all__ = ["q1", "q2", "q3"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "wrapup_a", "wrapup_b"]
 
 NOTEBOOK = "10"
 #: The kiosk's month and its clientele: the students scenario at twice the course's strength.
@@ -271,4 +282,692 @@ q3 = Exercise(
     solution="decision = 'keep'\nq3.check(decision)",
     explanation="The drift is real but harmless: the relation between inputs and fruit is "
     "unchanged and the model already covers young customers.",
+)
+
+
+# =========================================================================== the capstone
+#
+# Notebook 10b: the learner changes the world (another seed) and the contract (other costs,
+# another minimum), reruns the whole cycle, writes the verdict function ``decide``, and saves
+# ``verdict.json`` and ``memo.md`` next to the cycle's ``summary.json``.
+
+#: The verdict's keys, in the order the specification lists them.
+VERDICT_KEYS = (
+    "seed",
+    "threshold",
+    "test_expected_cost",
+    "contract_minimum",
+    "meets_contract",
+    "decision",
+    "retraining",
+)
+#: How close a copied figure must be (the summary rounds to 4 decimals).
+VERDICT_TOL = 5e-4
+#: A memo is short: enough words to argue, few enough to be read.
+MEMO_WORDS = (50, 300)
+
+MISTAKES.setdefault("course_world", "the course's own world or contract, not a changed one")
+MISTAKES.setdefault("strict_inequality", "'<' where the contract says 'at most' (<=)")
+MISTAKES.setdefault("course_minimum", "the course's minimum (0.042) instead of the contract's")
+MISTAKES.setdefault("course_threshold", "the course's threshold (0.75) instead of the contract's")
+MISTAKES.setdefault("wrong_direction", "a cost treated as a score: higher is not better")
+MISTAKES.setdefault("decision_mismatch", "a decision that contradicts the verdict's own figures")
+MISTAKES.setdefault(
+    "retrain_without_evidence", "a retraining policy kept although it did not beat never"
+)
+MISTAKES.setdefault("memo_missing_figures", "a memo without the figures its decision rests on")
+MISTAKES.setdefault("alert_means_worse", "an input alert read as a verdict on the model's cost")
+MISTAKES.setdefault("typed_figures", "figures typed by hand instead of computed")
+
+
+def reference_decide(summary: Mapping[str, Any]) -> dict:
+    """The verdict the specification asks for, from a cycle's ``summary`` (the solution)."""
+    t, y = summary["test"], summary["year"]
+    meets = t["expected_cost"] <= t["contract_minimum"]
+    helps = y["final_quarter_cost_with_policy"] < y["final_quarter_cost_never"]
+    return {
+        "seed": summary["seed"],
+        "threshold": t["threshold"],
+        "test_expected_cost": t["expected_cost"],
+        "contract_minimum": t["contract_minimum"],
+        "meets_contract": bool(meets),
+        "decision": "deploy" if meets else "do not deploy",
+        "retraining": summary["policy"] if helps else "never",
+    }
+
+
+def _summary(
+    *,
+    seed: int,
+    cost: float,
+    minimum: float,
+    threshold: float,
+    policy: str = "on_alert",
+    with_policy: float = 0.030,
+    never: float = 0.038,
+) -> dict:
+    """A cycle summary with only what the verdict reads: the held-back cases of q5."""
+    return {
+        "seed": seed,
+        "policy": policy,
+        "test": {
+            "expected_cost": cost,
+            "contract_minimum": minimum,
+            "threshold": threshold,
+            "best_expected_cost": round(cost * 0.85, 4),
+            "accuracy": 0.8,
+            "verdict": "meets the contract" if cost <= minimum else "fails the contract",
+        },
+        "year": {"final_quarter_cost_with_policy": with_policy, "final_quarter_cost_never": never},
+    }
+
+
+def _q5_cases() -> list[Case]:
+    return [
+        Case(
+            args=(_summary(seed=11, cost=0.0312, minimum=0.05, threshold=0.8),),
+            label="a world that meets a looser contract (seed 11, minimum 0.05, threshold 0.80)",
+        ),
+        Case(
+            args=(_summary(seed=3, cost=0.0463, minimum=0.042, threshold=0.75, never=0.029),),
+            label="a world that fails the contract and where retraining did not help (seed 3)",
+        ),
+        Case(
+            args=(_summary(seed=5, cost=0.04, minimum=0.04, threshold=0.6, policy="schedule"),),
+            label="a cost exactly at the contract's minimum (seed 5, 'at most 0.04')",
+        ),
+        Case(
+            args=(_summary(seed=8, cost=0.0405, minimum=0.039, threshold=0.5),),
+            label="a stricter contract with equal costs (seed 8, minimum 0.039, threshold 0.50)",
+        ),
+    ]
+
+
+def _judge_q5(result: Any, case: Case) -> Feedback | None:
+    summary = case.args[0]
+    want = reference_decide(summary)
+    t = summary["test"]
+    if not isinstance(result, Mapping):
+        return incorrect(
+            f"`decide` must return a dict with the keys {', '.join(VERDICT_KEYS)}; it returned "
+            f"{describe(result)}.",
+            "wrong_type",
+        )
+    missing = [k for k in VERDICT_KEYS if k not in result]
+    if missing:
+        return incorrect(
+            f"The verdict lacks {', '.join(repr(k) for k in missing)}: it needs exactly the keys "
+            f"{', '.join(VERDICT_KEYS)}.",
+            "missing_columns",
+        )
+    extra = [k for k in result if k not in VERDICT_KEYS]
+    if extra:
+        return incorrect(
+            f"The verdict has keys the specification does not list: {', '.join(map(repr, extra))}.",
+            "extra_columns",
+        )
+    for key in ("threshold", "test_expected_cost", "contract_minimum"):
+        value = result[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return incorrect(f"`{key}` must be a number, got {describe(value)}.", "wrong_type")
+    if result["seed"] != want["seed"]:
+        return incorrect(
+            f"`seed` is {result['seed']!r}, but this summary's world is seed {want['seed']}: read "
+            "it from `summary['seed']`, do not type it.",
+            "wrong_value",
+        )
+    if abs(result["threshold"] - want["threshold"]) > VERDICT_TOL:
+        if abs(result["threshold"] - 0.75) < VERDICT_TOL:
+            return incorrect(
+                "`threshold` is 0.75, the course's contract's. This contract has other costs, "
+                "so another threshold: read it from `summary['test']['threshold']`.",
+                "course_threshold",
+            )
+        return incorrect(
+            f"`threshold` should be this contract's decision threshold, "
+            f"`summary['test']['threshold']`; got {result['threshold']!r}.",
+            "wrong_value",
+        )
+    for key, source in (
+        ("test_expected_cost", "summary['test']['expected_cost']"),
+        ("contract_minimum", "summary['test']['contract_minimum']"),
+    ):
+        if abs(result[key] - want[key]) > VERDICT_TOL:
+            if key == "contract_minimum" and abs(result[key] - 0.042) < VERDICT_TOL:
+                return incorrect(
+                    "`contract_minimum` is 0.042, the course's contract's. Each contract sets its "
+                    f"own: read `{source}`.",
+                    "course_minimum",
+                )
+            return incorrect(f"`{key}` should be `{source}`; got {result[key]!r}.", "wrong_value")
+    meets = result["meets_contract"]
+    if not isinstance(meets, bool | np.bool_):
+        return incorrect(
+            f"`meets_contract` must be True or False, got {describe(meets)}.", "wrong_type"
+        )
+    if bool(meets) != want["meets_contract"]:
+        cost, minimum = t["expected_cost"], t["contract_minimum"]
+        if cost == minimum:
+            return incorrect(
+                f"The cost equals the minimum ({cost}), and the contract says *at most* the "
+                "minimum: that meets it. Use `<=`, not `<`.",
+                "strict_inequality",
+            )
+        if abs(minimum - 0.042) > VERDICT_TOL and (cost <= 0.042) == bool(meets):
+            return incorrect(
+                f"This contract's minimum is {minimum}, not the course's 0.042: compare the "
+                "cost with `summary['test']['contract_minimum']`.",
+                "course_minimum",
+            )
+        return incorrect(
+            f"The cost is {cost} € per visit and the contract asks for at most {minimum}: a cost "
+            "is better when it is *lower*, so it meets the contract when cost <= minimum.",
+            "wrong_direction",
+        )
+    if result["decision"] != want["decision"]:
+        return incorrect(
+            f"`decision` is {result['decision']!r}, but the verdict says meets_contract="
+            f"{want['meets_contract']}. A model that meets the contract is deployed "
+            "('deploy'); one that does not is not ('do not deploy').",
+            "decision_mismatch",
+        )
+    if result["retraining"] != want["retraining"]:
+        y = summary["year"]
+        return incorrect(
+            f"`retraining` is {result['retraining']!r}. The policy '{summary['policy']}' ended the "
+            f"year at {y['final_quarter_cost_with_policy']} € per visit against "
+            f"{y['final_quarter_cost_never']} for never retraining: keep the policy only if it "
+            "is cheaper, else 'never'.",
+            "retrain_without_evidence",
+        )
+    return None
+
+
+def _check_q5(answer: Any) -> Feedback | None:
+    return check_function(answer, _q5_cases(), _judge_q5, what="`decide`", params=("summary",))
+
+
+q5 = Exercise(
+    NOTEBOOK,
+    "q5",
+    "The verdict function",
+    prompt="Write `decide(summary)`: from a cycle's summary (the dict `run_cycle` returns), "
+    "return the verdict as a dict with exactly these keys: `seed`; `threshold`, "
+    "`test_expected_cost` and `contract_minimum` copied from `summary['test']`; "
+    "`meets_contract` (True when the test cost is *at most* the minimum); `decision` "
+    "('deploy' or 'do not deploy', following meets_contract); and `retraining`: the "
+    "summary's `policy` if it ended the year cheaper than never retraining "
+    "(`summary['year']`'s `final_quarter_cost_with_policy` < `final_quarter_cost_never`), "
+    "else 'never'. It is checked on four summaries you have not seen (other seeds and "
+    "contracts); figures to ± 0.0005.",
+    expects="a function decide(summary) returning a dict",
+    checker=_check_q5,
+    hints=[
+        "Start with `t = summary['test']` and `y = summary['year']`: every figure you need is "
+        "in one of them. Print `my_summary['test']` to see the keys.",
+        "The contract says the cost must be *at most* the minimum: `meets = "
+        "t['expected_cost'] <= t['contract_minimum']`. A cost is better when lower.",
+        "`retraining = summary['policy'] if y['final_quarter_cost_with_policy'] < "
+        "y['final_quarter_cost_never'] else 'never'`; return a dict with the seven keys.",
+    ],
+    solution="""def decide(summary):
+    t, y = summary["test"], summary["year"]
+    meets = t["expected_cost"] <= t["contract_minimum"]
+    helps = y["final_quarter_cost_with_policy"] < y["final_quarter_cost_never"]
+    return {
+        "seed": summary["seed"],
+        "threshold": t["threshold"],
+        "test_expected_cost": t["expected_cost"],
+        "contract_minimum": t["contract_minimum"],
+        "meets_contract": bool(meets),
+        "decision": "deploy" if meets else "do not deploy",
+        "retraining": summary["policy"] if helps else "never",
+    }
+
+q5.check(decide)""",
+    success="Right on all four unseen summaries: the verdict follows from the figures.",
+    explanation="Every figure comes from what the cycle measured, none is typed by hand; the "
+    "decision follows from the contract the team signed (at most the minimum, at the "
+    "contract's own threshold), and a retraining policy is kept only if it paid for itself.",
+)
+
+
+# --------------------------------------------------------------------------- q4: the run
+
+
+def _is_summary(answer: Any) -> bool:
+    return (
+        isinstance(answer, Mapping)
+        and {"seed", "test", "year", "policy"} <= set(answer)
+        and isinstance(answer.get("test"), Mapping)
+        and "expected_cost" in answer["test"]
+    )
+
+
+def _check_q4(answer: Any) -> Feedback | None:
+    from course_utils import contract, world
+
+    if not _is_summary(answer):
+        return incorrect(
+            "Expected the dict that `cycle.run_cycle(...)` returns (its summary), got "
+            f"{describe(answer)}. Store it: `my_summary = cycle.run_cycle(capstone_dir, "
+            "seed=MY_SEED, contract=my_contract)`.",
+            "wrong_type",
+        )
+    t = answer["test"]
+    same_seed = answer["seed"] == world.DEFAULT_SEED
+    d = contract.DEFAULT
+    same_contract = (
+        abs(t.get("cost_false_banana", d.cost_false_banana) - d.cost_false_banana) < 1e-9
+        and abs(t.get("cost_false_apple", d.cost_false_apple) - d.cost_false_apple) < 1e-9
+        and abs(t["contract_minimum"] - d.minimum) < 1e-9
+    )
+    if same_seed and same_contract:
+        return incorrect(
+            "That is the course's own cycle: seed 42 and the course's contract. The capstone "
+            "asks you to change the world: another seed, other costs, or both, then rerun.",
+            "course_world",
+        )
+    if same_contract:
+        return incorrect(
+            f"Another world (seed {answer['seed']}) - good - but the course's contract "
+            "(€0.30 / €0.10, at most 0.042). Edit the contract too: other costs for the two "
+            "mistakes (the threshold follows) and a minimum you can defend.",
+            "course_world",
+        )
+    return Feedback(
+        "correct",
+        f"Your cycle ran: seed {answer['seed']}, threshold {t['threshold']:.2f}, test cost "
+        f"{t['expected_cost']:.4f} € per visit against a minimum of {t['contract_minimum']:.3f} "
+        f"(perfect knowledge: {t['best_expected_cost']:.4f}). Read its report.md before you "
+        "decide.",
+    )
+
+
+q4 = Exercise(
+    NOTEBOOK,
+    "q4",
+    "Your world, your contract, the whole cycle",
+    prompt="Pick a seed other than 42 (`MY_SEED`), make a contract of your own "
+    "(`my_contract`: other costs for a false banana and a false apple, and a minimum you can "
+    "defend), and run the whole cycle with them into `capstone_dir`. Check the summary it "
+    "returns.",
+    expects="the summary dict returned by cycle.run_cycle",
+    checker=_check_q4,
+    hints=[
+        "`dataclasses.replace(contract.DEFAULT, cost_false_apple=0.20, minimum=0.05)` copies "
+        "the course's contract with the fields you change.",
+        "`cycle.run_cycle(folder, seed=..., contract=..., quick=True)` returns the summary "
+        "and writes report.md next to it.",
+        "`MY_SEED = 7`, `my_contract = dataclasses.replace(contract.DEFAULT, "
+        "cost_false_apple=0.20, minimum=0.055)`, `my_summary = cycle.run_cycle(capstone_dir, "
+        "seed=MY_SEED, contract=my_contract, quick=True)`.",
+    ],
+    solution="MY_SEED = 7\nmy_contract = dataclasses.replace(contract.DEFAULT, "
+    "cost_false_apple=0.20, minimum=0.055)\nmy_summary = cycle.run_cycle(capstone_dir, "
+    "seed=MY_SEED, contract=my_contract, quick=True)\nq4.check(my_summary)",
+    explanation="The cycle is a function of the world and the contract: change either and "
+    "every number of the report follows.",
+)
+
+
+# --------------------------------------------------------------------------- q6: the files
+
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)")
+
+
+def _read_capstone(folder: Path) -> tuple[dict, Any, str] | Feedback:
+    summary_path, verdict_path, memo_path = (
+        folder / "summary.json",
+        folder / "verdict.json",
+        folder / "memo.md",
+    )
+    if not summary_path.is_file():
+        return not_attempted(
+            f"No cycle in {folder} yet (no summary.json): run exercise q4's cell first."
+        )
+    if not verdict_path.is_file() and not memo_path.is_file():
+        return not_attempted(
+            f"No verdict.json and no memo.md in {folder} yet: write them, then check again."
+        )
+    if not verdict_path.is_file():
+        return incorrect(
+            f"memo.md is there, but no verdict.json in {folder}: save `verdict` with "
+            "`json.dumps(verdict, indent=2)`.",
+            "missing_input",
+        )
+    if not memo_path.is_file():
+        return incorrect(
+            f"verdict.json is there, but no memo.md in {folder}: save your memo text there.",
+            "missing_input",
+        )
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    try:
+        verdict = json.loads(verdict_path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        return incorrect(
+            f"verdict.json is not valid JSON ({exc}). Write it with `json.dumps(verdict, "
+            "indent=2)`, not by hand or with `str(verdict)` (single quotes, True/False are not "
+            "JSON).",
+            "wrong_type",
+        )
+    try:
+        memo = memo_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return incorrect(
+            "memo.md is not UTF-8 text: write it with `encoding='utf-8'`.", "wrong_type"
+        )
+    return summary, verdict, memo
+
+
+def _memo_mentions(memo: str, value: float) -> bool:
+    """Whether the memo states ``value`` (a cost in € per visit) in some usual rounding."""
+    numbers = []
+    for token in _NUMBER.findall(memo):
+        try:
+            numbers.append(float(token.replace(",", ".")))
+        except ValueError:
+            continue
+    return any(
+        abs(n - value) <= 5e-4 or abs(n - 100 * value) <= 0.05 or abs(n - 1000 * value) <= 0.5
+        for n in numbers
+    )
+
+
+def _check_q6(answer: Any) -> Feedback | None:
+    if not isinstance(answer, str | os.PathLike):
+        return incorrect(
+            f"Expected the capstone folder (a path such as `capstone_dir`), got "
+            f"{describe(answer)}.",
+            "wrong_type",
+        )
+    folder = Path(answer)
+    read = _read_capstone(folder)
+    if isinstance(read, Feedback):
+        return read
+    summary, verdict, memo = read
+    problem = _judge_q5(verdict, Case(args=(summary,), label="verdict.json"))
+    if problem is not None:
+        return Feedback(
+            problem.status,
+            "verdict.json does not match what your cycle measured (summary.json): "
+            + problem.message,
+            problem.mistake,
+        )
+    words = len(memo.split())
+    low, high = MEMO_WORDS
+    if words < low:
+        return incorrect(
+            f"memo.md has {words} words: a decision memo needs {low} to {high} - what you "
+            "changed, what the cycle measured, what you decide and why, and one risk.",
+            "wrong_shape",
+        )
+    if words > high:
+        return incorrect(
+            f"memo.md has {words} words; keep it under {high}: a decision memo is read in a "
+            "minute. Cut to what you changed, the figures, the decision and one risk.",
+            "wrong_shape",
+        )
+    want = reference_decide(summary)
+    decision_words = "do not deploy" if not want["meets_contract"] else "deploy"
+    text = memo.lower()
+    if decision_words not in text or (want["meets_contract"] and "do not deploy" in text):
+        return incorrect(
+            f"The memo must state the decision in the verdict's words: '{decision_words}'.",
+            "decision_mismatch",
+        )
+    if not _memo_mentions(memo, summary["test"]["expected_cost"]):
+        return incorrect(
+            f"The memo does not give the test cost the decision rests on "
+            f"({summary['test']['expected_cost']:.4f} € per visit, or in cents). A reader must "
+            "see the figure, not just the conclusion.",
+            "memo_missing_figures",
+        )
+    if not _memo_mentions(memo, summary["test"]["contract_minimum"]):
+        return incorrect(
+            f"The memo does not give the contract's minimum "
+            f"({summary['test']['contract_minimum']:.3f} € per visit) the cost is compared with.",
+            "memo_missing_figures",
+        )
+    return correct(
+        f"verdict.json matches what your cycle measured and memo.md ({words} words) states the "
+        "decision with its figures. That is the whole cycle, yours."
+    )
+
+
+q6 = Exercise(
+    NOTEBOOK,
+    "q6",
+    "verdict.json and the decision memo",
+    prompt=f"Save `decide(my_summary)` as `verdict.json` and a decision memo of "
+    f"{MEMO_WORDS[0]}-{MEMO_WORDS[1]} words as `memo.md`, both in `capstone_dir`. The memo "
+    "says what you changed, the test cost and the contract's minimum (figures to ± 0.0005 "
+    "€, or in cents), the decision in the verdict's words ('deploy' / 'do not deploy') and "
+    "one risk. The check compares verdict.json with the cycle's summary.json.",
+    expects="the capstone folder (capstone_dir)",
+    checker=_check_q6,
+    hints=[
+        "`(capstone_dir / 'verdict.json').write_text(json.dumps(verdict, indent=2))` writes "
+        "real JSON (`str(verdict)` would not).",
+        "Write the memo as a Python string, `memo = '''...'''`, then "
+        "`(capstone_dir / 'memo.md').write_text(memo, encoding='utf-8')`. Use f-strings to "
+        "put the figures in: `f\"{my_summary['test']['expected_cost']:.4f}\"`.",
+        "Four short paragraphs: what I changed (seed, costs, minimum); what the cycle measured "
+        "(test cost, minimum, best possible, the year); my decision ('deploy' or 'do not "
+        "deploy') and the retraining policy; one risk I would watch.",
+    ],
+    solution="verdict = decide(my_summary)\n(capstone_dir / 'verdict.json').write_text("
+    "json.dumps(verdict, indent=2))\n(capstone_dir / 'memo.md').write_text(memo, "
+    "encoding='utf-8')\nq6.check(capstone_dir)",
+    explanation="The verdict is computed, never typed; the memo puts the figures next to the "
+    "decision so that a colleague can check it against report.md.",
+)
+
+
+# =========================================================================== wrap-up quizzes
+
+wrapup_a = Quiz(
+    NOTEBOOK,
+    "wrapup_a",
+    "Wrap-up quiz: the whole cycle",
+    questions=[
+        Question(
+            "You run `cycle.run_cycle` twice with the same seed. What is guaranteed to be "
+            "identical?",
+            {
+                "a": "report.md and summary.json, byte for byte",
+                "b": "the fit times printed while it runs",
+                "c": "the registry's records, registration times included",
+            },
+            answer="a",
+            why={
+                "a": "Yes: every random step is seeded, and the report leaves out what "
+                "depends on the clock or the machine.",
+                "b": "Timings depend on the machine and its load; that is why the report "
+                "does not contain them.",
+                "c": "The registry records *when* each model was registered, as it should; "
+                "that is why it is not part of the report.",
+            },
+        ),
+        Question(
+            "An input-drift alert fired on age at the kiosk. What does it tell you?",
+            {
+                "a": "the model's cost has gone up",
+                "b": "the inputs' distribution moved; whether it hurts needs the labels",
+                "c": "the model must be retrained",
+            },
+            answer="b",
+            why={
+                "a": "An input alert looks at the inputs only; it cannot see the cost. At "
+                "the kiosk the inputs moved and the cost did not go up.",
+                "b": "Yes: an alert is a question, and the live metric answers it once the "
+                "labels arrive.",
+                "c": "A retrain is one possible answer, decided on the cost, not on the "
+                "alert alone.",
+            },
+            tag="alert_means_worse",
+        ),
+        Question(
+            "Why can the test-set cost not promise the kiosk's cost?",
+            {
+                "a": "the test set is too small to be trusted",
+                "b": "the test rows were drawn from the old clientele; a score holds for "
+                "visits drawn like them",
+                "c": "the test set was used to tune the model",
+            },
+            answer="b",
+            why={
+                "a": "Its bootstrap interval is narrow (notebook 06): size is not the "
+                "problem, *who* is in it is.",
+                "b": "Yes: the kiosk's students are not drawn like the test rows.",
+                "c": "It was not: the test rows stayed apart until notebook 06's one verdict.",
+            },
+            revisits="06",
+        ),
+        Question(
+            "The on-alert policy of notebook 09 retrains on any alert, yet at the kiosk the "
+            "team kept v1. Why is that consistent?",
+            {
+                "a": "the kiosk's alert was a false alarm",
+                "b": "with the live metric at hand, the team decided on the cost: it meets "
+                "the contract, close to the best possible",
+                "c": "retraining never helps",
+            },
+            answer="b",
+            why={
+                "a": "The drift is real - the ages did move. It is harmless, not false.",
+                "b": "Yes: the policy retrains blindly because a retrain is cheap; a team "
+                "with the labels can decide on them.",
+                "c": "In notebook 09, retraining on alerts ended the year far cheaper than "
+                "never retraining.",
+            },
+            revisits="09",
+        ),
+        Question(
+            "Which change can an input monitor NOT see?",
+            {
+                "a": "students arrive (covariate shift)",
+                "b": "thermometers start reporting °F",
+                "c": "families go off bananas, with the same ages, kids and prices (concept drift)",
+            },
+            answer="c",
+            why={
+                "a": "The ages move: the PSI of age flags it, as at the kiosk.",
+                "b": "The temperatures jump: the data checks flag it.",
+                "c": "Yes: the inputs look the same; only the labels - the live metric - show it.",
+            },
+            revisits="08",
+        ),
+        Question(
+            "Where does the contract's decision threshold 0.75 come from?",
+            {
+                "a": "the two costs: banana pays off when P(banana) >= 0.30 / (0.30 + 0.10)",
+                "b": "the share of banana visits in the history",
+                "c": "a search on the test set",
+            },
+            answer="a",
+            why={
+                "a": "Yes: at 0.75 the two mistakes cost the same on average.",
+                "b": "The share of bananas sets the majority baseline, not the threshold.",
+                "c": "The test set is never used to choose anything.",
+            },
+            revisits="01",
+        ),
+    ],
+)
+
+wrapup_b = Quiz(
+    NOTEBOOK,
+    "wrapup_b",
+    "Wrap-up quiz: the capstone",
+    questions=[
+        Question(
+            "A false apple now costs €0.20 (it was €0.10); a false banana still €0.30. What "
+            "is the decision threshold?",
+            {"a": "0.60", "b": "0.75", "c": "0.40"},
+            answer="a",
+            why={
+                "a": "Yes: 0.30 / (0.30 + 0.20) = 0.60. Say banana when P(banana) >= 0.60.",
+                "b": "That is the course's contract; the threshold follows the costs.",
+                "c": "That is 0.20 / 0.50, upside down: the costlier a false *banana*, the "
+                "surer you must be before saying banana.",
+            },
+            revisits="01",
+        ),
+        Question(
+            "Why does `decide` copy the figures from the summary instead of typing them?",
+            {
+                "a": "typing is slower",
+                "b": "a verdict must follow from what was measured; computed, it stays true "
+                "when the cycle is rerun",
+                "c": "JSON cannot hold numbers typed by hand",
+            },
+            answer="b",
+            why={
+                "a": "Speed is not the point: a typed figure silently goes stale.",
+                "b": "Yes: the same reason the notebooks print every number their text uses.",
+                "c": "JSON holds any number; the problem is where it comes from.",
+            },
+            tag="typed_figures",
+        ),
+        Question(
+            "The test cost equals the contract's minimum exactly. Does the model meet a "
+            "contract that says 'at most the minimum'?",
+            {"a": "yes", "b": "no"},
+            answer="a",
+            why={
+                "a": "Yes: 'at most' includes equality (<=).",
+                "b": "'At most' includes the minimum itself: `<=`, not `<`.",
+            },
+            revisits="06",
+            tag="strict_inequality",
+        ),
+        Question(
+            "With another seed, which step does the cycle NOT redo?",
+            {
+                "a": "cleaning and splitting that world's data",
+                "b": "the hyper-parameter search: notebook 05's setting is reused",
+                "c": "the monitor's checks on each month",
+            },
+            answer="b",
+            why={
+                "a": "It cleans and splits the new world's data the same way.",
+                "b": "Yes: the search is not re-run; the memo should say so, as a limit.",
+                "c": "Every month of the new world is monitored.",
+            },
+            revisits="05",
+        ),
+        Question(
+            "Your memo says 'deploy'. What makes that decision reversible?",
+            {
+                "a": "the registry keeps every version, so the production alias can be moved "
+                "back (a rollback)",
+                "b": "the service retrains itself when it is wrong",
+                "c": "nothing: a deployed model cannot be withdrawn",
+            },
+            answer="a",
+            why={
+                "a": "Yes: a rollback is one alias change, as in notebook 09.",
+                "b": "The service only serves; retraining is a decision of the team.",
+                "c": "The registry exists precisely so that it can be.",
+            },
+            revisits="07",
+        ),
+        Question(
+            "A colleague reruns your capstone with your seed and your contract. What should "
+            "she get?",
+            {
+                "a": "the same summary.json and the same verdict.json",
+                "b": "different figures: the cycle is random",
+                "c": "the same verdict only on an equally fast machine",
+            },
+            answer="a",
+            why={
+                "a": "Yes: everything random is seeded, and the verdict is computed from the "
+                "summary.",
+                "b": "Every random step is seeded: same seed, same figures.",
+                "c": "Speed changes how long it takes, not what it finds.",
+            },
+        ),
+    ],
 )

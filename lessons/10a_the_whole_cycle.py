@@ -1,7 +1,7 @@
 # ruff: noqa: E402
 
 # %% [markdown]
-# # 10 · The whole cycle
+# # 10a · The whole cycle
 #
 # *Run the whole lifecycle - data, model, contract, registry, service, a year of production,
 # monitoring, retraining - as one reproducible command, read its report, then apply the
@@ -19,7 +19,10 @@
 #   whether to keep, retrain, repair or collect more data;
 # * explain why the process matters more than any one model.
 #
-# **Estimated time:** 45 minutes.
+# Notebook [10b](10b_capstone.ipynb), the capstone, then hands the cycle to you: your world,
+# your contract, your verdict.
+#
+# **Estimated time:** 50 minutes.
 
 # %% [markdown]
 # ## 1. The whole cycle in one call
@@ -183,16 +186,6 @@ before_labels = "unknown"
 q1.check(before_labels)
 
 # %% [markdown]
-# The belief "it did well on the test set, so it will do well here" is common. Here is
-# what the check says to it. (Notebooks 04 and 06 measured what the model promises *new
-# customers*, with folds grouped by customer: that is the closer estimate for a new
-# store. But even it assumes the new people resemble the old ones, and the kiosk's
-# students do not: that promise too must be checked on the kiosk's own labels.)
-
-# %%
-q1.check("same")
-
-# %% [markdown]
 # What we *can* do at once is run the monitor: the inputs are there from the first day.
 # We compare the kiosk's month with the first production month, the reference window of
 # notebook 08.
@@ -231,8 +224,26 @@ kiosk_cost = monitoring.live_metrics(kiosk_labels, kiosk_p, signed)["expected_co
 q2.check(kiosk_cost)
 
 # %% [markdown]
-# Whatever you answered, here is the live metric, next to the best possible on the same
-# visits:
+# ### Exercise 3: decide
+#
+# The input alert fired on age; your live metric from exercise 2 is in. Compare it with
+# the contract's minimum and with what the model did on the test set. What should the
+# team do?
+
+# %%
+display(q3)
+
+# %%
+# BEGIN SOLUTION
+decision = "keep"
+# END SOLUTION
+q3.check(decision)
+
+# %% [markdown]
+# ### What happened at the kiosk
+#
+# Once you have answered both exercises, here is the kiosk's month in figures, next to the
+# best possible on the same visits:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -253,26 +264,6 @@ print(f"accuracy at {live['threshold']:.2f}: {live['accuracy']:.1%}")
 #
 # Note the order: the good outcome does not make "it will do fine" a good answer to
 # exercise 1. Before the labels, nobody could know.
-
-# %% [markdown]
-# ### Exercise 3: decide
-#
-# The input alert fired on age; the live metric is in. What should the team do?
-
-# %%
-display(q3)
-
-# %%
-# BEGIN SOLUTION
-decision = "keep"
-# END SOLUTION
-q3.check(decision)
-
-# %% [markdown]
-# A reflex retrain is the typical wrong move - here is the coaching it gets:
-
-# %%
-q3.check("retrain")
 
 # %% [markdown]
 # ### In your own words
@@ -301,6 +292,24 @@ q3.check("retrain")
 #    and lets the next model be better. A better model without the process fails silently.
 
 # %% [markdown]
+# ## Wrap-up quiz
+#
+# Six questions on this notebook and earlier ones, to fix what you learnt. A wrong choice
+# gets the reason it is wrong.
+
+# %%
+from course_utils.exercises.nb10 import wrapup_a
+
+wrapup_a
+
+# %% tags=["quiz"]
+# BEGIN SOLUTION
+answers = {1: "a", 2: "b", 3: "b", 4: "b", 5: "c", 6: "a"}
+# STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
+# END SOLUTION
+wrapup_a.check(answers)
+
+# %% [markdown]
 # ## Recap
 #
 # In this notebook you
@@ -310,22 +319,7 @@ q3.check("retrain")
 #   possible; the year's alerts come where the world changed; retraining on alerts ends
 #   the year cheaper than never retraining;
 # * took the process to a new clientele: the monitor alerted at once, the old test score
-#   (same customers, same year) could promise nothing for new people, the live metric
-#   showed the model was fine - so you kept it.
+#   (same customers, same year) could promise nothing for new people, and the live metric
+#   settled what to do.
 #
-# And in the whole course you
-#
-# * **defined success** as a contract with costs (01), **collected** and **prepared**
-#   messy data without leaking the test set (02-03);
-# * **trained**, **tuned** and **tested** a model honestly, against the best possible
-#   (04-06);
-# * **deployed** it behind a registry and a service (07), **monitored** it (08) and
-#   **retrained** or repaired it when the world changed (09);
-# * chained it all into one reproducible cycle (10).
-#
-# **Go round again.** The cycle never ends: next year brings new stores, new customers
-# and new questions. Start over at [00 · Start here](00_start_here.ipynb) with a new
-# twist of your own - another world (`python -m course_utils data build --seed 7 --out
-# work/data-seed7`, then compare `data summary --dir work/data-seed7` with the course's), a
-# new policy (`python -m course_utils cycle --policy schedule`), or a contract with
-# other costs - and see which steps of the process catch it.
+# **Next: [10b · Capstone](10b_capstone.ipynb)** - your world, your contract, your verdict.
