@@ -94,6 +94,11 @@ _MAX_EXPORT_BYTES = 5_000_000
 #: not a misconception to discuss: reported apart, under "other mistakes".
 FORM_TAGS = frozenset(
     {
+        "not_a_function",
+        "signature",
+        "raised",
+        "returned_none",
+        "mutates_input",
         "wrong_type",
         "wrong_shape",
         "nan",

@@ -293,3 +293,30 @@ def test_split_stages_are_found_by_part_and_by_stage(tmp_path) -> None:
     assert [lesson.number for lesson in both] == ["02a", "02b"]
     one = lessons.find_lessons(["02b"], lessons_dir=folder, notebooks_dir=tmp_path)
     assert [lesson.source.name for lesson in one] == ["02b_second.py"]
+
+
+def test_check_function_compares_models_by_their_state() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0, 3.0]})
+    y = pd.Series([0, 0, 1, 1])
+    cases = [Case(args=(LogisticRegression(C=0.5), X, y), label="a model")]
+
+    def judge(result, case):
+        return None
+
+    def uses_a_copy(model, X, y):
+        from sklearn.base import clone
+
+        return clone(model).fit(X, y)
+
+    def fits_in_place(model, X, y):
+        return model.fit(X, y)
+
+    assert check_function(uses_a_copy, cases, judge) is None
+    assert check_function(fits_in_place, cases, judge).mistake == "mutates_input"
+
+
+def test_quiz_refuses_empty_answers() -> None:
+    for empty in ((), [], {}):
+        assert _quiz().evaluate(empty).status == "incorrect"

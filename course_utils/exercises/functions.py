@@ -25,6 +25,7 @@ import copy
 import inspect
 import io
 import linecache
+import pickle
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,8 @@ def _same(before: Any, after: Any) -> bool:
             return len(before) == len(after) and all(map(_same, before, after))
         if isinstance(before, dict):
             return before.keys() == after.keys() and all(_same(before[k], after[k]) for k in before)
+        if type(before).__eq__ is object.__eq__:  # models, splitters: compare their state
+            return type(after) is type(before) and pickle.dumps(before) == pickle.dumps(after)
         result = before == after
         return bool(result) if isinstance(result, bool | np.bool_) else True
     except Exception:  # something that cannot be compared: do not accuse the learner

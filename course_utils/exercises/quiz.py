@@ -189,6 +189,11 @@ class Quiz(Exercise):
         n = len(self.questions)
         if isinstance(answers, str) and re.fullmatch(r"[A-Za-z.]+", answers.strip()):
             answers = [... if c == "." else c for c in answers.strip()]
+        if isinstance(answers, list | tuple | Mapping) and not answers:
+            return incorrect(
+                'That is empty: give one letter per question, e.g. `{1: "b", 2: "a"}`.',
+                "wrong_shape",
+            )
         if isinstance(answers, list | tuple):
             if len(answers) > n:
                 return incorrect(
