@@ -351,3 +351,18 @@ def production_registry(alias: str = "production"):
     )
     registry.promote(card.version, alias=alias)
     return registry
+
+
+def expected_cost(y_true, y_pred, cost_false_banana: float, cost_false_apple: float) -> float:
+    """Notebook 01's business metric: the average euros lost per visit.
+
+    A false banana (``"banana"`` predicted, ``"apple"`` bought) costs ``cost_false_banana``,
+    a false apple (the other way round) ``cost_false_apple``; right answers cost nothing.
+
+    >>> expected_cost(["apple", "banana"], ["banana", "banana"], 0.30, 0.10)
+    0.15
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    false_banana = ((y_pred == "banana") & (y_true == "apple")).sum()
+    false_apple = ((y_pred == "apple") & (y_true == "banana")).sum()
+    return float((cost_false_banana * false_banana + cost_false_apple * false_apple) / len(y_true))
