@@ -73,8 +73,9 @@ print(srv)
 # %% [markdown]
 # ## 2. Call it over HTTP
 #
-# We talk to the service with [httpx](https://www.python-httpx.org), an HTTP client - as
-# any other program would. First: is it up, and which model answers?
+# We talk to the service with [httpx](https://www.python-httpx.org), an HTTP
+# [client](glossary:client) - as any other program would. First: is it up, and which model
+# answers?
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -198,9 +199,10 @@ for problem in response.json()["errors"]:
     print(f"{problem['field']}: {problem['message']}")
 
 # %% [markdown]
-# **422** is one of the **4xx** statuses: *your request is wrong* (a **5xx** would say *the
-# service failed*). The body lists every problem, with the rule and the value sent, so
-# the fix is obvious: the store is the Station, the age 23.
+# **422** is one of the **4xx** statuses: *your request is wrong* (a
+# [5xx](glossary:5xx-status-code) would say *the service failed*). The body lists every
+# problem, with the rule and the value sent, so the fix is obvious: the store is the
+# Station, the age 23.
 
 # %%
 # NBVAL_CHECK_OUTPUT
