@@ -184,6 +184,7 @@ riverside_visit = {
 # END SOLUTION
 q2.check(riverside_visit, url=srv.url)
 
+# %% [markdown]
 # ## 3. When the service says no
 #
 # A new till at the Station kiosk was set up with the vendor's demo store name, "Airport",
