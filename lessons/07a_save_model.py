@@ -11,12 +11,12 @@
 # * explain why a model file you received must never be loaded with
 #   [`pickle`](glossary:pickle), and how a [skops](glossary:skops) file and a list of
 #   **trusted types** avoid the danger;
-# * explain why a saved pipeline may only use functions that can be
-#   imported from a package;
+# * explain why a saved pipeline may only use functions that can be imported from a
+#   package;
 # * register a model **version** in a [registry](glossary:registry) with its
 #   [model card](glossary:model-card) - when, on what data, how good, against which
-#   contract, for which inputs - and [promote](glossary:promote) it to
-#   `production` with an [alias](glossary:alias).
+#   contract, for which inputs - and [promote](glossary:promote) it to `production` with
+#   an [alias](glossary:alias).
 #
 # **Estimated time:** 40 minutes.
 
@@ -24,11 +24,10 @@
 # ## Where we start
 #
 # Notebook 06 gave its verdict on the tuned model: **deploy** - put it to work where the
-# shop's programs can use it. To deploy it we need
-# three things from earlier notebooks: the **success contract**
-# (notebook 01), the **training and test rows** (notebook 03) and the **tuned pipeline**
-# (notebook 05), fitted on the training rows only. The
-# checkpoints rebuild them if you start here.
+# shop's programs can use it. To deploy it we need three things from earlier notebooks:
+# the **success contract** (notebook 01), the **training and test rows** (notebook 03) and
+# the **tuned pipeline** (notebook 05), fitted on the training rows only. The checkpoints
+# rebuild them if you start here.
 
 # %% tags=["hidden"]
 from threadpoolctl import threadpool_limits
@@ -202,7 +201,8 @@ scratch.unlink()  # the scratch file has done its job
 # limitations. If you ran notebook 06, its verdict is in your work folder and we read it;
 # otherwise we recompute the numbers the same way: one pass over the test rows, decided at
 # the contract's threshold, and the same bootstrap (1,000 resamples, seed 0) for the
-# intervals.
+# intervals. That bookkeeping sits in the collapsed cell below; the next one prints the
+# result.
 
 # %% tags=["hidden"]
 threshold = signed.best_threshold()  # predict banana when P(banana) >= 0.75
@@ -344,7 +344,8 @@ print(schema_table.to_string(index=False))
 #
 # Which version should the service use? Not "the newest": the one we **promote**. An
 # alias, `production`, points at a version; moving it is how a new model goes live - and
-# moving it back is how we [roll back](glossary:rollback) (notebook 09). Every move is logged.
+# moving it back is how we [roll back](glossary:rollback) (notebook 09). Every move is
+# logged.
 
 # %%
 # NBVAL_CHECK_OUTPUT
