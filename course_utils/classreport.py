@@ -181,6 +181,16 @@ DISCUSSION_PROMPTS: dict[str, str] = {
     "try_except_is_no_sandbox": "Can try/except stop code that has already run? What "
     "would a real safeguard look like?",
     "retry_4xx": "A 4xx says the request is wrong: what would sending it again change?",
+    "ignored_status": "Which status codes carry a prediction? What did the client do with the "
+    "others?",
+    "crash_on_4xx": "The service explained the refusal: why did the client end in a KeyError "
+    "instead of passing that explanation on?",
+    "swallowed_error": "Who reads a refusal the client printed or returned as None? How would "
+    "the till tell it from an answer?",
+    "error_detail_lost": "The body listed each problem: which of them reached the person who "
+    "can fix the visit?",
+    "wrong_exception": "Who must act on a 4xx, and who on a 5xx?",
+    "hardcoded_url": "What happens to this client when the service moves to another address?",
     "widen_the_rules": "Who do the input rules protect? What does the model predict for a "
     "value it never saw?",
     "one_filter_only": "Which two conditions does the question ask for? Read the query aloud.",
@@ -222,9 +232,11 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("00", "q2"): (0.2, {"rows_not_unique": 4, "not_integer": 1, "wrong_type": 1}),
     ("00", "q3"): (0.3, {"proportions_not_counts": 3, "wrong_index": 1, "rows_lost": 1}),
     ("01", "q1"): (0.6, {"leakage": 5, "extra_columns": 2, "missing_columns": 1}),
-    ("01", "q2"): (0.5, {"count_not_share": 2, "unit_cents": 2, "wrong_value": 2}),
-    ("01", "q3"): (0.6, {"accuracy_with_skewed_costs": 6, "wrong_choice": 2}),
-    ("01", "q4"): (0.6, {"complement": 3, "percent_not_fraction": 1, "wrong_value": 2}),
+    ("01", "q2"): (
+        0.5,
+        {"swapped_costs": 3, "count_not_share": 2, "metric_ignores_costs": 2, "wrong_value": 2},
+    ),
+    ("01", "wrapup"): (0.4, {"accuracy_with_skewed_costs": 4, "leakage": 2, "wrong_choice": 1}),
     ("02", "q1"): (0.6, {"future_information": 5, "stale_value": 2, "rows_lost": 3}),
     ("02", "q2"): (0.5, {"counted_both_copies": 3, "duplicates_all_columns": 3}),
     ("02", "q3"): (0.3, {"wrong_choice": 3}),
@@ -248,8 +260,13 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("06", "q5"): (0.5, {"wrong_column": 2, "wrong_value": 3, "count_not_share": 1}),
     ("07", "q1"): (0.4, {"pickle_runs_code": 4, "try_except_is_no_sandbox": 3}),
     ("07", "q2"): (0.5, {"unit_fahrenheit": 2, "unit_cents": 2, "missing_columns": 2}),
-    ("07", "q3"): (0.4, {"retry_4xx": 3, "widen_the_rules": 3}),
     ("07", "q4"): (0.5, {"one_filter_only": 4, "complement": 1, "wrong_value": 1}),
+    ("07", "q5"): (
+        0.7,
+        {"crash_on_4xx": 4, "ignored_status": 3, "swallowed_error": 3, "error_detail_lost": 2},
+    ),
+    ("07", "wrapup_a"): (0.3, {"pickle_runs_code": 2, "scored_on_train": 2}),
+    ("07", "wrapup_b"): (0.4, {"retry_4xx": 2, "unit_fahrenheit": 2, "default_threshold": 1}),
     ("08", "q1"): (
         0.7,
         {"psi_no_log": 2, "psi_log10": 2, "psi_one_sided": 2, "psi_bins_from_current": 1},

@@ -362,7 +362,7 @@ def _cmd_hub_link(args: argparse.Namespace) -> int:
             )
     elif not re.fullmatch(r"notebooks/(solutions/)?[0-9]{2}[a-z]?_\w+\.ipynb", notebook):
         raise UsageError(
-            f"expected a course notebook like notebooks/07_deploy.ipynb, got {args.notebook!r}"
+            f"expected a course notebook like notebooks/07a_save_model.ipynb, got {args.notebook!r}"
         )
     try:
         print(nbgitpuller_url(args.hub, notebook=notebook))
@@ -407,7 +407,7 @@ def _no_model_yet(registry: object) -> str:
     root = Path(registry.root)  # type: ignore[attr-defined]
     cycle_registry = paths.work_dir() / "cycle" / "registry"
     return (
-        f"no model is registered in {root} yet: run notebook 07 (notebooks/07_deploy.ipynb), "
+        f"no model is registered in {root} yet: run notebook 07a (notebooks/07a_save_model.ipynb), "
         "which registers and promotes one there, or run 'python -m course_utils cycle' and "
         f"then 'python -m course_utils serve --registry {cycle_registry}'"
     )

@@ -8,17 +8,15 @@
 #
 # **Learning objectives.** By the end of this notebook you can
 #
-# * turn the shop's question into a machine-learning task: the target, the unit of
-#   prediction, the moment of prediction - and so the columns that exist at that moment;
-# * spot **leakage**: a column that is only known after the fact and gives the answer away;
-# * put a price on each kind of mistake, and explain why accuracy misleads when the two
-#   mistakes cost differently;
-# * build **baselines** (the majority class, a rule of thumb) without touching the test set,
-#   and compare them with the best any model could possibly do;
-# * choose a decision threshold from the costs;
-# * write a **success contract** that notebooks 06, 08 and 09 check against.
+# * turn the shop's question into a task: the target, the unit and the moment of
+#   prediction - and so the columns that exist at that moment;
+# * spot **leakage**: a column only known after the fact, that gives the answer away;
+# * price each kind of mistake, and write the business metric as a function;
+# * build **baselines** without touching the test set, and compare them with the best any
+#   model could do;
+# * choose a decision threshold from the costs, and write a **success contract**.
 #
-# **Estimated time:** 65 minutes.
+# **Estimated time:** 60 minutes.
 
 # %% [markdown]
 # ## 1. From the shop's question to a machine-learning task
@@ -32,7 +30,10 @@
 # | For **which unit** (one row, one prediction)? | one visit at the stand |
 # | At **what moment**? | when the customer reaches the stand, *before* paying |
 #
-# The moment matters most: a model may only use what exists at that moment. Let's see what
+# These are the [target](glossary:target) with its two [classes](glossary:class), the
+# [unit of prediction](glossary:unit-of-prediction) and the
+# [moment of prediction](glossary:moment-of-prediction). The moment matters most: a model
+# may only use what exists at that moment. Let's see what
 # the tills record - their raw export, one row per scan.
 
 # %%
@@ -51,9 +52,10 @@ print(f"{len(sales):,} scans; columns: {list(sales.columns)}")
 
 # %% [markdown]
 # Six columns: the visit, when it was scanned, where, who, the fruit - and `amount_paid`.
-# The raw export still has typos, duplicate scans and mixed date formats. Notebooks 02 and 03
-# collect the four sources of the chain (tills, customer database, price page, sensors) and
-# clean them; here we start from their result, a **checkpoint** of the cleaned history.
+# The raw export still has typos, [duplicate](glossary:duplicate) scans and mixed date
+# formats. Notebooks 02 and 03 collect the four sources of the chain (tills, customer
+# database, price page, sensors) and clean them; here we start from their result, a
+# [checkpoint](glossary:checkpoint) of the cleaned history.
 
 # %%
 from course_utils import checkpoints
@@ -79,14 +81,33 @@ candidates = history.merge(paid, on="visit_id", how="left")
 list(candidates.columns)
 
 # %% [markdown]
+# Look hard at `amount_paid`: the till writes it *after* the purchase, and it is the day's
+# price of the fruit bought. So a "model" that just reads it - banana when it equals the
+# banana price - tells the fruit almost every time:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+leaky_guess = np.where(
+    np.isclose(candidates["amount_paid"], candidates["price_banana"]), "banana", "apple"
+)
+print(f"accuracy of the leaky guess: {(leaky_guess == candidates['fruit']).mean():.1%}")
+
+# %% [markdown]
+# 98.9 % - far better than the best honest model (you will see below that it is about
+# 85 %). A score that is too good to be true is the classic sign of
+# [leakage](glossary:leakage): an input that carries the answer but will not exist when
+# the prediction is needed. At the stand, before paying, `amount_paid` is empty, and the
+# brilliant model is useless.
+
+# %% [markdown]
 # ### Exercise 1: which columns exist at prediction time?
 #
 # The model will answer when the customer walks up to the stand, before anything is paid.
-# Which columns of `candidates` may it use as inputs? Look at the table above and think
-# about *when* each value comes into existence.
+# Which columns of `candidates` may it use as inputs - its
+# [features](glossary:feature)? Think about *when* each value comes into existence.
 
 # %%
-from course_utils.exercises.nb01 import q1, q2, q3, q4
+from course_utils.exercises.nb01 import q1, q2, wrapup
 
 display(q1)
 
@@ -99,54 +120,23 @@ usable = [c for c in candidates.columns if c not in drop]
 q1.check(usable)
 
 # %% [markdown]
-# Whatever you answered, here is the list the course uses - `world.FEATURES`, every column
-# known when the customer reaches the stand:
+# ## 2. Lock the test set away
+#
+# To know how a model does on *new* visits, we set 20 % of the history aside now, as the
+# [test set](glossary:test-set), and do not look at it until notebook 06 - not to choose a
+# baseline, not to choose a threshold. Every number in this notebook is measured on the
+# training rows. The other 80 % are the [training set](glossary:training-set).
+# `checkpoints.split()` gives the course's standard split
+# ([stratified](glossary:stratified): both parts keep the same share of bananas;
+# [seeded](glossary:seed): the same rows every time). The next cells also need the usable
+# columns; `world.FEATURES` is the course's list, so the notebook runs whatever you
+# answered.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 from course_utils import world
 
-FEATURES = world.FEATURES
-print(FEATURES)
-
-# %% [markdown]
-# Why not `amount_paid`? The till writes it *after* the purchase, and it is the price of the
-# fruit that was bought. Check it: compare it with the day's price of the fruit in each row.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-price_of_fruit = np.where(
-    candidates["fruit"] == "banana", candidates["price_banana"], candidates["price_apple"]
-)
-same = np.isclose(candidates["amount_paid"], price_of_fruit)
-print(f"amount_paid equals the day's price of the fruit bought in {same.mean():.1%} of visits")
-
-# %% [markdown]
-# So a "model" that just reads `amount_paid` can tell the fruit almost every time:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-leaky_guess = np.where(
-    np.isclose(candidates["amount_paid"], candidates["price_banana"]), "banana", "apple"
-)
-print(f"accuracy of the leaky guess: {(leaky_guess == candidates['fruit']).mean():.1%}")
-
-# %% [markdown]
-# 98.9 % - far better than the best honest model (you will see below that it is about
-# 85 %). A score that is too good to be true is the classic sign of **leakage**: an input
-# that carries the answer but will not exist when the prediction is needed. At the stand,
-# before paying, `amount_paid` is empty, and the brilliant model is useless.
-
-# %% [markdown]
-# ## 2. Lock the test set away
-#
-# To know how a model does on *new* visits, we set 20 % of the history aside now, as the
-# **test set**, and do not look at it until notebook 06 - not to choose a baseline, not to
-# choose a threshold. Every number in this notebook is measured on the training rows.
-# `checkpoints.split()` gives the course's standard split (stratified, seeded).
-
-# %%
-# NBVAL_CHECK_OUTPUT
+FEATURES = world.FEATURES  # the columns known when the customer reaches the stand
 train, test = checkpoints.split()
 X_train, y_train = train[FEATURES], train["fruit"]
 print(f"training rows: {len(train):,}   test rows: {len(test):,} (locked until notebook 06)")
@@ -161,8 +151,10 @@ print(f"training rows: {len(train):,}   test rows: {len(test):,} (locked until n
 # | banana | an apple | **false banana** | a banana stocked and offered for nothing: about €0.30 |
 # | apple | a banana | **false apple** | a missed sale: about €0.10 of margin |
 #
-# In machine-learning words, banana is the *positive* class: a false banana is a **false
-# positive**, a false apple a **false negative**. We write the two prices down once:
+# ([False bananas and false apples](glossary:false-banana-and-false-apple) are our names.)
+# In machine-learning words, banana is the *positive* class: a false banana is a
+# [false positive](glossary:false-positive-and-false-negative), a false apple a **false
+# negative**. We write the two prices down once:
 
 # %%
 COST_FALSE_BANANA = 0.30  # euros lost: we said banana, the customer took an apple
@@ -171,11 +163,14 @@ COST_FALSE_APPLE = 0.10  # euros lost: we said apple, the customer wanted a bana
 # %% [markdown]
 # ## 4. Baselines: the scores to beat
 #
-# A **baseline** is the simplest strategy that needs no learning. If a model can't beat it,
-# the model is not worth deploying. The classic one predicts the **majority class** for
-# every visit; scikit-learn has it as `DummyClassifier`. We score it with 5-fold
-# **cross-validation** on the training rows: fit on four fifths, score on the fifth, five
-# times - the test set stays locked.
+# A [baseline](glossary:baseline) is the simplest strategy that needs no learning. If a
+# model can't beat it, the model is not worth deploying. The classic one predicts the
+# [majority class](glossary:majority-class) for every visit; scikit-learn has it as
+# `DummyClassifier`, a [classifier](glossary:classifier) that learns nothing but that class
+# when we [fit](glossary:fit) it, and [predicts](glossary:predict) it for every visit. We
+# score it with 5-fold [cross-validation](glossary:cross-validation) on the training rows:
+# fit on four fifths (four [folds](glossary:fold)), score on the fifth, five times - the
+# test set stays locked.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -188,115 +183,89 @@ print(f"majority baseline: accuracy {scores.mean():.3f} (5-fold cross-validation
 print("it always predicts:", majority.fit(X_train, y_train).predict(X_train.head(1))[0])
 
 # %% [markdown]
-# Always saying *banana* is right 61.6 % of the time. But what does it cost? Here are its
-# predictions for the training visits, each made by a model that did not see that visit:
+# Always saying *banana* is right 61.6 % of the time (its [accuracy](glossary:accuracy)).
+# But what does it cost? Here are its predictions for the training visits, each made by a
+# model that did not see that visit:
 
 # %%
 majority_pred = cross_val_predict(majority, X_train, y_train, cv=5)
 majority_pred[:5]
 
 # %% [markdown]
-# ### Exercise 2: the cost of the majority baseline
+# ### Exercise 2: build the business metric
 #
-# Compute the **expected cost per visit** of these predictions, in euros: count the false
-# bananas and the false apples, weigh each count by its cost, divide by the number of visits.
+# How much does a set of predictions cost the shop? Write it once, as a function: the
+# [expected cost per visit](glossary:expected-cost-per-visit), in euros - count the false
+# bananas and the false apples,
+# weigh each count by its cost, divide by the number of visits. The check runs your
+# function on predictions and cost tables you have not seen (another store's month, other
+# prices, plain lists, a perfect prediction). Stuck? `q2.hint()`.
 
 # %%
 display(q2)
 
-# %%
-# BEGIN SOLUTION
-false_banana = ((majority_pred == "banana") & (y_train == "apple")).sum()
-false_apple = ((majority_pred == "apple") & (y_train == "banana")).sum()
-majority_cost = (COST_FALSE_BANANA * false_banana + COST_FALSE_APPLE * false_apple) / len(y_train)
-# END SOLUTION
-q2.check(majority_cost)
 
-# %% [markdown]
-# Whatever you answered, here is that computation as a function we will reuse - the
-# **expected cost per visit**, our business metric:
+# %% tags=["build"]
+def cost_per_visit(y_true, y_pred, cost_false_banana, cost_false_apple):
+    """Average euros lost per visit when predicting y_pred for visits that bought y_true.
 
-
-# %%
-def expected_cost(y_true, y_pred, c_fb=COST_FALSE_BANANA, c_fa=COST_FALSE_APPLE):
-    """Average euros lost per visit when predicting y_pred for visits that bought y_true."""
+    y_true, y_pred: sequences of "apple"/"banana" of the same length (lists, arrays or
+    Series). A false banana (banana predicted, apple bought) costs cost_false_banana, a
+    false apple (apple predicted, banana bought) cost_false_apple; right ones cost 0.
+    """
+    # BEGIN SOLUTION
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     false_banana = ((y_pred == "banana") & (y_true == "apple")).sum()
     false_apple = ((y_pred == "apple") & (y_true == "banana")).sum()
-    return (c_fb * false_banana + c_fa * false_apple) / len(y_true)
+    return (cost_false_banana * false_banana + cost_false_apple * false_apple) / len(y_true)
+    # STUDENT: return ...  # your code here
+    # END SOLUTION
 
 
-# %% [markdown]
-# Now compare two constant strategies: always banana (the majority) and always apple.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-always_apple = DummyClassifier(strategy="constant", constant="apple")
-baseline_preds = {
-    "always banana": majority_pred,
-    "always apple": cross_val_predict(always_apple, X_train, y_train, cv=5),
-}
-for name, pred in baseline_preds.items():
-    cost = expected_cost(y_train, pred)
-    print(f"{name:<14} accuracy {(pred == y_train).mean():.3f}   expected cost {cost:.4f} €/visit")
+q2.check(cost_per_visit)
 
 # %% [markdown]
-# The two metrics disagree. By **accuracy**, always banana wins (0.616 against 0.384). By
-# **expected cost**, always apple wins: it loses 0.0616 € per visit, always banana 0.1151 €.
-# Accuracy counts every mistake as one, but a false banana costs three times a false apple -
-# so the cheapest constant strategy is *always apple*, although banana is the majority
-# class! When the two mistakes cost differently, accuracy can point to the wrong decision.
-
-# %% [markdown]
-# ### Exercise 3: the metric for the contract
-#
-# A common reflex is to judge every classifier by its accuracy. Which metric should decide
-# here whether a model is good enough?
-
-# %%
-display(q3)
-
-# %%
-# BEGIN SOLUTION
-metric = "expected_cost"
-# END SOLUTION
-q3.check(metric)
-
-# %% [markdown]
-# Accuracy is the trap. Here is what the check says to it:
-
-# %%
-q3.check("accuracy")
-
-# %% [markdown]
-# The course's answer is the **expected cost per visit**, in euros - lower is better.
-#
-# Now a smarter baseline: a **rule of thumb** from the stand's staff, written in a few lines
-# of pandas - no learning. *"Commuters grab a banana at the Station in the rush hours, and
-# families buy bananas for the kids; everyone else, offer an apple."*
+# The next cells need this metric; `checkpoints.expected_cost` is the course's version (same
+# parameters), so the notebook runs whatever you answered. Let's compare three baselines:
+# always banana (the majority), always apple, and a **rule of thumb** from the stand's
+# staff, a few lines of pandas - no learning, so no cross-validation: *"Commuters grab a
+# banana at the Station in the rush hours, and families buy bananas for the kids; everyone
+# else, offer an apple."*
 
 # %%
 rush_hours = [7, 8, 9, 16, 17, 18]
 station_rush = (train["store"] == "Station") & train["hour"].isin(rush_hours)
 rule_says_banana = station_rush | (train["has_kids"] == 1)
-rule_pred = np.where(rule_says_banana, "banana", "apple")
-
-# %% [markdown]
-# The three baselines side by side (the rule has nothing to fit, so it needs no
-# cross-validation):
 
 # %%
 # NBVAL_CHECK_OUTPUT
-baseline_preds["rule of thumb"] = rule_pred
+from course_utils.checkpoints import expected_cost
+
+always_apple = DummyClassifier(strategy="constant", constant="apple")
+baseline_preds = {
+    "always banana": majority_pred,
+    "always apple": cross_val_predict(always_apple, X_train, y_train, cv=5),
+    "rule of thumb": np.where(rule_says_banana, "banana", "apple"),
+}
 baselines = pd.DataFrame(
     {
         "accuracy": {k: (p == y_train).mean() for k, p in baseline_preds.items()},
-        "cost per visit (€)": {k: expected_cost(y_train, p) for k, p in baseline_preds.items()},
+        "cost per visit (€)": {
+            k: expected_cost(y_train, p, COST_FALSE_BANANA, COST_FALSE_APPLE)
+            for k, p in baseline_preds.items()
+        },
     }
 )
 print(baselines.round(4).to_string())
 
 # %% [markdown]
+# The two metrics disagree. By **accuracy**, always banana beats always apple (0.616
+# against 0.384). By **expected cost**, always apple wins: it loses 0.0616 € per visit,
+# always banana 0.1151 €. Accuracy counts every mistake as one, but a false banana costs
+# three times a false apple - when the two mistakes cost differently, accuracy can point
+# to the wrong decision. So the contract will judge models by the expected cost per visit,
+# in euros - lower is better.
+#
 # The rule of thumb is the best baseline on both counts: 66.2 % accuracy and 0.0578 € per
 # visit. Any model we deploy must beat it - otherwise we could just hand the staff this
 # rule.
@@ -304,53 +273,31 @@ print(baselines.round(4).to_string())
 # %% [markdown]
 # ## 5. The best any model could do
 #
-# Our world is simulated, so it knows the **true probability** of banana for every visit
-# (real data never does). No model can do better than deciding from these true
-# probabilities: that is the **Bayes-optimal** line. But which decision should it take for
-# a visit with probability *p* of banana? Predicting banana costs, on average,
-# `COST_FALSE_BANANA * (1 - p)` (the customer takes an apple with probability 1 − p);
-# predicting apple costs `COST_FALSE_APPLE * p`.
-#
-# ### Exercise 4: the best decision threshold
-#
-# Above which probability *p* is banana the cheaper prediction?
-
-# %%
-display(q4)
-
-# %%
-# BEGIN SOLUTION
-threshold = COST_FALSE_BANANA / (COST_FALSE_BANANA + COST_FALSE_APPLE)
-# END SOLUTION
-q4.check(threshold)
-
-# %% [markdown]
-# Whatever you answered: the two average costs are equal at p = c_fb / (c_fb + c_fa).
+# Our world is simulated, so it knows the [true probability](glossary:true-probability) of
+# banana for every visit (real data never does). No model can do better than deciding from
+# these true probabilities: that is the [Bayes-optimal](glossary:bayes-optimal) line. But
+# which decision should it take for a visit with probability *p* of banana? Predicting
+# banana costs, on average, `COST_FALSE_BANANA * (1 - p)` (the customer takes an apple with
+# probability 1 − p); predicting apple costs `COST_FALSE_APPLE * p`. The two are equal at
+# p = c_fb / (c_fb + c_fa) = 0.30 / 0.40 = 0.75: above it, banana is the cheaper bet. That
+# probability is the [decision threshold](glossary:decision-threshold); the course's
+# contract (`contract.DEFAULT`) computes it from the two costs.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-best_threshold = COST_FALSE_BANANA / (COST_FALSE_BANANA + COST_FALSE_APPLE)
-print(f"best threshold: predict banana when P(banana) >= {best_threshold:.2f}")
+from course_utils import contract
 
-# %% [markdown]
-# Now the Bayes-optimal line. `world.true_proba` computes the true probabilities from the
-# simulation's own, uncorrupted record of each visit (`world.generate()`: no missing values,
-# exact temperatures) - we take the training visits from it.
-
-# %%
-# NBVAL_CHECK_OUTPUT
+best_threshold = contract.DEFAULT.best_threshold()
 truth = train[["visit_id"]].merge(world.generate().visits, on="visit_id", how="left")
 p_true = world.true_proba(truth)  # the true P(banana) of each training visit
 
-bayes = {}
 for t in (0.5, best_threshold):
     pred = np.where(p_true >= t, "banana", "apple")
-    bayes[t] = expected_cost(y_train, pred)
+    bayes_cost = expected_cost(y_train, pred, COST_FALSE_BANANA, COST_FALSE_APPLE)
     print(
-        f"perfect knowledge, threshold {t:.2f}: accuracy {(pred == y_train).mean():.3f}   "
-        f"expected cost {bayes[t]:.4f} €/visit"
+        f"perfect knowledge, threshold {t:.2f}: accuracy {(pred == y_train).mean():.3f}, ", end=""
     )
-bayes_cost = bayes[best_threshold]
+    print(f"expected cost {bayes_cost:.4f} €/visit")
 
 # %% [markdown]
 # With perfect knowledge and the usual threshold of 0.5, 85.1 % of the predictions are
@@ -401,18 +348,18 @@ plt.show()
 # %% [markdown]
 # ## 7. Write the success contract
 #
-# Time to decide what "good enough" means, *before* training anything - so that nobody can
-# move the goal posts after seeing a model's score. The contract names:
+# Time to decide - in a [success contract](glossary:success-contract) - what "good enough"
+# means, *before* training anything - so that nobody can move the goal posts after seeing a
+# model's score. The contract names:
 #
 # * the **metric**: the expected cost per visit;
 # * the **baseline**: the best strategy without a model (the rule of thumb);
 # * the **minimum** a model must reach to be deployed;
 # * the two **costs** it is based on.
 #
-# The minimum is a judgement call. Beating the baseline by a hair would not pay for the
-# work of running a model; asking for the Bayes cost would be asking for the impossible. We
-# ask for a model that closes at least **half the gap** between the best baseline and the
-# best possible cost.
+# The minimum is a judgement call: beating the baseline by a hair would not pay for running
+# a model; the Bayes cost is impossible. We ask a model to close at least **half the gap**
+# between the best baseline and the best possible cost.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -428,7 +375,7 @@ print(
 # So a model must lose at most 0.042 € per visit - about 16 € less than the rule of thumb
 # for every 1,000 visits - while no model can go below 0.0256 €. Here is the whole ladder:
 
-# %%
+# %% tags=["hidden"]
 ladder = pd.concat(
     [
         baselines["cost per visit (€)"],
@@ -456,7 +403,7 @@ plt.show()
 # That is `work/` in the course folder; on Colab, `/content/apple-or-banana-work`.
 
 # %%
-from course_utils import contract, paths
+from course_utils import paths
 from course_utils.contract import Contract
 
 success = Contract(
@@ -483,37 +430,37 @@ signed = contract.load()
 print(f"metric {signed.metric}, minimum {signed.minimum}, baseline {signed.baseline}")
 print(f"costs: false banana {signed.cost_false_banana:.2f} €, false apple", end=" ")
 print(f"{signed.cost_false_apple:.2f} € -> best threshold {signed.best_threshold():.2f}")
-print("a model losing 0.035 €/visit passes:", signed.is_met(0.035))
-print("a model losing 0.050 €/visit passes:", signed.is_met(0.050))
+print("models losing 0.035 and 0.050 €/visit pass:", signed.is_met(0.035), signed.is_met(0.050))
 
 # %% [markdown]
-# ### In your own words
+# ## Wrap-up quiz
 #
-# **Your manager reads the contract and asks for a model that loses at most 0.02 € per
-# visit. What do you answer?** Two or three sentences.
+# Six questions on this notebook and notebook 00. Answer each with a letter; the check
+# explains every answer you give.
 
-# %% [markdown] tags=["solution"]
-# That is impossible with this data: even perfect knowledge of every customer's true
-# chances loses about 0.026 € per visit, because people are not fully predictable. We can
-# promise to beat the rule of thumb clearly (0.042 € or less); to go lower, the shop would
-# have to collect new information that tells customers apart better - or change the costs,
-# for example by selling unsold bananas off cheaply.
+# %%
+display(wrapup)
+
+# %% tags=["quiz"]
+# BEGIN SOLUTION
+answers = {1: "b", 2: "b", 3: "c", 4: "b", 5: "a", 6: "a"}
+# STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
+# END SOLUTION
+wrapup.check(answers)
 
 # %% [markdown]
 # ## Recap
 #
 # In this notebook you
 #
-# * turned the manager's wish into a task: predict the fruit (apple or banana) for one
-#   visit, when the customer reaches the stand;
-# * found a leak: `amount_paid` exists only after the purchase and gives the fruit away -
-#   98.9 % "accuracy" that would vanish at the stand;
-# * locked the test set away until notebook 06 and scored everything on the training rows;
-# * priced the two mistakes (a false banana €0.30, a false apple €0.10), saw accuracy
-#   prefer the wrong constant strategy, and chose the expected cost per visit instead;
-# * built baselines - the majority class, always apple, a rule of thumb (0.0578 € per
-#   visit) - and the Bayes-optimal line (0.0256 €), with the threshold c_fb / (c_fb + c_fa);
-# * wrote and saved the success contract: a model must lose at most 0.042 € per visit.
+# * turned the manager's wish into a task: the fruit of one visit, predicted when the
+#   customer reaches the stand - and found a leak, `amount_paid` (98.9 % "accuracy");
+# * locked the test set away until notebook 06;
+# * wrote the expected cost per visit as a function, and saw accuracy prefer the dearer
+#   constant strategy;
+# * built baselines (the rule of thumb: 0.0578 € per visit) and the Bayes-optimal line
+#   (0.0256 €), deciding at c_fb / (c_fb + c_fa);
+# * saved the success contract: a model must lose at most 0.042 € per visit.
 #
 # **Next:** [02 · Collect data](02_collect_data.ipynb) - where does the history come from?
 # Read the four sources of the chain, join them, and audit their errors, gaps and biases.

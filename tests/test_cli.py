@@ -139,10 +139,13 @@ def test_data_build_never_writes_into_the_installed_package(tmp_path, monkeypatc
 def test_hub_link_checks_the_notebook(capsys):
     assert cli.main(["hub-link", "https://hub.example.edu", "--notebook", "nope.ipynb"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "no notebook 'nope.ipynb'" in err and "notebooks/07_deploy.ipynb" in err
-    assert "notebooks/solutions/07_deploy.ipynb" in err and len(err.splitlines()) == 1
-    assert cli.main(["hub-link", "https://hub.example.edu", "--notebook", "07_deploy.ipynb"]) == 0
-    assert "notebooks%2F07_deploy.ipynb" in capsys.readouterr().out
+    assert "no notebook 'nope.ipynb'" in err and "notebooks/07b_serve_model.ipynb" in err
+    assert "notebooks/solutions/07b_serve_model.ipynb" in err and len(err.splitlines()) == 1
+    assert (
+        cli.main(["hub-link", "https://hub.example.edu", "--notebook", "07b_serve_model.ipynb"])
+        == 0
+    )
+    assert "notebooks%2F07b_serve_model.ipynb" in capsys.readouterr().out
 
 
 def test_serve_with_an_empty_registry_says_what_to_run(tmp_path, monkeypatch, capsys):
@@ -151,7 +154,7 @@ def test_serve_with_an_empty_registry_says_what_to_run(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert f"no model is registered in {tmp_path / 'work' / 'registry'} yet" in err
-    assert "notebook 07 (notebooks/07_deploy.ipynb)" in err
+    assert "notebook 07a (notebooks/07a_save_model.ipynb)" in err
     cycle_registry = tmp_path / "work" / "cycle" / "registry"
     assert "'python -m course_utils cycle'" in err
     assert f"'python -m course_utils serve --registry {cycle_registry}'" in err

@@ -18,7 +18,7 @@ from sklearn.model_selection import cross_val_predict  # noqa: E402
 
 from course_utils import checkpoints, contract, lessons, progress, sources, world  # noqa: E402
 from course_utils.exercises import nb01  # noqa: E402
-from course_utils.exercises.nb01 import q1, q2, q3, q4  # noqa: E402
+from course_utils.exercises.nb01 import q1, q2, wrapup  # noqa: E402
 from course_utils.widgets import Explorer, costs, p95, update_times  # noqa: E402
 
 C_FB, C_FA = nb01.COST_FALSE_BANANA, nb01.COST_FALSE_APPLE
@@ -117,93 +117,136 @@ def test_q1_names_missing_columns_identifiers_and_typos():
     assert q1.evaluate("store").mistake == "wrong_type"
 
 
-# --------------------------------------------------------------------------- q2 baseline cost
+# --------------------------------------------------------------------------- q2 build task
 
 
-def test_q2_solution_passes(namespace, capsys):
+def _solution(y_true, y_pred, cost_false_banana, cost_false_apple):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    false_banana = ((y_pred == "banana") & (y_true == "apple")).sum()
+    false_apple = ((y_pred == "apple") & (y_true == "banana")).sum()
+    return (cost_false_banana * false_banana + cost_false_apple * false_apple) / len(y_true)
+
+
+def test_q2_solution_passes_and_matches_the_course_metric(namespace, capsys):
     out = _run_solution(q2, namespace, capsys)
-    assert out.startswith("✔ Correct") and "cents per visit" in out
+    assert out.startswith("✔ Correct") and "had not seen" in out
+    assert q2.evaluate(_solution).ok
+    assert q2.evaluate(checkpoints.expected_cost).ok
+    # on the notebook's own majority baseline: the false-banana cost of the apple buyers
+    y, pred = namespace["y_train"], namespace["majority_pred"]
+    apple = float((y == "apple").mean())
+    assert _solution(y, pred, C_FB, C_FA) == pytest.approx(C_FB * apple)
 
 
-def test_q2_expected_value_is_the_false_banana_cost_of_the_apple_buyers(train):
-    apple = (train["fruit"] == "apple").mean()
-    assert q2.evaluate(C_FB * apple).ok
-    assert 0.10 < C_FB * apple < 0.13
+def test_q2_skeleton_is_not_attempted():
+    def skeleton(y_true, y_pred, cost_false_banana, cost_false_apple):
+        return ...
+
+    assert q2.evaluate(skeleton).status == "not_attempted"
+    (lesson,) = lessons.find_lessons(["01"])
+    student, _ = lessons.make_notebooks(lesson)
+    (cell,) = [c for c in student.cells if "def cost_per_visit" in c.source]
+    assert "return ...  # your code here" in cell.source and "false_banana =" not in cell.source
+
+
+def _swapped(y_true, y_pred, cost_false_banana, cost_false_apple):
+    return _solution(y_true, y_pred, cost_false_apple, cost_false_banana)
+
+
+def _total(y_true, y_pred, cost_false_banana, cost_false_apple):
+    return _solution(y_true, y_pred, cost_false_banana, cost_false_apple) * len(y_true)
+
+
+def _error_rate(y_true, y_pred, cost_false_banana, cost_false_apple):
+    return float(np.mean(np.asarray(y_true) != np.asarray(y_pred)))
+
+
+def _hard_coded(y_true, y_pred, cost_false_banana, cost_false_apple):
+    return _solution(y_true, y_pred, 0.30, 0.10)
+
+
+def _no_asarray(y_true, y_pred, cost_false_banana, cost_false_apple):
+    false_banana = ((y_pred == "banana") & (y_true == "apple")).sum()
+    false_apple = ((y_pred == "apple") & (y_true == "banana")).sum()
+    return (cost_false_banana * false_banana + cost_false_apple * false_apple) / len(y_true)
+
+
+def _false_bananas_only(y_true, y_pred, cost_false_banana, cost_false_apple):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return cost_false_banana * ((y_pred == "banana") & (y_true == "apple")).sum() / len(y_true)
+
+
+def _forgot_return(y_true, y_pred, cost_false_banana, cost_false_apple):
+    _solution(y_true, y_pred, cost_false_banana, cost_false_apple)
+
+
+def _in_cents(y_true, y_pred, cost_false_banana, cost_false_apple):
+    return 100 * _solution(y_true, y_pred, cost_false_banana, cost_false_apple)
+
+
+def _one_number(y_true, y_pred, cost_false_banana, cost_false_apple):
+    return 0.1151  # the majority baseline's cost, copied from the notebook
 
 
 @pytest.mark.parametrize(
-    ("wrong", "mistake", "words"),
+    ("fn", "mistake", "words"),
     [
-        (lambda a, n: 100 * C_FB * a, "unit_cents", "cents"),
-        (lambda a, n: a, "wrong_value", "error rate"),
-        (lambda a, n: 1 - a, "wrong_value", "accuracy"),
-        (lambda a, n: C_FA * a, "wrong_value", "false apples"),
-        (lambda a, n: C_FA * (1 - a), "wrong_value", "always predicting *apple*"),
-        (lambda a, n: C_FB * (1 - a), "wrong_value", "gets *right*"),
-        (lambda a, n: C_FB * a * n, "count_not_share", "total"),
-        (lambda a, n: round(a * n), "count_not_share", "number of mistakes"),
-        (lambda a, n: 0.2, "wrong_value", "Count its false bananas"),
+        (_swapped, "swapped_costs", "other one's cost"),
+        (_total, "count_not_share", "total"),
+        (_error_rate, "metric_ignores_costs", "error rate"),
+        (_hard_coded, "wrong_value", "notebook's costs"),
+        (_no_asarray, "raised", "plain Python lists"),
+        (_false_bananas_only, "wrong_value", "only the false bananas"),
+        (_forgot_return, "returned_none", "forget `return`"),
+        (_in_cents, "unit_cents", "cents"),
+        (_one_number, "wrong_value", "false banana(s)"),
+        (lambda y_true, y_pred: 0.0, "signature", "cost_false_banana"),
+        (_solution(["apple"], ["banana"], 0.3, 0.1), "not_a_function", "without brackets"),
     ],
 )
-def test_q2_typical_mistakes_get_their_own_feedback(train, wrong, mistake, words):
-    a, n = float((train["fruit"] == "apple").mean()), len(train)
-    fb = q2.evaluate(wrong(a, n))
-    assert fb.mistake == mistake and words in fb.message
-    assert f"{C_FB * a:.3f}" not in fb.message  # never reveals the answer
+def test_q2_typical_mistakes_get_their_own_feedback(fn, mistake, words):
+    fb = q2.evaluate(fn)
+    assert not fb.ok and fb.mistake == mistake and words in fb.message, fb
+    assert fb.mistake in nb01.MISTAKES
 
 
-# --------------------------------------------------------------------------- q3 metric
+def test_q2_cases_are_unseen_and_tell_the_mistakes_apart():
+    cases = nb01._q2_cases()
+    assert len(cases) >= 4 and len({c.label for c in cases}) == len(cases)
+    first = cases[0].args
+    assert len(first[0]) == 500 and list(first[0].index[:3]) != [0, 1, 2]  # shuffled index
+    right = [_solution(*c.args) for c in cases]
+    assert right[-1] == 0 and len(set(right)) >= 4
+    for fn in (_swapped, _total, _error_rate, _hard_coded):  # each differs on some case
+        assert any(not math.isclose(fn(*c.args), r) for c, r in zip(cases, right, strict=True))
 
 
-def test_q3_solution_passes_and_accuracy_is_the_misconception(namespace, capsys):
-    assert _run_solution(q3, namespace, capsys).startswith("✔ Correct")
-    for good in ("expected_cost", "Expected cost", "cost per visit"):
-        assert q3.evaluate(good).ok, good
-    for acc in ("accuracy", "Accuracy", "acc"):
-        fb = q3.evaluate(acc)
-        assert fb.mistake == "accuracy_with_skewed_costs", acc
-        assert "3 times" in fb.message and "expected cost" in fb.message
-    from sklearn.metrics import accuracy_score
+# --------------------------------------------------------------------------- wrap-up quiz
 
-    assert q3.evaluate(accuracy_score).mistake == "accuracy_with_skewed_costs"
+RIGHT = {1: "b", 2: "b", 3: "c", 4: "b", 5: "a", 6: "a"}
 
 
-def test_q3_other_metrics_get_coaching_not_the_answer():
-    for name, words in [
-        ("f1", "no euros"),
-        ("log_loss", "probabilities"),
-        ("balanced_accuracy", "classes"),
-        ("recall", "cheaper"),
-        ("precision", "ignores false"),
-        ("total_cost", "per visit"),
-        ("vibes", "not one of the metrics"),
-    ]:
-        fb = q3.evaluate(name)
-        assert fb.mistake == "wrong_choice" and words in fb.message, name
-    assert q3.evaluate(3).mistake == "wrong_type"
+def test_wrapup_right_answers_wrong_answers_and_not_attempted():
+    assert wrapup.evaluate(RIGHT).ok
+    assert wrapup.evaluate({k: ... for k in RIGHT}).status == "not_attempted"
+    assert [q.revisits for q in wrapup.questions].count("00") >= 2
+    for number, question in enumerate(wrapup.questions, start=1):
+        for letter in question.options:
+            if letter == question.answer:
+                continue
+            fb = wrapup.evaluate({**RIGHT, number: letter})
+            assert not fb.ok and question.why[letter] in fb.message
+            assert fb.mistake == question.tag and fb.mistake in nb01.MISTAKES
+    tags = {q.tag for q in wrapup.questions}
+    assert tags == {"accuracy_with_skewed_costs", "leakage", "default_threshold", "wrong_choice"}
+    fb = wrapup.evaluate({**RIGHT, 1: "a"})
+    assert fb.mistake == "accuracy_with_skewed_costs" and "wrong decision" in fb.message
 
 
-# --------------------------------------------------------------------------- q4 threshold
+# --------------------------------------------------------------------------- both exercises
 
 
-def test_q4_solution_passes_and_typical_mistakes(namespace, capsys):
-    assert _run_solution(q4, namespace, capsys).startswith("✔ Correct")
-    assert q4.evaluate(C_FB / (C_FB + C_FA)).ok
-    fb = q4.evaluate(C_FA / (C_FA + C_FB))
-    assert fb.mistake == "complement" and "Upside down" in fb.message
-    fb = q4.evaluate(0.5)
-    assert fb.mistake == "wrong_value" and "cost the same" in fb.message
-    fb = q4.evaluate(C_FB / C_FA)
-    assert fb.mistake == "wrong_value" and "ratio" in fb.message
-    assert q4.evaluate(100 * C_FB / (C_FB + C_FA)).mistake == "percent_not_fraction"
-    fb = q4.evaluate(C_FB)
-    assert fb.mistake == "wrong_value" and "one of the costs" in fb.message
-
-
-# --------------------------------------------------------------------------- all four
-
-
-@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
+@pytest.mark.parametrize("exercise", [q1, q2], ids=lambda e: e.name)
 def test_not_attempted_and_odd_answers_never_raise(exercise, capsys):
     for blank in (..., None):
         assert exercise.evaluate(blank).status == "not_attempted"

@@ -1,8 +1,9 @@
-"""Notebook 07 "Deploy": its exercises, the fruit-stand app, and the service it starts.
+"""Notebooks 07a and 07b "Deploy": their exercises, the fruit-stand app, the service.
 
-The lesson's solution code runs once, in-process, in a throw-away work folder (as the
-build and nbval do); the tests then read its variables, its registry and its prediction
-log. Because it runs in *this* process, a service left running would still hold its port
+The lessons' solution code runs once, in-process, in a throw-away work folder (as the
+build and nbval do): 07a, then 07b in the same folder, so 07b serves 07a's registry. The
+tests then read their variables, the registry and the prediction log. Because 07b runs in
+*this* process, a service left running would still hold its port
 afterwards - so "the port refuses connections" proves the notebook stopped its server.
 The exercise and app tests talk to a second service started from the lesson's registry.
 """
@@ -27,10 +28,10 @@ from sklearn.linear_model import LogisticRegression
 
 from course_utils import lessons, predlog, progress, service
 from course_utils.exercises import MISTAKES
-from course_utils.exercises.nb07 import VISIT_Q2, q1, q2, q3, q4
+from course_utils.exercises.nb07 import VISIT_Q2, q1, q2, q4, q5, wrapup_a, wrapup_b
 from course_utils.widgets import app, p95, update_times
 
-(LESSON,) = lessons.find_lessons(["07"])
+(LESSON_A,) = lessons.find_lessons(["07a"])
 
 
 @pytest.fixture(autouse=True)
@@ -42,15 +43,26 @@ def _isolated(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def lesson(tmp_path_factory) -> dict:
-    """Run the solutions version of lesson 07 in-process; return its variables."""
+def work(tmp_path_factory):
+    return tmp_path_factory.mktemp("work")
+
+
+@pytest.fixture(scope="module")
+def lesson_a(work) -> dict:
+    """Run the solutions version of lesson 07a in-process; return its variables."""
+    return run_lesson("07a", work)
+
+
+@pytest.fixture(scope="module")
+def lesson(lesson_a, work) -> dict:
+    """Run the solutions version of lesson 07b after 07a, in the same work folder."""
 
     def stop_server(namespace: dict) -> None:  # never leave a server behind
         if "srv" in namespace:
             namespace["_running_after_lesson"] = namespace["srv"].running
             namespace["srv"].stop()
 
-    return run_lesson("07", tmp_path_factory.mktemp("work"), on_exit=stop_server)
+    return run_lesson("07b", work, on_exit=stop_server)
 
 
 @pytest.fixture(scope="module")
@@ -104,20 +116,34 @@ def test_the_notebook_stops_its_server_frees_the_port_and_restarts_it_for_the_ap
 
 
 def test_the_app_shown_is_left_at_its_defaults(lesson):
-    """The code demo uses a second form: the one the learner sees keeps its values."""
     assert lesson["stand"].values()["age"] == lesson["app"].DEFAULT_FIELDS["age"]
-    assert "age" in lesson["demo"].result_text
 
 
-def test_every_check_in_the_lesson_passes_but_the_shown_mistakes(lesson):
-    out = lesson["_stdout"]
-    assert out.count("✔ Correct") == 4
-    assert "`except` never even sees it" in out  # q1's shown misconception
-    assert "did you mean `weekday`?" in out  # q2's shown wrong field name
-    assert "Hello from inside the file!" in out  # the pickle ran code while loading
+def test_07b_starts_alone_from_the_checkpoint(tmp_path, monkeypatch):
+    """Without 07a, the checkpoint registers and promotes the tuned model, once."""
+    from course_utils import checkpoints
+
+    monkeypatch.setenv("COURSE_WORK_DIR", str(tmp_path))
+    registry = checkpoints.production_registry()
+    assert registry.aliases() == {"production": "v1"}
+    card = registry.card("production")
+    assert set(card.metrics) == {"expected_cost", "accuracy_at_threshold"}
+    assert card.metrics["expected_cost"] <= card.contract["minimum"]
+    assert registry.versions() == ["v1"]
+    assert checkpoints.production_registry().aliases() == {"production": "v1"}  # no v2
 
 
-def test_registered_promoted_and_carded(lesson):
+def test_every_check_in_the_lessons_passes(lesson_a, lesson):
+    out_a, out_b = lesson_a["_stdout"], lesson["_stdout"]
+    assert out_a.count("✔ Correct") == 2  # q1 and the quiz
+    assert "All 6 right!" in out_a and "All 6 right!" in out_b
+    assert out_b.count("✔ Correct") == 4  # q2, q4, q5 and the quiz
+    assert "✘" not in out_a + out_b  # no wrong answer is shown
+    assert "Hello from inside the file!" in out_a  # the pickle ran code while loading
+
+
+def test_registered_promoted_and_carded(lesson_a):
+    lesson = lesson_a
     reg, card = lesson["registry"], lesson["card"]
     assert reg.aliases() == {"production": "v1"} and card.version == "v1"
     assert card.training_data["rows"] == len(lesson["X_train"])
@@ -142,10 +168,11 @@ def test_registered_promoted_and_carded(lesson):
     )
 
 
-def test_metrics_are_read_from_notebook_06s_verdict_when_present(lesson, tmp_path, monkeypatch):
+def test_metrics_are_read_from_notebook_06s_verdict_when_present(lesson_a, tmp_path, monkeypatch):
+    lesson = lesson_a
     (cell,) = [
         c.source
-        for c in lessons.read_lesson(LESSON.source).cells
+        for c in lessons.read_lesson(LESSON_A.source).cells
         if c.cell_type == "code" and "verdict_06.json" in c.source
     ]
     monkeypatch.setenv("COURSE_WORK_DIR", str(tmp_path))
@@ -181,15 +208,16 @@ def test_metrics_are_read_from_notebook_06s_verdict_when_present(lesson, tmp_pat
 
 def test_the_log_holds_exactly_what_was_served(lesson):
     log = predlog.read_log(lesson["log_path"])
-    # the prose's count (309) when the log is queried, then the static fallback's visit;
-    # refused requests are never logged
-    assert len(log) == 309 + 1
+    # the prose's count (308) when the log is queried, then q5's check (its own three
+    # reference visits and the three your function sends), then the static fallback's
+    # visit; refused requests are never logged
+    assert len(log) == 308 + 3 + 3 + 1
     assert set(log["model_version"]) == {"v1"}
     assert log["fruit"].isna().all()  # no labels yet
     assert not (log["age"] == 230).any() and "Airport" not in set(log["store"])
-    per_store = lesson["per_store"].set_index(["store", "decision"])["predictions"]
-    counted = log.head(309).groupby(["store", "decision"]).size()
-    assert per_store.to_dict() == counted.to_dict()
+    assert not (log["temperature_c"] > 50).any()  # q5's visit in °F was refused
+    per_decision = lesson["per_decision"].set_index("decision")["predictions"]
+    assert per_decision.to_dict() == log.head(308).groupby("decision").size().to_dict()
 
 
 def test_static_fallback_is_the_apps_first_visit(lesson):
@@ -272,24 +300,6 @@ def test_q2_service_not_running(closed_url):
     # a wrong visit is still diagnosed without the service (the course's own schema)
     assert q2.evaluate(dict(VISIT_Q2, weekday=6), url=closed_url).mistake == "wrong_value"
     assert q2.evaluate(VISIT_Q2, url=12).mistake == "check_error"
-
-
-# --------------------------------------------------------------------------- q3
-
-
-def test_q3_diagnose_the_rejected_request(lesson, capsys):
-    assert _run_solution(q3, lesson, capsys).startswith("✔ Correct")
-    assert _mistake(q3, "a") == "retry_4xx"
-    assert _mistake(q3, "e") == "widen_the_rules"
-    assert _mistake(q3, "d") == "missing_columns"
-    fb = q3.evaluate("c")
-    assert fb.mistake == "wrong_choice" and "decimals are fine" in fb.message
-    for answer in (..., None):
-        assert q3.evaluate(answer).status == "not_attempted"
-    for odd in ODD:
-        assert _mistake(q3, odd) == "wrong_type"
-    # the scenario the exercise shows is really refused on temperature_c alone
-    assert "temperature_c: expected a number from -30 to 50" in lesson["_stdout"]
 
 
 # --------------------------------------------------------------------------- q4
@@ -480,3 +490,194 @@ def test_app_text_bar_and_describe():
     assert "not your input" in app.describe(app.Result(False, 500, detail="boom"))
     assert "- bad" in app.describe(app.Result(False, 400, detail="bad"))
     assert not math.isnan(r.p_banana)
+
+
+# --------------------------------------------------------------------------- q5
+
+
+def _ask(visit, url):  # the task's solution, as a test double
+    response = httpx.post(url + "/predict", json=visit)
+    if response.status_code == 200:
+        return response.json()["predictions"][0]
+    body = response.json()
+    if 400 <= response.status_code < 500:
+        problems = "; ".join(f"{e['field']} {e['message']}" for e in body["errors"])
+        raise ValueError(f"refused ({response.status_code}): {problems}")
+    raise RuntimeError(f"the service failed ({response.status_code}): {body['detail']}")
+
+
+def test_q5_solution_passes_and_the_skeleton_is_not_attempted(lesson, srv, capsys):
+    out = _run_solution(q5, dict(lesson, srv=srv), capsys)
+    assert out.startswith("✔ Correct"), out
+    assert q5.evaluate(_ask, url=srv.url).ok
+    for answer in (..., None):
+        assert q5.evaluate(answer, url=srv.url).status == "not_attempted"
+
+    def skeleton(visit, url):
+        return ...
+
+    assert q5.evaluate(skeleton, url=srv.url).status == "not_attempted"
+    # the student notebook's skeleton really is that
+    (student, _) = lessons.make_notebooks(lessons.find_lessons(["07b"])[0])
+    (cell,) = [c for c in student.cells if "def ask_service" in c.source]
+    assert "return ...  # your code here" in cell.source and "httpx.post" not in cell.source
+
+
+def _no_status_check(visit, url):
+    return httpx.post(url + "/predict", json=visit).json()["predictions"][0]
+
+
+def _returns_the_error_body(visit, url):
+    response = httpx.post(url + "/predict", json=visit)
+    body = response.json()
+    return body["predictions"][0] if "predictions" in body else body
+
+
+def _prints_and_returns_none(visit, url):
+    response = httpx.post(url + "/predict", json=visit)
+    if response.status_code == 200:
+        return response.json()["predictions"][0]
+    print("refused:", response.json()["detail"])
+
+
+def _raise_for_status(visit, url):
+    response = httpx.post(url + "/predict", json=visit)
+    response.raise_for_status()
+    return response.json()["predictions"][0]
+
+
+def _retries(visit, url):
+    for _ in range(5):
+        response = httpx.post(url + "/predict", json=visit)
+        if response.status_code == 200:
+            return response.json()["predictions"][0]
+    raise ValueError(str(response.json()))
+
+
+def _vague(visit, url):
+    response = httpx.post(url + "/predict", json=visit)
+    if response.status_code == 200:
+        return response.json()["predictions"][0]
+    if response.status_code < 500:
+        raise ValueError("the service refused the visit")
+    raise RuntimeError(f"{response.status_code}: {response.json()['detail']}")
+
+
+def _value_error_for_all(visit, url):
+    response = httpx.post(url + "/predict", json=visit)
+    if response.status_code == 200:
+        return response.json()["predictions"][0]
+    body = response.json()
+    problems = "; ".join(f"{e['field']} {e['message']}" for e in body["errors"])
+    raise ValueError(f"{response.status_code} {body['detail']} {problems}")
+
+
+def _converts_fahrenheit(visit, url):
+    visit = dict(visit)
+    if visit.get("temperature_c") is not None and visit["temperature_c"] > 50:
+        visit["temperature_c"] = (visit["temperature_c"] - 32) * 5 / 9
+    return _ask(visit, url)
+
+
+def _converts_in_place(visit, url):
+    if visit.get("temperature_c") is not None and visit["temperature_c"] > 50:
+        visit["temperature_c"] = (visit["temperature_c"] - 32) * 5 / 9
+    return _ask(visit, url)
+
+
+def _whole_answer(visit, url):
+    response = httpx.post(url + "/predict", json=visit)
+    if response.status_code != 200:
+        return _ask(visit, url)
+    return response.json()
+
+
+def _forgot_return(visit, url):
+    _ask(visit, url)
+
+
+@pytest.mark.parametrize(
+    ("fn", "mistake", "says"),
+    [
+        (_no_status_check, "crash_on_4xx", "KeyError"),
+        (_returns_the_error_body, "ignored_status", "status_code"),
+        (_prints_and_returns_none, "swallowed_error", "returned `None`"),
+        (_raise_for_status, "error_detail_lost", "raise_for_status"),
+        (_retries, "retry_4xx", "4 times"),
+        (_vague, "error_detail_lost", "'store'"),
+        (_value_error_for_all, "wrong_exception", "5xx"),
+        (_converts_fahrenheit, "widen_the_rules", "must not guess"),
+        (_converts_in_place, "mutates_input", "in place"),
+        (_whole_answer, "wrong_shape", "whole JSON answer"),
+        (_forgot_return, "returned_none", "forget `return`"),
+    ],
+)
+def test_q5_typical_mistakes(srv, fn, mistake, says):
+    fb = q5.evaluate(fn, url=srv.url)
+    assert not fb.ok and fb.mistake == mistake and says in fb.message, fb
+    assert fb.mistake in MISTAKES
+
+
+def test_q5_hard_coded_address_wrong_order_and_not_a_function(srv):
+    def hard_coded(visit, url):
+        return _ask(visit, srv.url)  # the notebook's service, not the url given
+
+    fb = q5.evaluate(hard_coded, url=srv.url)
+    assert fb.mistake == "hardcoded_url" and "never heard from it" in fb.message
+
+    def swapped(url, visit):
+        return _ask(visit, url)
+
+    assert _mistake(q5, swapped, url=srv.url) == "signature"
+    assert _mistake(q5, lambda visit: None, url=srv.url) == "signature"
+    assert _mistake(q5, _ask(dict(VISIT_Q2), srv.url), url=srv.url) == "not_a_function"
+    assert _mistake(q5, "def ask_service(visit, url): ...", url=srv.url) == "not_a_function"
+
+
+def test_q5_without_the_service(closed_url):
+    fb = q5.evaluate(_ask, url=closed_url)
+    assert fb.mistake == "check_error" and "did not answer" in fb.message
+    assert q5.evaluate(_ask, url="127.0.0.1:80").mistake == "check_error"
+    assert _mistake(q5, _ask) == "missing_input"  # url= forgotten
+
+
+def test_q5_stand_in_service_answers_and_counts():
+    from course_utils.exercises.nb07 import _FAKE_503, _StandIn
+
+    with _StandIn(503, _FAKE_503, give_up_after=2) as stand_in:
+        first = httpx.post(stand_in.url + "/predict", json={})
+        second = httpx.post(stand_in.url + "/predict", json={})
+    assert first.status_code == 503 and first.json() == _FAKE_503
+    assert second.status_code == 200 and stand_in.requests == 2
+    assert stand_in.paths == ["/predict", "/predict"]
+    with pytest.raises(httpx.TransportError):
+        httpx.post(stand_in.url + "/predict", json={}, timeout=2)  # stopped for good
+
+
+# --------------------------------------------------------------------------- quizzes
+
+
+@pytest.mark.parametrize(
+    ("quiz", "right"),
+    [
+        (wrapup_a, {1: "c", 2: "b", 3: "a", 4: "a", 5: "b", 6: "c"}),
+        (wrapup_b, {1: "c", 2: "b", 3: "b", 4: "b", 5: "a", 6: "a"}),
+    ],
+)
+def test_wrapup_quizzes(quiz, right):
+    assert quiz.evaluate(right).ok
+    assert quiz.evaluate({k: ... for k in right}).status == "not_attempted"
+    assert sum(q.revisits is not None for q in quiz.questions) >= 2
+    for number, question in enumerate(quiz.questions, start=1):
+        for letter in question.options:
+            if letter == question.answer:
+                continue
+            fb = quiz.evaluate({**right, number: letter})
+            assert not fb.ok and question.why[letter] in fb.message
+            assert fb.mistake == question.tag and fb.mistake in MISTAKES
+
+
+def test_quiz_tags_name_the_misconceptions():
+    tags = {q.tag for q in wrapup_a.questions} | {q.tag for q in wrapup_b.questions}
+    assert {"pickle_runs_code", "scored_on_train", "retry_4xx", "unit_fahrenheit"} <= tags
+    assert "default_threshold" in tags

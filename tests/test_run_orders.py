@@ -86,12 +86,13 @@ def test_03_exercises_in_three_orders(tmp_path):
     ], out
 
 
-def test_07_fruit_stand_app_in_three_orders(tmp_path):
-    (lesson,) = lessons.find_lessons(["07"])
+def test_07b_fruit_stand_app_in_three_orders(tmp_path):
+    (lesson,) = lessons.find_lessons(["07b"])
     _, solution = lessons.make_notebooks(lesson)
     n = len(solution.cells)
     shown = _cell(solution, "stand = app.make_widget(srv.url)")
-    demo = _cell(solution, 'demo.controls["age"].value = "230"')
+    guard = _cell(solution, 'previous = globals().get("srv")')
+    start = _cell(solution, "srv = service.start_in_background(registry")
     probe = (
         "r = stand.predict()\n"
         "print('app', r.ok, r.status, stand.values()['age'], r.decision in ('apple', 'banana'))"
@@ -101,10 +102,11 @@ def test_07_fruit_stand_app_in_three_orders(tmp_path):
         probe,  # cell by cell
         *range(shown + 1, n),
         probe,  # after Run All: the service was stopped and started again
-        shown,  # re-run after Run All
-        demo,
+        guard,  # re-run the start of the service: the first one is stopped, a new one starts
+        start,
+        shown,
         probe,
         "srv.stop()",  # leave no server behind
     ]
-    out = _run("07", plan, tmp_path)
+    out = _run("07b", plan, tmp_path)
     assert out[:3] == ["app True 200 29 True\n"] * 3, out

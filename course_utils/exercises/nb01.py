@@ -1,13 +1,16 @@
-"""Exercises of notebook 01 "Define success": leakage, baselines, a cost-aware metric, a threshold.
+"""Exercises of notebook 01 "Define success": leakage, the business metric, a threshold.
 
 In the notebook::
 
-    from course_utils.exercises.nb01 import q1, q2, q3, q4
+    from course_utils.exercises.nb01 import q1, q2, wrapup
 
 * ``q1`` - the columns a model may use at prediction time (``amount_paid`` leaks the fruit);
-* ``q2`` - the expected cost per visit of the majority-class baseline;
-* ``q3`` - the metric for the success contract (accuracy is the misconception);
-* ``q4`` - the best decision threshold for the two costs.
+* ``q2`` - build task: ``cost_per_visit(y_true, y_pred, cost_false_banana,
+  cost_false_apple)``, the expected cost per visit, checked by running it on predictions
+  and cost tables the learner has not seen (another store's month, other costs, plain
+  lists, a perfect prediction);
+* ``wrapup`` - the wrap-up quiz (accuracy with skewed costs, leakage, the threshold for
+  other costs, the Bayes floor; two questions come back to notebook 00).
 
 Expected values come from the training rows of the standard split (``checkpoints.split()``),
 computed once and cached; the two costs are those of the notebook (``COST_FALSE_BANANA``,
@@ -15,12 +18,13 @@ computed once and cached; the two costs are those of the notebook (``COST_FALSE_
 
 >>> q1.evaluate(...).status
 'not_attempted'
->>> q4.evaluate(0.25).mistake
-'complement'
+>>> q2.evaluate(...).status
+'not_attempted'
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable
 from functools import cache
@@ -30,16 +34,15 @@ import numpy as np
 import pandas as pd
 
 from course_utils.exercises import (
+    MISTAKES,
     Exercise,
     Feedback,
-    NearMiss,
     correct,
     describe,
-    expect_number,
     incorrect,
 )
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "wrapup"]
 
 NOTEBOOK = "01"
 
@@ -198,262 +201,302 @@ q1 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q2
+# --------------------------------------------------------------------------- q2 (build)
+
+MISTAKES.setdefault("swapped_costs", "each mistake priced with the other mistake's cost")
+MISTAKES.setdefault("metric_ignores_costs", "a metric that ignores the contract's costs")
 
 
-def _check_q2(answer: Any) -> Feedback:
-    y = _train()["fruit"].astype(object).to_numpy()
-    n = len(y)
-    apple = float(np.mean(y == "apple"))
-    banana = 1.0 - apple
-    expected = COST_FALSE_BANANA * apple
-    return expect_number(
+def _counts(y_true: Any, y_pred: Any) -> tuple[int, int, int, int, int]:
+    """False bananas, false apples, right bananas, right apples, and the number of visits."""
+    t, p = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    return (
+        int(((p == "banana") & (t == "apple")).sum()),
+        int(((p == "apple") & (t == "banana")).sum()),
+        int(((p == "banana") & (t == "banana")).sum()),
+        int(((p == "apple") & (t == "apple")).sum()),
+        len(t),
+    )
+
+
+def _q2_cases() -> list:
+    from course_utils.exercises.functions import Case
+
+    rng = np.random.default_rng(2024)
+    month = pd.Series(
+        rng.choice(["apple", "banana"], size=500, p=[0.45, 0.55]),
+        index=rng.permutation(np.arange(1000, 1500)),
+        name="fruit",
+    )  # another store's month: a Series with a shuffled index, like y_train
+    said = np.where(rng.random(500) < 0.6, month.to_numpy(), "banana")
+    fruits = ["apple", "banana", "banana", "apple", "banana", "apple", "apple"]
+    guess = ["banana", "banana", "apple", "apple", "banana", "banana", "apple"]
+    return [
+        Case(args=(month, said, 0.30, 0.10), label="another store's month (costs 0.30 and 0.10)"),
+        Case(
+            args=(np.array(fruits), np.array(guess), 0.05, 0.40),
+            label="seven visits where a false apple is the dear mistake (0.05 and 0.40)",
+        ),
+        Case(
+            args=(np.array(fruits), np.array(guess), 0.20, 0.20),
+            label="the same seven visits with equal costs (0.20 each)",
+        ),
+        Case(args=(fruits, guess, 0.30, 0.10), label="the seven visits as plain Python lists"),
+        Case(
+            args=(np.array(fruits), np.array(fruits), 0.30, 0.10),
+            label="seven visits predicted perfectly",
+        ),
+    ]
+
+
+def _judge_q2(result: Any, case: Any) -> Feedback | None:
+    y_true, y_pred, c_fb, c_fa = case.args
+    fb, fa, tb, ta, n = _counts(y_true, y_pred)
+    expected = (c_fb * fb + c_fa * fa) / n
+    if isinstance(result, np.generic):
+        result = result.item()
+    if isinstance(result, bool) or not isinstance(result, numbers.Real):
+        return incorrect(
+            f"expected a number of euros per visit, got {describe(result)}. Return "
+            "`(cost_false_banana * false_bananas + cost_false_apple * false_apples) / "
+            "len(y_true)`.",
+            "wrong_type",
+        )
+    value = float(result)
+    if math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12):
+        return None
+    if isinstance(y_true, list) and value == 0:
+        return incorrect(
+            "you got 0, but two of these visits are mistakes. With plain lists, "
+            "`y_pred == 'banana'` compares the whole list with one string (False). Turn "
+            "both into arrays first: `y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)`.",
+            "wrong_type",
+        )
+    near = [
+        ((c_fa * fb + c_fb * fa) / n, "swapped_costs",
+         "you weighed each mistake by the other one's cost. A false banana (banana said, "
+         "apple bought) costs `cost_false_banana`; a false apple `cost_false_apple`."),
+        (expected * n, "count_not_share",
+         "that is the total over all the visits. The metric is per visit: divide by the "
+         "number of visits."),
+        ((fb + fa) / n, "metric_ignores_costs",
+         "that is the error rate: every mistake counted as one. Weigh each kind of mistake "
+         "by its cost."),
+        ((0.30 * fb + 0.10 * fa) / n, "wrong_value",
+         "you used the notebook's costs (0.30 and 0.10), not the ones passed to the function. "
+         "Use the parameters `cost_false_banana` and `cost_false_apple`: the check tries "
+         "other cost tables."),
+        (c_fb * fb / n, "wrong_value",
+         "you counted only the false bananas. A false apple (apple said, banana bought) costs "
+         "`cost_false_apple`: add those too."),
+        (c_fa * fa / n, "wrong_value",
+         "you counted only the false apples. A false banana (banana said, apple bought) costs "
+         "`cost_false_banana`: add those too."),
+        ((c_fb * tb + c_fa * ta) / n, "wrong_value",
+         "you charged the visits the prediction got *right*. A false banana is a visit where "
+         "it said banana and the customer took an apple."),
+        (100 * expected, "unit_cents",
+         "that looks like cents. Give euros per visit: 25 cents is 0.25."),
+    ]  # fmt: skip
+    for value_seen, tag, text in near:
+        if not math.isclose(value_seen, expected, rel_tol=1e-9, abs_tol=1e-12) and math.isclose(
+            value, value_seen, rel_tol=1e-6, abs_tol=1e-9
+        ):
+            return incorrect(text, tag)
+    return incorrect(
+        f"your function returned {value:.6g} €; these predictions lose {expected:.4f} € per "
+        f"visit ({fb} false banana(s), {fa} false apple(s), {n} visits). Count each kind of "
+        "mistake, weigh it by its cost, add, divide by the number of visits.",
+        "wrong_value",
+    )
+
+
+def _check_q2(answer: Any) -> Feedback | None:
+    from course_utils.exercises.functions import check_function
+
+    problem = check_function(
         answer,
-        expected,
-        tol=0.0005,
-        what="a number of euros per visit (e.g. 0.25 for 25 cents)",
-        lo=0,
-        hi=max(COST_FALSE_BANANA, COST_FALSE_APPLE),
-        near_misses=[
-            NearMiss(
-                100 * expected,
-                "unit_cents",
-                "That looks like cents (or a percentage). Give euros per visit: 25 cents is 0.25.",
-                tol=0.05,
-            ),
-            NearMiss(
-                apple,
-                "wrong_value",
-                "That is the share of visits the baseline gets wrong - its error rate. The "
-                "metric weighs each mistake by what it costs: multiply by the right price.",
-            ),
-            NearMiss(
-                banana,
-                "wrong_value",
-                "That is the baseline's accuracy (the share it gets right). Right answers cost "
-                "nothing; the question is what its *mistakes* cost, per visit.",
-            ),
-            NearMiss(
-                COST_FALSE_APPLE * apple,
-                "wrong_value",
-                "You priced its mistakes as false apples. A baseline that always says banana "
-                "can only make one kind of mistake: a banana predicted for an apple buyer. "
-                "Which cost goes with that?",
-            ),
-            NearMiss(
-                COST_FALSE_APPLE * banana,
-                "wrong_value",
-                "That is the cost of always predicting *apple*. The majority class - what "
-                "`DummyClassifier(strategy='most_frequent')` predicts - is banana here.",
-            ),
-            NearMiss(
-                COST_FALSE_BANANA * banana,
-                "wrong_value",
-                "You charged the visits the baseline gets *right* (banana predicted, banana "
-                "bought). A false banana is a visit where it said banana and the customer "
-                "took an apple.",
-            ),
-            NearMiss(
-                expected * n,
-                "count_not_share",
-                "That is the total over all the training visits. The metric is per visit: "
-                "divide by the number of visits (or take a `.mean()`).",
-                tol=0.5,
-            ),
-            NearMiss(
-                apple * n,
-                "count_not_share",
-                "That is the number of mistakes, not their cost per visit. Multiply by the "
-                "cost of that mistake and divide by the number of visits.",
-                tol=0.5,
-            ),
-        ],
-        wrong="Not the expected cost per visit of the majority baseline. Count its false "
-        "bananas and false apples, multiply each count by its cost, add, and divide by the "
-        "number of visits.",
-        success=f"Always saying banana loses about {100 * expected:.1f} cents per visit - "
-        "every apple buyer is offered a banana they don't want. Keep this number in mind.",
+        _q2_cases(),
+        _judge_q2,
+        what="`cost_per_visit`",
+        params=("y_true", "y_pred", "cost_false_banana", "cost_false_apple"),
+    )
+    if problem is not None:
+        return problem
+    return correct(
+        "Your function gives the right cost on five prediction sets you had not seen - "
+        "another store's month, other cost tables, plain lists and a perfect prediction. "
+        "This is the metric the success contract will name."
     )
 
 
 q2 = Exercise(
     NOTEBOOK,
     "q2",
-    "Expected cost of the majority baseline",
-    prompt="`majority_pred` holds the majority baseline's (cross-validated) predictions for "
-    "the training visits `y_train`. What does it cost per visit, in euros? A false banana "
-    "costs `COST_FALSE_BANANA`, a false apple `COST_FALSE_APPLE`. Checked to ± 0.0005.",
-    expects="a number of euros per visit",
+    "Build the business metric",
+    prompt="Write `cost_per_visit(y_true, y_pred, cost_false_banana, cost_false_apple)`: "
+    "the average euros lost per visit when `y_pred` is predicted for visits that bought "
+    "`y_true` (both sequences of 'apple'/'banana' of the same length: lists, arrays or "
+    "Series). A **false banana** (banana predicted, apple bought) costs "
+    "`cost_false_banana`, a **false apple** (apple predicted, banana bought) costs "
+    "`cost_false_apple`; right predictions cost nothing. Return one number (euros per "
+    "visit). The check runs your function on predictions and cost tables you have not seen.",
+    expects="a function `cost_per_visit(y_true, y_pred, cost_false_banana, cost_false_apple)`",
     checker=_check_q2,
     hints=[
         "Two kinds of mistakes: a *false banana* (predicted banana, the customer took an "
-        "apple) and a *false apple* (the other way round). Count each kind.",
-        "`(majority_pred == 'banana') & (y_train == 'apple')` marks the false bananas; its "
-        "`.sum()` counts them. Do the same for the false apples, weigh each count by its "
-        "cost, and divide by `len(y_train)`.",
-        "`false_banana = ((majority_pred == 'banana') & (y_train == 'apple')).sum()`, "
-        "the same for `false_apple`, then `(COST_FALSE_BANANA * false_banana + "
-        "COST_FALSE_APPLE * false_apple) / len(y_train)`.",
+        "apple) and a *false apple* (the other way round). Count each kind, weigh it by its "
+        "cost, add, and divide by the number of visits.",
+        "Start with `y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)` (so lists work "
+        "too); then `((y_pred == 'banana') & (y_true == 'apple')).sum()` counts the false "
+        "bananas.",
+        "`false_banana = ((y_pred == 'banana') & (y_true == 'apple')).sum()`, the same for "
+        "`false_apple`, then `return (cost_false_banana * false_banana + cost_false_apple * "
+        "false_apple) / len(y_true)`.",
     ],
-    solution="false_banana = ((majority_pred == 'banana') & (y_train == 'apple')).sum()\n"
-    "false_apple = ((majority_pred == 'apple') & (y_train == 'banana')).sum()\n"
-    "majority_cost = (COST_FALSE_BANANA * false_banana + COST_FALSE_APPLE * false_apple) "
-    "/ len(y_train)\n"
-    "q2.check(majority_cost)",
-    explanation="The majority baseline always says banana, so all its mistakes are false "
-    "bananas: one per apple buyer. Expected cost per visit = cost of a false banana × share "
-    "of apple buyers.",
+    solution="def cost_per_visit(y_true, y_pred, cost_false_banana, cost_false_apple):\n"
+    "    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)\n"
+    "    false_banana = ((y_pred == 'banana') & (y_true == 'apple')).sum()\n"
+    "    false_apple = ((y_pred == 'apple') & (y_true == 'banana')).sum()\n"
+    "    return (cost_false_banana * false_banana + cost_false_apple * false_apple) / len(y_true)"
+    "\n\nq2.check(cost_per_visit)",
+    explanation="Expected cost per visit = (cost of a false banana × number of false bananas "
+    "+ cost of a false apple × number of false apples) / number of visits. Applied to the "
+    "majority baseline, which always says banana, every mistake is a false banana: one per "
+    "apple buyer.",
 )
 
 
-# --------------------------------------------------------------------------- q3
+# --------------------------------------------------------------------------- wrap-up quiz
 
-_COST_NAMES = {"expected_cost", "expected_cost_per_visit", "cost_per_visit", "cost", "costs"}
-_OTHER_METRICS = {
-    "balanced_accuracy": "Balanced accuracy weighs the two *classes* equally, not the two "
-    "*mistakes* by their price: a false banana still counts like a false apple.",
-    "f1": "F1 mixes precision and recall of banana and has no euros in it: it cannot know that "
-    "a false banana costs three times a false apple.",
-    "f1_score": "F1 mixes precision and recall of banana and has no euros in it: it cannot "
-    "know that a false banana costs three times a false apple.",
-    "log_loss": "Log-loss scores the *probabilities* - a proper scoring rule, a fine tool for "
-    "fitting and comparing models - but it does not know what a wrong decision costs the "
-    "shop.",
-    "precision": "A step in the right direction: the precision of banana watches the costly "
-    "false bananas. But it ignores false apples completely, and they cost money too. Which "
-    "metric weighs both mistakes by their price?",
-    "recall": "Recall of banana punishes false apples - the *cheaper* mistake here - and "
-    "ignores false bananas. Which metric weighs both by their price?",
-    "roc_auc": "ROC AUC scores how well a model ranks visits, for all thresholds at once; it "
-    "does not say what the decisions the stand actually takes will cost.",
-    "auc": "AUC scores how well a model ranks visits, for all thresholds at once; it does not "
-    "say what the decisions the stand actually takes will cost.",
-}
+from course_utils.exercises.quiz import Question, Quiz  # noqa: E402
 
-
-def _check_q3(answer: Any) -> Feedback:
-    from course_utils.misconceptions import _metric_name, expect_cost_aware_metric
-
-    # banana is the positive class: a false banana is a false positive. ratio=2: with the
-    # default 3, 0.30 / 0.10 (= 2.9999999999999996 in floating point) would slip through.
-    feedback = expect_cost_aware_metric(answer, COST_FALSE_BANANA, COST_FALSE_APPLE, ratio=2.0)
-    if not feedback.ok:
-        return feedback
-    name = _metric_name(answer) or ""
-    if "total" in name and "cost" in name:
-        return incorrect(
-            "A total cost grows with the number of visits scored, so you could not compare "
-            "a month with a year, or the training rows with the test rows. Make it per visit.",
-            "wrong_choice",
-        )
-    if name in _COST_NAMES or name.endswith("_cost"):
-        return correct(
-            "The expected cost per visit weighs each mistake by its price in euros, so it "
-            "ranks models the way the shop's accounts would. Lower is better."
-        )
-    if name in _OTHER_METRICS:
-        return incorrect(_OTHER_METRICS[name], "wrong_choice")
-    return incorrect(
-        f"{answer!r} is not one of the metrics a contract can name: 'accuracy', "
-        "'balanced_accuracy', 'f1', 'log_loss', 'expected_cost'.",
-        "wrong_choice",
-    )
-
-
-q3 = Exercise(
-    NOTEBOOK,
-    "q3",
-    "The metric for the contract",
-    prompt=f"A false banana costs €{COST_FALSE_BANANA:.2f}, a false apple "
-    f"€{COST_FALSE_APPLE:.2f}. Which metric should decide "
-    "whether a model is good enough? Give its name as a str, one of 'accuracy', "
-    "'balanced_accuracy', 'f1', 'log_loss', 'expected_cost'.",
-    expects="the name of a metric (a str)",
-    checker=_check_q3,
-    hints=[
-        "The two mistakes don't cost the same. Which of these metrics knows that?",
-        "Accuracy, balanced accuracy and F1 count mistakes; log-loss scores probabilities. "
-        "Only one of them is measured in euros.",
-        "The metric you computed by hand in the previous exercise.",
-    ],
-    solution="metric = 'expected_cost'\nq3.check(metric)",
-    explanation="With a false banana three times as costly as a false apple, counting "
-    "mistakes (accuracy) prefers the wrong strategy - always banana - over the cheaper one. "
-    "The expected cost per visit weighs each mistake by its price.",
+MISTAKES.setdefault(
+    "default_threshold", "decided at the default threshold 0.5 instead of the contract's"
 )
 
-
-# --------------------------------------------------------------------------- q4
-
-
-def _check_q4(answer: Any) -> Feedback:
-    c_fb, c_fa = COST_FALSE_BANANA, COST_FALSE_APPLE
-    expected = c_fb / (c_fb + c_fa)
-    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
-        if abs(float(answer) - c_fb) < 1e-9 or abs(float(answer) - c_fa) < 1e-9:
-            return incorrect(
-                "That is one of the costs, in euros. The threshold is a *probability* of "
-                "banana: where do the average costs of the two decisions meet?",
-                "wrong_value",
-            )
-    return expect_number(
-        answer,
-        expected,
-        tol=0.005,
-        what="a probability between 0 and 1",
-        lo=0,
-        hi=1,
-        kind="fraction",
-        near_misses=[
-            NearMiss(
-                c_fa / (c_fa + c_fb),
-                "complement",
-                "Upside down: with that threshold the *costly* mistake becomes the frequent "
-                f"one. Predicting banana risks a false banana (€{c_fb:.2f}) when the customer "
-                "takes an apple, which happens with probability 1 − p.",
-            ),
-            NearMiss(
-                0.5,
-                "wrong_value",
-                "0.5 is the best threshold when both mistakes cost the same. Here a false "
-                "banana costs more, so you should want to be *surer* before saying banana.",
-            ),
-            NearMiss(
-                c_fb / c_fa,
-                "wrong_value",
-                "That is the ratio of the two costs, not a probability. Solve "
-                "c_fb × (1 − p) = c_fa × p for p.",
-            ),
-            NearMiss(
-                c_fa / c_fb,
-                "wrong_value",
-                "That is a ratio of the two costs, not a probability. Solve "
-                "c_fb × (1 − p) = c_fa × p for p.",
-            ),
-        ],
-        wrong="Not the break-even probability. Predicting banana costs c_fb × (1 − p) on "
-        "average, predicting apple c_fa × p: find the p where the two are equal.",
-        success="Above that probability, banana is the cheaper bet; below it, apple. A costly "
-        "false banana pushes the threshold up from 0.5.",
-    )
-
-
-q4 = Exercise(
+wrapup = Quiz(
     NOTEBOOK,
-    "q4",
-    "The best decision threshold",
-    prompt="For a visit where the chance of banana is p, predicting banana costs on average "
-    "`COST_FALSE_BANANA * (1 - p)` and predicting apple `COST_FALSE_APPLE * p`. Above which "
-    "p is banana the cheaper prediction? Give a probability between 0 and 1. Checked to ± 0.005.",
-    expects="a probability between 0 and 1",
-    checker=_check_q4,
-    hints=[
-        "At the threshold both decisions cost the same on average. Write that as an equation in p.",
-        "c_fb × (1 − p) = c_fa × p. Move every p to one side: c_fb = (c_fa + c_fb) × p.",
-        "`COST_FALSE_BANANA / (COST_FALSE_BANANA + COST_FALSE_APPLE)`.",
+    "wrapup",
+    "Wrap-up quiz: define success",
+    questions=[
+        Question(
+            "A false banana costs €0.30, a false apple €0.10. Which metric should decide "
+            "whether a model is good enough?",
+            {
+                "a": "Accuracy: the share of right predictions.",
+                "b": "The expected cost per visit, in euros.",
+                "c": "The F1 score of banana.",
+                "d": "Balanced accuracy: the mean of the accuracy on apple buyers and on "
+                "banana buyers.",
+            },
+            answer="b",
+            why={
+                "a": "Accuracy counts every mistake as one; here it prefers *always banana*, "
+                "the dearer constant strategy. When mistakes cost differently, it can point "
+                "to the wrong decision.",
+                "b": "Yes: it weighs each mistake by its price, as the shop's accounts do.",
+                "c": "F1 has no euros in it: it cannot know that a false banana costs three "
+                "times a false apple.",
+                "d": "Balanced accuracy weighs the two *classes* equally, not the two "
+                "*mistakes* by their price: a false banana still counts like a false apple.",
+            },
+            tag="accuracy_with_skewed_costs",
+        ),
+        Question(
+            "A colleague adds `receipt_total` to the inputs, and the model scores 99 % on the "
+            "history. What do you do?",
+            {
+                "a": "Deploy it: 99 % beats everything so far.",
+                "b": "Ask when `receipt_total` exists: printed after payment, it is not there "
+                "when the customer reaches the stand - leakage. Drop it.",
+                "c": "Keep it, but give the model less of it by scaling it down.",
+            },
+            answer="b",
+            why={
+                "a": "A score too good to be true is the classic sign of leakage: at the stand, "
+                "before paying, the column is empty and the model is useless.",
+                "b": "Yes: only what exists at the moment of prediction may be an input.",
+                "c": "Any amount of a value that will not exist at prediction time is too much.",
+            },
+            tag="leakage",
+        ),
+        Question(
+            "The shop now prices both mistakes the same: €0.10 each. Above which probability "
+            "of banana should the stand offer a banana?",
+            {
+                "a": "0.75, as in the contract.",
+                "b": "0.25: lower costs, lower threshold.",
+                "c": "0.5: with equal costs, banana is the cheaper bet as soon as it is the "
+                "likelier fruit.",
+            },
+            answer="c",
+            why={
+                "a": "0.75 came from costs of 0.30 and 0.10. The threshold follows the costs: "
+                "c_fb / (c_fb + c_fa) = 0.10 / 0.20.",
+                "b": "What matters is the *ratio* of the two costs, not their size: equal "
+                "costs give 0.5 whatever they are.",
+                "c": "Yes: c_fb / (c_fb + c_fa) = 0.10 / 0.20 = 0.5.",
+            },
+            tag="default_threshold",
+        ),
+        Question(
+            "Your manager asks for a model that loses at most €0.02 per visit. Perfect "
+            "knowledge of every true probability loses about €0.026. What do you answer?",
+            {
+                "a": "Yes, with a bigger model and more tuning.",
+                "b": "Not with this data: even perfect knowledge loses more, because people "
+                "are not fully predictable. New information or other costs could change that.",
+                "c": "Yes: decide at 0.5 instead of 0.75, and the cost drops.",
+            },
+            answer="b",
+            why={
+                "a": "No model beats the Bayes-optimal line: it already knows the true "
+                "probabilities.",
+                "b": "Yes: the Bayes-optimal cost is the floor for any model on these inputs.",
+                "c": "At 0.5 perfect knowledge loses *more* (about €0.031): 0.75 is the "
+                "cheapest threshold for these costs.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "Notebook 00 found that most visits end in a banana. Why is *always banana* still "
+            "not the cheapest constant strategy?",
+            {
+                "a": "Because its mistakes are false bananas, and they cost three times as "
+                "much: about 38 % × €0.30 is more than 62 % × €0.10.",
+                "b": "Because the majority class is really apple.",
+                "c": "Because its accuracy, 0.616, is below the contract's minimum.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the fewer mistakes are the dearer ones.",
+                "b": "Banana is the majority (about 62 % of the training visits); the point is "
+                "what each mistake costs, not which class is larger.",
+                "c": "The contract is written in euros per visit, not in accuracy.",
+            },
+            revisits="00",
+            tag="accuracy_with_skewed_costs",
+        ),
+        Question(
+            "Notebook 00 drew the lifecycle as a loop. Why write the success contract now, "
+            "before any model is trained?",
+            {
+                "a": "So that nobody moves the goal posts after seeing a score - and "
+                "notebooks 06, 08 and 09 judge every model against the same bar.",
+                "b": "Because the model learns the contract's costs during training.",
+                "c": "No reason: it could be written after deployment just as well.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the bar is set by the business, before the results are known, "
+                "and reused around the loop.",
+                "b": "The model learns from the data; the contract only judges it (and sets "
+                "the threshold of its decisions).",
+                "c": "A bar chosen after seeing the scores is chosen to be passed.",
+            },
+            revisits="00",
+            tag="wrong_choice",
+        ),
     ],
-    solution="threshold = COST_FALSE_BANANA / (COST_FALSE_BANANA + COST_FALSE_APPLE)\n"
-    "q4.check(threshold)",
-    explanation="c_fb × (1 − p) = c_fa × p gives p = c_fb / (c_fb + c_fa). With equal costs "
-    "that is 0.5; the dearer a false banana, the surer you must be before saying banana.",
 )

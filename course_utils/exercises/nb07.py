@@ -1,23 +1,34 @@
-"""Exercises of notebook 07 "Deploy": load models safely, talk to the service, read its log.
+"""Exercises of notebooks 07a and 07b "Deploy": load models safely, talk to the service.
 
-In the notebook::
+In notebook 07a::
 
-    from course_utils.exercises.nb07 import q1, q2, q3, q4
+    from course_utils.exercises.nb07 import q1, wrapup_a
+
+In notebook 07b::
+
+    from course_utils.exercises.nb07 import q2, q4, q5, wrapup_b
 
 * ``q1`` - the misconception check: a colleague sends a pickled model - what do you do?
   (loading a pickle runs code; ``try``/``except`` or a laptop is no protection);
 * ``q2`` - send a valid request: build the JSON of a described visit; the check validates
   it against the served model's input schema, then sends it (``url=srv.url``);
-* ``q3`` - diagnose a rejected request: which field, and why (a temperature in °F);
 * ``q4`` - query the prediction log: how many banana decisions at the Station
-  (``log_path=log_path``; the truth is counted from the log itself, when you check).
+  (``log_path=log_path``; the truth is counted from the log itself, when you check);
+* ``q5`` - build task: ``ask_service(visit, url)``, a client that returns the prediction
+  on 200, raises ``ValueError`` with the service's reasons on a 4xx and ``RuntimeError``
+  on a 5xx, and never sends a request twice. The check runs it on unseen visits against
+  the real service (``url=srv.url``) and against stand-in services answering 422 and 503;
+* ``wrapup_a``, ``wrapup_b`` - the wrap-up quizzes of 07a and 07b.
+
+(An earlier ``q3`` - why was a request refused - became question 1 of ``wrapup_b`` and
+the refusal cases of ``q5``.)
 
 >>> q1.evaluate(...).status
 'not_attempted'
 >>> q1.evaluate("a").mistake
 'pickle_runs_code'
->>> q3.evaluate("e").mistake
-'widen_the_rules'
+>>> q5.evaluate(...).status
+'not_attempted'
 """
 
 from __future__ import annotations
@@ -46,7 +57,7 @@ from course_utils.exercises import (
     incorrect,
 )
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q4"]
 
 NOTEBOOK = "07"
 
@@ -415,74 +426,6 @@ q2 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q3
-
-_Q3_CHOICES = ["a", "b", "c", "d", "e"]
-
-q3 = Exercise(
-    NOTEBOOK,
-    "q3",
-    "Why was the request refused?",
-    prompt="The Central store's till sent the visit above and got HTTP 422 back. Which "
-    "field is wrong, and what is the right fix?\n"
-    "(a) None: the service is overloaded. Send the same request again in a minute.\n"
-    "(b) `temperature_c`: 71.6 is far above 50, the highest plausible value - the reading "
-    "is in degrees Fahrenheit. Convert it to Celsius and send the visit again.\n"
-    "(c) `temperature_c`: it must be a whole number. Round 71.6 to 72 and send again.\n"
-    "(d) `temperature_c`: leave the field out of the request; the model can do without "
-    "it.\n"
-    "(e) `temperature_c`: ask the service's owners to widen its range to 100, so that "
-    "such requests pass.\n"
-    "Answer with a letter.",
-    expects="one of 'a', 'b', 'c', 'd', 'e'",
-    checker=lambda answer: expect_choice(
-        answer,
-        "b",
-        _Q3_CHOICES,
-        explanations={
-            "a": (
-                "retry_4xx",
-                "A 4xx status means the *request* is wrong, not the server: the same request "
-                "gets the same refusal every time. (A 5xx would be the service's own "
-                "failure.) Read the `errors` list - it names the field.",
-            ),
-            "c": (
-                "wrong_choice",
-                "Read the rule in the message again: 'a number from -30 to 50' - decimals are "
-                "fine (whole numbers are for hour and weekday). 72 would be refused just "
-                "the same, because the problem is the size of the number, not its decimals.",
-            ),
-            "d": (
-                "missing_columns",
-                "Every field is required: the service would answer 'temperature_c is "
-                "missing'. If the temperature were truly unknown you would send null - but "
-                "here it is known, only in the wrong unit.",
-            ),
-            "e": (
-                "widen_the_rules",
-                "Then 71.6 would reach the model as if it were °C - a heat wave - and it "
-                "would answer confidently, and wrongly. The range is there to catch exactly "
-                "this kind of unit mix-up (notebook 02 met a thermometer in °F).",
-            ),
-        },
-        success="The range caught a unit mix-up before it reached the model. Notebook 08 "
-        "meets a sensor whose firmware silently switches to °F - and monitoring's data "
-        "checks catch it the same way.",
-    ),
-    hints=[
-        "Read the response's `errors`: which field do they name, and which rule does the "
-        "message quote?",
-        "Which temperatures are plausible in °C? Which scale makes 71.6 a pleasant day? "
-        "A 4xx status blames the request, not the server.",
-        "(71.6 - 32) × 5/9 = 22 °C: the value is fine, its unit is not. Which option fixes "
-        "the unit - without loosening the rules?",
-    ],
-    solution="answer_q3 = 'b'\nq3.check(answer_q3)",
-    explanation="71.6 °F is 22 °C. The schema's range (-30 to 50 °C) refused a value no "
-    "thermometer in °C would show; the fix belongs to the sender, who converts the unit.",
-)
-
-
 # --------------------------------------------------------------------------- q4
 
 
@@ -605,3 +548,722 @@ q4 = Exercise(
     "JSON, read with SQLite's `json_extract`. `COUNT(*)` with both conditions in `WHERE` "
     "gives one number.",
 )
+
+
+# --------------------------------------------------------------------------- q5
+
+MISTAKES.setdefault(
+    "ignored_status", "read the answer without looking at the HTTP status code first"
+)
+MISTAKES.setdefault(
+    "crash_on_4xx", "crashed on a refusal (KeyError...) instead of reporting the service's reasons"
+)
+MISTAKES.setdefault(
+    "swallowed_error", "hid a refused request: returned None or a message instead of raising"
+)
+MISTAKES.setdefault(
+    "error_detail_lost", "reported a refusal without the problems the service listed"
+)
+MISTAKES.setdefault(
+    "wrong_exception", "mixed up a 4xx (the request is wrong) and a 5xx (the service failed)"
+)
+MISTAKES.setdefault("hardcoded_url", "called a fixed address instead of the `url` it was given")
+
+#: Visits the learner never saw: two ordinary ones, one with an unknown age, and two that
+#: break the rules (a temperature in °F, a missing field). Each is sent by the learner's
+#: function to the real service.
+_Q5_VALID = [
+    (
+        "a lunchtime visit at Central",
+        {
+            "store": "Central", "hour": 13, "weekday": 2, "age": 61, "has_kids": False,
+            "loyalty_member": True, "price_apple": 0.45, "price_banana": 0.35,
+            "promo": "apple", "temperature_c": 14.5,
+        },
+    ),
+    (
+        "a Sunday family at Riverside",
+        {
+            "store": "Riverside", "hour": 16, "weekday": 6, "age": 38, "has_kids": True,
+            "loyalty_member": False, "price_apple": 0.50, "price_banana": 0.28,
+            "promo": "none", "temperature_c": 26.0,
+        },
+    ),
+    (
+        "a visit whose age is unknown (null)",
+        {
+            "store": "Station", "hour": 17, "weekday": 4, "age": None, "has_kids": False,
+            "loyalty_member": False, "price_apple": 0.52, "price_banana": 0.31,
+            "promo": "banana", "temperature_c": 5.0,
+        },
+    ),
+]  # fmt: skip
+_Q5_BAD = [
+    (
+        "a visit from Central's old till, its temperature in °F",
+        dict(_Q5_VALID[0][1], temperature_c=77.0),
+        "temperature_c",
+    ),
+    (
+        "a visit with no `promo` field",
+        {k: v for k, v in _Q5_VALID[1][1].items() if k != "promo"},
+        "promo",
+    ),
+]
+#: What the stand-in services answer: a refusal and a failure the real service rarely gives.
+_FAKE_422 = {
+    "detail": "1 problem in the request (first: store is not one of 'Central', 'Riverside', "
+    "'Station'); nothing was predicted or logged",
+    "errors": [{"field": "store", "message": "is not one of 'Central', 'Riverside', 'Station'"}],
+}
+_FAKE_503 = {
+    "detail": "the model is being reloaded; try again in a minute",
+    "errors": [],
+}
+_FAKE_OK = {
+    "model_version": "stand-in",
+    "threshold": 0.75,
+    "predictions": [{"request_id": "stand-in-1", "p_banana": 0.5, "decision": "apple"}],
+}
+
+
+class _StandIn:
+    """A tiny HTTP server on 127.0.0.1 that answers every POST with one scripted status.
+
+    It counts the requests it gets; from the ``give_up_after``-th on it answers 200 (so a
+    function that retries until it succeeds ends instead of looping for ever, and the count
+    shows the retries).
+    """
+
+    def __init__(self, status: int, body: dict, *, give_up_after: int = 4) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        stand_in = self
+        self.requests = 0
+        self.paths: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                stand_in.requests += 1
+                stand_in.paths.append(self.path)
+                late = stand_in.requests >= give_up_after
+                code, content = (200, _FAKE_OK) if late else (status, body)
+                data = json.dumps(content).encode()
+                self.send_response(code)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST  # noqa: N815
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _StandIn:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class _Outcome:
+    """What one call of the learner's function did: returned ``value`` or raised ``error``."""
+
+    def __init__(self, value: Any = None, error: BaseException | None = None) -> None:
+        self.value, self.error = value, error
+
+
+def _capturing(fn: Any) -> Any:
+    """``fn`` wrapped so that an exception becomes an :class:`_Outcome` (refusals must raise)."""
+    import functools
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = fn(*args, **kwargs)
+        except Exception as exc:
+            return _Outcome(error=exc)
+        return result if result is Ellipsis else _Outcome(value=result)
+
+    return call
+
+
+def _judge_answer(outcome: _Outcome, expected: dict) -> Feedback | None:
+    """A valid visit: the function must return the service's one prediction, as a dict."""
+    value, error = outcome.value, outcome.error
+    if error is not None:
+        return incorrect(
+            f"The service accepted this visit, but your function raised "
+            f"`{type(error).__name__}: {str(error)[:160]}`. On status 200, return "
+            "`response.json()['predictions'][0]`.",
+            "raised",
+        )
+    if value is None:
+        return incorrect(
+            "your function returned `None`. Did you forget `return`? (`print` shows the "
+            "answer but does not give it back to the caller.)",
+            "returned_none",
+        )
+    if hasattr(value, "status_code") and hasattr(value, "json"):
+        return incorrect(
+            "your function returned the whole HTTP response. Return the prediction itself: "
+            "the dict `response.json()['predictions'][0]`.",
+            "wrong_shape",
+        )
+    if isinstance(value, Mapping) and "predictions" in value:
+        return incorrect(
+            "your function returned the whole JSON answer. Return only the one prediction: "
+            "`['predictions'][0]` of it - a dict with `p_banana` and `decision`.",
+            "wrong_shape",
+        )
+    if not isinstance(value, Mapping) or not {"p_banana", "decision"} <= set(value):
+        return incorrect(
+            f"expected the prediction as a dict with `p_banana` and `decision` (as the "
+            f"service sends it), got {describe(value)}.",
+            "wrong_shape",
+        )
+    p = value["p_banana"]
+    if not _close_to(p, expected["p_banana"], 1e-6) or value["decision"] != expected["decision"]:
+        return incorrect(
+            f"your function returned P(banana) = {p!r} and {value['decision']!r}, but the "
+            f"service answers {expected['p_banana']:.4f} and {expected['decision']!r} for this "
+            "visit. Send the visit exactly as given - no field changed, added or dropped.",
+            "wrong_value",
+        )
+    return None
+
+
+def _judge_refusal(
+    outcome: _Outcome,
+    stand_in: _StandIn | None,
+    status: int,
+    fields: list[str],
+    messages: list[str],
+) -> Feedback | None:
+    """A refused (4xx) or failed (5xx) request: the function must raise, once, with reasons."""
+    value, error = outcome.value, outcome.error
+    server_error = status >= 500
+    if stand_in is not None and stand_in.requests == 0:
+        return incorrect(
+            "the service at the `url` your function was given never heard from it. Use the "
+            "parameter - `url + '/predict'` - not an address written into the function "
+            "(nor `srv.url`): the same client must work for any service.",
+            "hardcoded_url",
+        )
+    if stand_in is not None and stand_in.requests > 1:
+        if server_error:
+            return incorrect(
+                f"your function sent the request {stand_in.requests} times. The task says: "
+                "send once. Retrying at once hammers a service that is already failing; "
+                "report the failure and let the caller decide when to try again.",
+                "retry_4xx",
+            )
+        return incorrect(
+            f"your function sent the refused request {stand_in.requests} times. A 4xx means "
+            "the *request* is wrong: the same request gets the same refusal every time. "
+            "Raise the service's reasons instead.",
+            "retry_4xx",
+        )
+    if error is None:
+        if value is None:
+            return incorrect(
+                f"the service answered {status}, and your function returned `None`. The "
+                "caller cannot tell a refusal from an answer - and a `print` is lost in a "
+                f"till's log. Raise `{'RuntimeError' if server_error else 'ValueError'}` "
+                "with the service's reasons.",
+                "swallowed_error",
+            )
+        if isinstance(value, Mapping) and ({"detail", "errors"} & set(value)):
+            return incorrect(
+                f"the service answered {status}, and your function returned its error body "
+                "as if it were a prediction. Look at `response.status_code` first: only 200 "
+                "is an answer.",
+                "ignored_status",
+            )
+        if stand_in is None and isinstance(value, Mapping) and "p_banana" in value:
+            return incorrect(
+                "the service refuses this visit as it is, yet your function got a prediction "
+                "for it: it changed the visit before sending it (converted a unit, filled in "
+                "a field). A client must not guess - 77 might be °F, or a typo. Send the visit "
+                "as given and raise the service's reasons, so the sender fixes it.",
+                "widen_the_rules",
+            )
+        if isinstance(value, Mapping) and "p_banana" in value:
+            return incorrect(
+                f"the service answered {status}, yet your function returned a prediction. "
+                "Look at `response.status_code` before reading the answer.",
+                "ignored_status",
+            )
+        return incorrect(
+            f"the service answered {status}, and your function returned {describe(value)} "
+            "instead of raising. A returned message is easily mistaken for an answer: raise "
+            f"`{'RuntimeError' if server_error else 'ValueError'}`.",
+            "swallowed_error",
+        )
+    text = str(error)
+    name = type(error).__name__
+    if type(error).__module__.startswith("httpx") and name == "HTTPStatusError":
+        return incorrect(
+            "`raise_for_status()` raised an `HTTPStatusError`: it gives the status, but not "
+            "what the service said is wrong. Build your own error from the body's `errors` "
+            "(or `detail`).",
+            "error_detail_lost",
+        )
+    if isinstance(error, KeyError | IndexError | TypeError | json.JSONDecodeError):
+        return incorrect(
+            f"the service answered {status} and your function crashed with `{name}: "
+            f"{text[:100]}` - it read the answer as if it were a prediction. Check "
+            "`response.status_code` first, then raise the error the task asks for.",
+            "crash_on_4xx",
+        )
+    if server_error and isinstance(error, ValueError):
+        return incorrect(
+            f"a {status} is a 5xx: the *service* failed, the visit may be fine. Raise "
+            "`RuntimeError` for it; `ValueError` is for a 4xx, when the request is wrong.",
+            "wrong_exception",
+        )
+    if not server_error and not isinstance(error, ValueError):
+        return incorrect(
+            f"a {status} is a 4xx: the *request* is wrong, so raise `ValueError` (you raised "
+            f"`{name}`). `RuntimeError` is for a 5xx, when the service itself failed.",
+            "wrong_exception",
+        )
+    if server_error and not isinstance(error, RuntimeError):
+        return incorrect(
+            f"for a {status}, raise `RuntimeError` (you raised `{name}`).", "wrong_exception"
+        )
+    lost = [f for f in fields if f not in text] + [m for m in messages if m not in text]
+    if server_error and str(status) not in text:
+        lost.insert(0, f"the status {status}")
+    if lost:
+        return incorrect(
+            f"your function raised `{name}: {text[:120]}`, but its message leaves out what "
+            f"the service said: {', '.join(repr(x) for x in lost[:3])}. Put each problem's "
+            "field and message (or, for a 5xx, the status and `detail`) into it.",
+            "error_detail_lost",
+        )
+    return None
+
+
+def _service_answers(url: str) -> list[dict] | None:
+    """The real service's answers for the valid visits (None if it does not answer)."""
+    import httpx
+
+    try:
+        response = httpx.post(
+            url.rstrip("/") + "/predict",
+            json={"visits": [v for _, v in _Q5_VALID]},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json()["predictions"]
+    except Exception:
+        return None
+
+
+def _service_errors(url: str, visit: dict) -> list[dict] | None:
+    import httpx
+
+    try:
+        response = httpx.post(url.rstrip("/") + "/predict", json=visit, timeout=10)
+        return response.json().get("errors") if response.status_code == 422 else None
+    except Exception:
+        return None
+
+
+def _check_q5(answer: Any, url: Any) -> Feedback | None:
+    from course_utils.exercises.functions import Case, check_function
+
+    if answer is Ellipsis or not callable(answer) or isinstance(answer, type):
+        return check_function(answer, [], lambda r, c: None, what="`ask_service`")
+    if not isinstance(url, str) or not url.startswith("http"):
+        return incorrect(
+            f"Pass the service's address as `url=srv.url` (got {describe(url)}).", "check_error"
+        )
+    import inspect
+
+    try:
+        names = list(inspect.signature(answer).parameters)
+    except (TypeError, ValueError):
+        names = []
+    if names[:2] == ["url", "visit"]:
+        return incorrect(
+            "Your function takes `(url, visit)`; the task calls `ask_service(visit, url)` - "
+            "the visit first. Swap the two parameters.",
+            "signature",
+        )
+    answers = _service_answers(url)
+    if answers is None:
+        return incorrect(
+            f"The service at {url!r} did not answer, so your function could not be tried. "
+            "Run the cell that starts the service and pass `url=srv.url`.",
+            "check_error",
+        )
+    wrapped = _capturing(answer)
+    params = ("visit", "url")
+    what = "`ask_service`"
+    valid = [Case(args=(v, url), label=label) for label, v in _Q5_VALID]
+    expected = {c.label: a for c, a in zip(valid, answers, strict=True)}
+    found = check_function(
+        wrapped, valid, lambda r, c: _judge_answer(r, expected[c.label]), what=what, params=params
+    )
+    if found is not None:
+        return found
+    for status, body, label in (
+        (422, _FAKE_422, "a stand-in service that refuses the visit (422)"),
+        (503, _FAKE_503, "a stand-in service that is down for a moment (503)"),
+    ):
+        with _StandIn(status, body) as stand_in:
+            case = Case(args=(_Q5_VALID[0][1], stand_in.url), label=label)
+            fields = [e["field"] for e in body["errors"]]
+            messages = [e["message"] for e in body["errors"]] or [body["detail"]]
+            found = check_function(
+                wrapped,
+                [case],
+                lambda r, c, s=stand_in, st=status, f=fields, m=messages: _judge_refusal(
+                    r, s, st, f, m
+                ),
+                what=what,
+                params=params,
+            )
+        if found is not None:
+            return found
+    for label, visit, field in _Q5_BAD:
+        errors = _service_errors(url, visit) or [{"field": field, "message": ""}]
+        fields = [e["field"] for e in errors]
+        messages = [e["message"] for e in errors if e["message"]]
+        found = check_function(
+            wrapped,
+            [Case(args=(visit, url), label=label)],
+            lambda r, c, f=fields, m=messages: _judge_refusal(r, None, 422, f, m),
+            what=what,
+            params=params,
+        )
+        if found is not None:
+            return found
+    return correct(
+        "Your client passed every case: answers for good visits, the service's own reasons "
+        "for a refusal (never sent twice), and a failure of the service told apart from a "
+        "bad request. That is what the app of this notebook does, and what every till "
+        "connected to the service needs."
+    )
+
+
+_Q5_SOLUTION = """def ask_service(visit, url):
+    response = httpx.post(url + "/predict", json=visit)
+    if response.status_code == 200:
+        return response.json()["predictions"][0]
+    body = response.json()
+    if 400 <= response.status_code < 500:
+        problems = "; ".join(f"{e['field']} {e['message']}" for e in body["errors"])
+        raise ValueError(f"refused ({response.status_code}): {problems}")
+    raise RuntimeError(f"the service failed ({response.status_code}): {body['detail']}")
+
+q5.check(ask_service, url=srv.url)"""
+
+q5 = Exercise(
+    NOTEBOOK,
+    "q5",
+    "Build a client for the till",
+    prompt="Write `ask_service(visit, url)`: it sends the one visit `visit` (a dict) as JSON "
+    "to `url + '/predict'`, **once**, and\n"
+    "* on status **200** returns the prediction: the dict `response.json()['predictions'][0]`"
+    " (with `p_banana` and `decision`);\n"
+    "* on a **4xx** (the request is wrong) raises `ValueError` whose message holds, for each "
+    "problem in the body's `errors`, its `field` and its `message`;\n"
+    "* on any other status (a **5xx**: the service failed) raises `RuntimeError` whose "
+    "message holds the status code and the body's `detail`.\n"
+    "It never changes `visit` and never sends a request twice. The check runs your function "
+    "on visits you have not seen - against the real service, and against two stand-in "
+    "services that answer 422 and 503.",
+    expects="a function `ask_service(visit, url)`",
+    inputs={"url": "the service's address: `srv.url`"},
+    checker=_check_q5,
+    hints=[
+        "Three steps: send (`httpx.post(url + '/predict', json=visit)`), look at "
+        "`response.status_code`, then either return the prediction or raise. Only 200 is "
+        "an answer.",
+        "A refusal's body is `{'detail': ..., 'errors': [{'field': ..., 'message': ...}]}`. "
+        "Join the problems into one text, e.g. `'; '.join(f\"{e['field']} {e['message']}\" "
+        "for e in body['errors'])`, and `raise ValueError(...)` with it. `400 <= status < 500`"
+        " tells a 4xx.",
+        "`if response.status_code == 200: return response.json()['predictions'][0]`; then "
+        "`body = response.json()`; for a 4xx `raise ValueError(...)` with the problems; "
+        "otherwise `raise RuntimeError(f'{response.status_code}: {body[\"detail\"]}')`.",
+    ],
+    solution=_Q5_SOLUTION,
+    explanation="A client looks at the status before it reads the answer: 200 is a "
+    "prediction; a 4xx says the request is wrong - sending it again gets the same refusal, "
+    "so the client reports the service's reasons to whoever can fix the visit; a 5xx says "
+    "the service failed, which is not the visit's fault. Raising (not returning a message, "
+    "not printing) makes sure no caller mistakes a refusal for an answer.",
+)
+
+__all__ += ["q5"]
+
+
+# --------------------------------------------------------------------------- wrap-up quizzes
+
+from course_utils.exercises.quiz import Question, Quiz  # noqa: E402
+
+MISTAKES.setdefault(
+    "default_threshold", "decided at the default threshold 0.5 instead of the contract's"
+)
+
+wrapup_a = Quiz(
+    NOTEBOOK,
+    "wrapup_a",
+    "Wrap-up quiz: save and register the model",
+    questions=[
+        Question(
+            "You retrain the model and register it again. What happens to `v1`?",
+            {
+                "a": "It is overwritten by the new model: a registry keeps one model.",
+                "b": "It is deleted as soon as the new version is promoted.",
+                "c": "It stays as it was; the new model becomes `v2`, and `production` keeps "
+                "pointing at `v1` until you promote `v2`.",
+            },
+            answer="c",
+            why={
+                "a": "Registering never overwrites: every version is kept, so you can always "
+                "say which model made a prediction - and go back to it.",
+                "b": "Promoting only moves the alias; the old version stays, which is what "
+                "makes a rollback possible (notebook 09).",
+                "c": "Yes: versions are never overwritten, and only a promotion changes what "
+                "the service serves.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "`skops.io.get_untrusted_types` lists `numpy.dtype` and "
+            "`course_utils.features.add_features` for a file. What do you do?",
+            {
+                "a": "Load it with `trusted=True`: skops files are safe anyway.",
+                "b": "Read the list, and trust by name only the types you know - a class of a "
+                "library, a function of your own package you have read.",
+                "c": "Unpickle it instead, since skops complains.",
+            },
+            answer="b",
+            why={
+                "a": "Trusting everything unread switches the protection off: a function in "
+                "the list could be one that deletes files.",
+                "b": "Yes: the list is the point of skops - you decide, type by type, what "
+                "may be built.",
+                "c": "A pickle would run whatever it names, without even asking.",
+            },
+            tag="pickle_runs_code",
+        ),
+        Question(
+            "The fingerprint of the training data differs between `v1` and `v2`. What does "
+            "that tell you?",
+            {
+                "a": "The two versions learned from different data - even one changed value "
+                "changes the fingerprint.",
+                "b": "The two models make different predictions.",
+                "c": "The file of `v1` was damaged.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: it is a hash of every training row and label.",
+                "b": "Not necessarily: different data can give almost the same model. The "
+                "fingerprint describes the data, not the predictions.",
+                "c": "Damage is what the sha256 of the model file detects; the fingerprint "
+                "is about the training data.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "The registry saves the whole pipeline - notebook 03's preparation and the "
+            "logistic regression - not the logistic regression alone. Why?",
+            {
+                "a": "A visit arrives raw: the service must impute and encode it exactly as "
+                "the training rows were, with what the preparation learned from them.",
+                "b": "So that the preparation can be fitted again on each new visit.",
+                "c": "Because skops cannot save a logistic regression on its own.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: one object from the raw visit to the probability, fitted once, on "
+                "the training rows.",
+                "b": "Refitting on production data would change the meaning of the inputs "
+                "from one request to the next; the preparation is fitted once, on the "
+                "training rows, like the model.",
+                "c": "It can; the point is that the model only understands prepared inputs.",
+            },
+            revisits="03",
+            tag="wrong_choice",
+        ),
+        Question(
+            "Which numbers belong in the model card's metrics?",
+            {
+                "a": "The scores on the training rows: the model knows them best.",
+                "b": "The scores measured once on the test rows (notebook 06), at the "
+                "contract's threshold, with their intervals.",
+                "c": "The best cross-validation score of the search in notebook 05.",
+            },
+            answer="b",
+            why={
+                "a": "A model scores best on the rows it learned from - that says nothing "
+                "about new visits.",
+                "b": "Yes: the test rows were never used to choose anything, so their score "
+                "is an honest estimate for new visits from the same world.",
+                "c": "The search chose the winner by that score, so it is optimistic; the "
+                "test rows give the unbiased number.",
+            },
+            revisits="06",
+            tag="scored_on_train",
+        ),
+        Question(
+            "The card stores the success contract. What does the service take from it?",
+            {
+                "a": "Nothing: the contract is for people only.",
+                "b": "The minimum cost, to refuse visits that would cost too much.",
+                "c": "The decision threshold: banana when P(banana) >= 0.30 / (0.30 + 0.10) "
+                "= 0.75, from the two costs.",
+            },
+            answer="c",
+            why={
+                "a": "The service decides with it: the costs set the threshold.",
+                "b": "The minimum judges a model on many visits; it says nothing about one visit.",
+                "c": "Yes: the threshold comes from the costs of notebook 01, not from 0.5.",
+            },
+            revisits="01",
+            tag="default_threshold",
+        ),
+    ],
+)
+
+wrapup_b = Quiz(
+    NOTEBOOK,
+    "wrapup_b",
+    "Wrap-up quiz: serve the model",
+    questions=[
+        Question(
+            "A till gets a 422: `temperature_c is a number from -30 to 50, got 77`. What "
+            "should its client do?",
+            {
+                "a": "Send the same visit again in a minute.",
+                "b": "Convert every temperature above 50 from °F to °C itself, and send again.",
+                "c": "Stop, and show the service's reasons to whoever can fix the visit.",
+            },
+            answer="c",
+            why={
+                "a": "A 4xx means the request is wrong: the same request gets the same "
+                "refusal every time.",
+                "b": "That is a guess: 77 might be °F, or a typo for 17. A client that "
+                "'repairs' values hides the broken thermometer from the people who can fix "
+                "it.",
+                "c": "Yes: the reasons go, unchanged, to the person who can act on them.",
+            },
+            tag="retry_4xx",
+        ),
+        Question(
+            "Central's thermometer switches to °F on a cold day and reads 41 (5 °C). What "
+            "does the service do with that visit?",
+            {
+                "a": "It refuses it with a 422, like the 71.6 of exercise 3.",
+                "b": "It accepts it - 41 is a plausible °C value - and predicts as if it were "
+                "a hot day.",
+                "c": "It converts it to °C, since the field is called `temperature_c`.",
+            },
+            answer="b",
+            why={
+                "a": "The rules only refuse values no thermometer in °C would show; 41 is "
+                "inside -30 to 50, so it passes.",
+                "b": "Yes: input rules catch impossible values, not every wrong one. The "
+                "thermometer of notebook 02 was in °F too; notebook 08's monitoring catches "
+                "such a change from the distribution of many visits.",
+                "c": "The service never guesses units: it refuses or accepts.",
+            },
+            revisits="02",
+            tag="unit_fahrenheit",
+        ),
+        Question(
+            "The service answers 503, *service unavailable*. Whose problem is it?",
+            {
+                "a": "The visit's: fix its fields and send it again.",
+                "b": "The service's: the visit may be fine. Report it, and let the caller try "
+                "again later.",
+                "c": "Nobody's: a 503 means the model predicted apple.",
+            },
+            answer="b",
+            why={
+                "a": "A 5xx blames the server, not the request: the visit may be perfect.",
+                "b": "Yes: a 5xx is the service's own failure (it is restarting, overloaded, "
+                "broken).",
+                "c": "A prediction comes with status 200; every other status means no prediction.",
+            },
+            tag="wrong_exception",
+        ),
+        Question(
+            "The service answers `p_banana = 0.70` and the decision `apple`. Why apple, "
+            "when banana is the likelier fruit?",
+            {
+                "a": "A bug: the decision should follow the likelier fruit.",
+                "b": "Banana is offered only from 0.75 up: a false banana costs three times a "
+                "false apple, so the contract's threshold asks for more certainty.",
+                "c": "The model is not calibrated, so the service corrects its probabilities.",
+            },
+            answer="b",
+            why={
+                "a": "0.5 is the right threshold only when both mistakes cost the same.",
+                "b": "Yes: the threshold c_fb / (c_fb + c_fa) = 0.75 comes from notebook 01's "
+                "costs.",
+                "c": "The service does not change probabilities; it compares them with the "
+                "threshold.",
+            },
+            revisits="01",
+            tag="default_threshold",
+        ),
+        Question(
+            'A visit arrives with `"age": null` (unknown). What happens to it?',
+            {
+                "a": "The pipeline's imputer fills it in, with the value it learned from the "
+                "training rows, and the model predicts.",
+                "b": "The service replaces it with 0 before the model sees it.",
+                "c": "The visit is refused: every field is required.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the schema allows `age` to be unknown because the training rows "
+                "had gaps, and the preparation of notebook 03 imputes them.",
+                "b": "An age of 0 would be a (wrong) value; imputation uses what the training "
+                "rows taught.",
+                "c": "Required means the *field* must be there; its value may be null where "
+                "the schema allows it.",
+            },
+            revisits="03",
+            tag="wrong_choice",
+        ),
+        Question(
+            "Notebook 08 will compute the live cost per visit from the prediction log. "
+            "What must be joined to it first?",
+            {
+                "a": "The fruit each customer really bought, matched on `request_id`, once "
+                "the labels arrive.",
+                "b": "Nothing: the log's decisions are enough.",
+                "c": "The refused requests, so that nothing is missing.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: a cost needs what was decided *and* what happened.",
+                "b": "A decision alone cannot be right or wrong until the fruit is known.",
+                "c": "Refused requests were never predicted: they have no decision to judge.",
+            },
+            tag="wrong_choice",
+        ),
+    ],
+)
+
+__all__ += ["wrapup_a", "wrapup_b"]
