@@ -8,15 +8,15 @@
 #
 # **Learning objectives.** By the end of this notebook you can
 #
-# * read a CSV export with explicit types, a SQLite database with SQL, an HTML page with a
-#   parser, and a log of JSON lines;
+# * read a CSV export with explicit types, a SQLite database with [SQL](glossary:sql), an
+#   HTML page with a parser, and a log of [JSON lines](glossary:json-lines);
 # * parse timestamps that come in more than one format - without letting pandas guess;
-# * join tables safely: state the join's cardinality (`validate=`) and count the rows before
-#   and after every join, so that no row is lost in silence;
+# * join tables safely: state the join's [cardinality](glossary:cardinality) (`validate=`)
+#   and count the rows before and after every join, so that no row is lost in silence;
 # * keep every feature **point-in-time correct** - only what was known at the moment of
 #   the visit - with `pd.merge_asof`, and write the whole join chain as a function.
 #
-# **Estimated time:** 60 minutes.
+# **Estimated time:** 55 minutes.
 #
 # Notebook 01 decided *what* to predict. This notebook needs nothing from it: it starts from
 # the raw files, as the data team would. Its result, the joined table, is what notebook 02b
@@ -330,12 +330,13 @@ print(f"{before_scan['temp'].iloc[-1]:.1f} (at {before_scan['reading_at'].iloc[-
 # [**Point-in-time correctness**](glossary:point-in-time-correctness) means: every feature
 # of a row holds only what was known at that row's moment. For the temperature: the **last
 # reading of the scan's store at or before the scan**. pandas has a join for exactly this,
-# `pd.merge_asof`: for each row on the left, the last row on the right whose time is at or
-# before its own (`direction="backward"`), within the same group (`by="store"`), and not
-# older than a `tolerance` - here two hours, because a working sensor reports at least that
-# often. Both tables must be sorted by their time, so `merge_asof` returns the rows in time
-# order - not in the order they came in. The `by` column must have the same type on both
-# sides (the scans' `store` is plain text, `object`). The readings it may choose from:
+# an [as-of join](glossary:as-of-join), `pd.merge_asof`: for each row on the left, the
+# last row on the right whose time is at or before its own (`direction="backward"`),
+# within the same group (`by="store"`), and not older than a `tolerance` - here two hours,
+# because a working sensor reports at least that often. Both tables must be sorted by
+# their time, so `merge_asof` returns the rows in time order - not in the order they came
+# in. The `by` column must have the same type on both sides (the scans' `store` is plain
+# text, `object`). The readings it may choose from:
 
 # %%
 readings = sensors[["reading_at", "store", "temp"]].sort_values("reading_at")

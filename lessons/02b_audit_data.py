@@ -8,13 +8,15 @@
 #
 # **Learning objectives.** By the end of this notebook you can
 #
-# * check the labels: spellings and balance;
-# * tell what the data can say about a gap - missing completely at random (MCAR), or not
-#   (MAR or MNAR, which the data alone cannot tell apart);
+# * check the [labels](glossary:label): spellings and balance;
+# * tell what the data can say about a gap - missing completely at random
+#   ([MCAR](glossary:mcar)), or not ([MAR](glossary:mar) or [MNAR](glossary:mnar), which the
+#   data alone cannot tell apart);
 # * find impossible values, duplicates (by a key, not by identical rows) and mixed units;
-# * detect a **sampling bias** by comparing the sample with an independent count.
+# * detect a [**sampling bias**](glossary:sampling-bias) by comparing the sample with an
+#   independent count.
 #
-# **Estimated time:** 60 minutes.
+# **Estimated time:** 55 minutes.
 #
 # This notebook audits the table notebook 02a joined. It starts on its own: the next cell
 # gets 02a's tables from `course_utils.checkpoints`, so you can begin here.
@@ -380,10 +382,11 @@ print(loyal.groupby("store")["loyalty_member"].mean().round(2).to_string())
 # %% [markdown]
 # ## 2. Explore the audit yourself
 #
-# The widget below puts one column of `joined` under the microscope: its distribution per
-# store, its share of missing values per store, and a list of suspicious values that simple
-# rules find (impossible ranges, a store on another scale, far outliers, odd spellings).
-# Pick a column from the list - try `age`, `apple price`, `fruit bought` and `offer`.
+# The widget below puts one column of `joined` under the microscope: its
+# [distribution](glossary:distribution) per store, its share of missing values per store,
+# and a list of suspicious values that simple rules find (impossible ranges, a store on
+# another scale, far outliers, odd spellings). Pick a column from the list - try `age`,
+# `apple price`, `fruit bought` and `offer`.
 
 # %%
 from course_utils.widgets import audit

@@ -251,8 +251,8 @@ def test_q1_the_right_function_passes_and_blank_is_not_attempted(lesson_a):
         ({"direction": "nearest"}, "future_information", "nearest"),
         ({"tolerance": None}, "stale_value", "tolerance"),
         ({"by": None}, "wrong_group", "by='store'"),
-        ({"restore_order": False}, "order_not_restored", "order"),
-        ({"validate": False}, "no_validate", "validate='many_to_one'"),
+        ({"restore_order": False}, "wrong_index", "order"),
+        ({"validate": False}, "rows_added", "validate='many_to_one'"),
         ({"drop_missing": True}, "rows_lost", "no reading"),
         ({"exact": False}, "wrong_value", "allow_exact_matches"),
     ],
@@ -309,7 +309,7 @@ def test_q1_day_mean_rows_added_and_the_usual_slips(lesson_a):
         out = _join()(scans, prices, readings)
         return out.assign(reading_at=out["timestamp"])
 
-    assert q1.evaluate(keeps_reading_at).mistake == "wrong_columns"
+    assert q1.evaluate(keeps_reading_at).mistake == "extra_columns"
 
     def no_prices(scans, prices, readings):
         return _join()(scans, prices, readings).drop(columns=["apple", "banana"])

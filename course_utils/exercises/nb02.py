@@ -16,9 +16,10 @@ In notebook 02b::
 never shows - two hand-made days (a sensor outage, readings exactly at visit times, two
 stores) and a month of another seed's world - and names the point-in-time mistakes (the
 day's mean or a later reading: ``future_information``; no tolerance: ``stale_value``; no
-``by='store'``: ``wrong_group``), lost or copied scans, an order not restored, and a prices
-join that does not refuse a duplicated key (``no_validate``). The other expected values are
-computed once from the data sources (``course_utils.sources``), never typed in.
+``by='store'``: ``wrong_group``), lost or copied scans, an order not restored
+(``wrong_index``), and a prices join that does not refuse a duplicated key (``rows_added``).
+The other expected values are computed once from the data sources
+(``course_utils.sources``), never typed in.
 
 >>> q2.evaluate(...).status
 'not_attempted'
@@ -65,11 +66,6 @@ MISTAKES.setdefault(
 )
 MISTAKES.setdefault("stale_value", "a join without a tolerance: stale values look like real ones")
 MISTAKES.setdefault("wrong_group", "a join across groups (another store's readings)")
-MISTAKES.setdefault(
-    "order_not_restored", "rows returned in another order than the input's (sorted by time)"
-)
-MISTAKES.setdefault("no_validate", "a join that does not refuse a duplicated key (validate=)")
-MISTAKES.setdefault("wrong_columns", "a column the specification leaves out is still there")
 
 
 @cache
@@ -371,7 +367,7 @@ def _judge_q1(result: Any, case: Case) -> Feedback | None:
         return incorrect(
             "your table still has the `reading_at` column of the readings. The "
             "specification leaves it out (it is not a feature): drop it before returning.",
-            "wrong_columns",
+            "extra_columns",
         )
     ids = result["visit_id"].to_numpy()
     if not np.array_equal(ids, scans["visit_id"].to_numpy()):
@@ -381,7 +377,7 @@ def _judge_q1(result: Any, case: Case) -> Feedback | None:
                 "rows sorted by time. Remember each scan's position before sorting (a "
                 "column `_row = range(len(table))`, or `reset_index()`), sort back by it at "
                 "the end, then drop it.",
-                "order_not_restored",
+                "wrong_index",
             )
         return incorrect(
             "your table has one row per scan, but not the scans given: start from `scans` "
@@ -443,7 +439,7 @@ def _check_validated(answer: Any) -> Feedback | None:
             f"On {label}, your function raised `{type(exc).__name__}` - the right idea, but "
             "let pandas say what is wrong: `validate='many_to_one'` raises a `MergeError` "
             "that names the duplicated key.",
-            "no_validate",
+            "rows_added",
         )
     rows = f"{len(out)} rows for 7 scans" if isinstance(out, pd.DataFrame) else "a result"
     return incorrect(
@@ -451,7 +447,7 @@ def _check_validated(answer: Any) -> Feedback | None:
         "store twice in `prices` copies the scans of that day (or, deduplicated, picks one "
         "price silently). Add `validate='many_to_one'` to the prices join: pandas then "
         "refuses.",
-        "no_validate",
+        "rows_added",
     )
 
 
