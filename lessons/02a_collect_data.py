@@ -373,7 +373,9 @@ def join_sources(scans, prices, readings):
     scans: one row per scan (`timestamp`, `date`, `store`, ...), in any order.
     prices: one row per `date` and `store`. readings: `reading_at`, `store`, `temp`.
     Returns a DataFrame with the scans' rows in the scans' order, their columns, the
-    prices' columns and `temp` (NaN when no reading in the two hours before the scan).
+    prices' columns and `temp`: the last reading of the scan's own store at or before
+    the scan, at most two hours old (NaN otherwise); no `reading_at` column.
+    A `date` and `store` twice in `prices` raises an error (it must not copy scans).
     """
     # BEGIN SOLUTION
     table = scans.merge(prices, on=["date", "store"], how="left", validate="many_to_one")
@@ -389,6 +391,10 @@ def join_sources(scans, prices, readings):
     )
     table = table.sort_values("_row").reset_index(drop=True)
     return table.drop(columns=["_row", "reading_at"])
+    # STUDENT: # 1. the prices of each scan's day and store - a validated left join
+    # STUDENT: # 2. the temperature: pd.merge_asof on tables sorted by time ...
+    # STUDENT: # 3. ... then the scans' order back, without the helper columns
+    # STUDENT: return ...  # your code here
     # END SOLUTION
 
 
