@@ -370,3 +370,80 @@ def expected_cost(y_true, y_pred, cost_false_banana: float, cost_false_apple: fl
     false_banana = ((y_pred == "banana") & (y_true == "apple")).sum()
     false_apple = ((y_pred == "apple") & (y_true == "banana")).sum()
     return float((cost_false_banana * false_banana + cost_false_apple * false_apple) / len(y_true))
+def join_sources(scans: pd.DataFrame, prices: pd.DataFrame, readings: pd.DataFrame) -> pd.DataFrame:
+    """Notebook 02a's join chain: each scan with its day's prices and its point-in-time temp.
+
+    The course's answer to notebook 02a's build task. ``prices`` is joined on ``date`` and
+    ``store`` with ``validate="many_to_one"`` (a day and store twice in ``prices`` raises
+    ``pandas.errors.MergeError`` instead of copying scans); ``temp`` is the last reading of
+    the scan's store at or before the scan, within :data:`READING_TOLERANCE`, else NaN.
+    The result has the scans' rows in the scans' order (index renumbered from 0) and no
+    ``reading_at`` column.
+
+    >>> scans = pd.DataFrame({"timestamp": pd.to_datetime(["2025-01-01 09:00",
+    ...                                                    "2025-01-01 07:22"]),
+    ...                       "date": pd.to_datetime(["2025-01-01"] * 2),
+    ...                       "store": ["Central"] * 2})
+    >>> prices = pd.DataFrame({"date": pd.to_datetime(["2025-01-01"]), "store": ["Central"],
+    ...                        "apple": [0.5]})
+    >>> readings = pd.DataFrame({"reading_at": pd.to_datetime(["2025-01-01 07:05",
+    ...                                                        "2025-01-01 08:40"]),
+    ...                          "store": ["Central"] * 2, "temp": [5.5, 9.0]})
+    >>> join_sources(scans, prices, readings)["temp"].tolist()
+    [9.0, 5.5]
+    """
+    table = scans.merge(prices, on=["date", "store"], how="left", validate="many_to_one")
+    table = table.reset_index(drop=True)
+    table["temp"] = last_reading(table, readings).to_numpy()
+    return table
+
+
+def collected() -> dict[str, pd.DataFrame]:
+    """The tables notebook 02a ends with, so that notebook 02b can start on its own.
+
+    Keys: ``sales`` (scan times parsed: ``timestamp``, ``date``), ``customers``,
+    ``prices``, ``sensors`` (``reading_at``, ``date`` and the store's name ``store``
+    added), ``daily`` (one row per store and day: ``temp_mean``, ``footfall``) and
+    ``joined`` (:func:`raw_joined`). Fresh copies on each call.
+    """
+    src = read_sources()
+    sales = src["sales"]
+    iso = pd.to_datetime(sales["scanned_at"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    dayfirst = pd.to_datetime(sales["scanned_at"], format="%d/%m/%Y %H:%M", errors="coerce")
+    sales["timestamp"] = iso.fillna(dayfirst)
+    sales["date"] = sales["timestamp"].dt.normalize()
+    sensors = src["sensors"]
+    sensors["reading_at"] = pd.to_datetime(sensors["time"], format="%Y-%m-%dT%H:%M:%S")
+    sensors["date"] = sensors["reading_at"].dt.normalize()
+    sensors["store"] = sensors["store_id"].map({v: k for k, v in sources.STORE_IDS.items()})
+    daily = sensors.groupby(["date", "store"], as_index=False).agg(
+        temp_mean=("temp", "mean"), footfall=("footfall", "sum")
+    )
+    return {
+        "sales": sales,
+        "customers": src["customers"],
+        "prices": src["prices"],
+        "sensors": sensors,
+        "daily": daily,
+        "joined": raw_joined(),
+    }
+
+
+def store_shares(sales: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """Each store's share of the recorded visits, of the footfall, and their ratio.
+
+    Notebook 02b's sampling-bias table: ``sales`` has one row per scan (duplicates are
+    dropped on ``visit_id``), ``daily`` one row per store and day with its ``footfall``.
+    A ratio below 1 means the store appears less often among the recorded visits than
+    among the passers-by.
+    """
+    visits = sales.drop_duplicates("visit_id")
+    footfall = daily.groupby("store")["footfall"].sum()
+    table = pd.DataFrame(
+        {
+            "share of recorded visits": visits["store"].value_counts(normalize=True),
+            "share of footfall": footfall / footfall.sum(),
+        }
+    )
+    table["recorded / footfall"] = table["share of recorded visits"] / table["share of footfall"]
+    return table

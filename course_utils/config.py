@@ -33,7 +33,8 @@ COLAB_PINS = ("prettytable<3.18",)
 NOTEBOOKS = (
     "00_start_here",
     "01_define_success",
-    "02_collect_data",
+    "02a_collect_data",
+    "02b_audit_data",
     "03_prepare_data",
     "04_train",
     "05_tune",

@@ -1,9 +1,15 @@
-"""Notebook 02 "Collect the data": the lesson's result, its audit, its exercises, its widget.
+"""Stage 02, notebooks 02a "Collect" and 02b "Audit": results, audit, exercises, widget.
 
-The lesson is run once, in-process: the code cells of its solutions version are executed
+Each part is run once, in-process: the code cells of its solutions version are executed
 in order, with ``COURSE_WORK_DIR`` pointing to a temporary folder (a few seconds). Then:
 
-* its joined table equals ``checkpoints.raw_joined()`` (what notebook 03 starts from);
+* 02a's joined table equals ``checkpoints.raw_joined()`` (what 02b and 03 start from), and
+  02b, which starts from ``checkpoints.collected()``, audits the same tables;
+* the build task ``q1`` (the join chain as a function) passes with its solution and names
+  each typical wrong function: the day's mean, a later or the nearest reading, no
+  tolerance, no ``by='store'``, rows lost or copied, the order not restored, no
+  ``validate=``, a forgotten ``return``, an input changed in place, a hard-coded table;
+* the wrap-up quizzes: right answers pass, a wrong one gets its option's explanation;
 * its saved audit (``audit_02.json``) finds every planted defect of the manifest, and for
   row-level defects exactly the manifest's rows (precision and recall in the message);
 * every exercise: the solution passes, typical wrong answers get their specific mistake,
@@ -26,27 +32,56 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from course_utils import checkpoints, sources  # noqa: E402
 from course_utils.exercises import nb02  # noqa: E402
-from course_utils.exercises.nb02 import q1, q2, q3, q4  # noqa: E402
+from course_utils.exercises.nb02 import q1, q2, q3, q4, wrapup_a, wrapup_b  # noqa: E402
 from course_utils.widgets import audit, p95, update_times  # noqa: E402
 
 
 @pytest.fixture(scope="module")
+def lesson_a(tmp_path_factory) -> dict:
+    """Run the solutions version of lesson 02a in-process; return its variables."""
+    return run_lesson("02a", tmp_path_factory.mktemp("work"))
+
+
+@pytest.fixture(scope="module")
 def lesson(tmp_path_factory) -> dict:
-    """Run the solutions version of lesson 02 in-process; return its variables."""
-    return run_lesson("02", tmp_path_factory.mktemp("work"))
+    """Run the solutions version of lesson 02b (the audit) in-process; return its variables."""
+    return run_lesson("02b", tmp_path_factory.mktemp("work"))
 
 
 # --------------------------------------------------------------------------- the lesson
 
 
-def test_the_notebooks_joined_table_is_the_checkpoint(lesson):
-    pd.testing.assert_frame_equal(lesson["joined"], checkpoints.raw_joined())
+def test_the_notebooks_joined_table_is_the_checkpoint(lesson_a):
+    pd.testing.assert_frame_equal(lesson_a["joined"], checkpoints.raw_joined())
 
 
-def test_the_lesson_shows_the_inner_join_trap(lesson):
-    assert len(lesson["inner"]) < len(lesson["joined"]) == len(lesson["sales"])
-    assert "✘ Not quite" in lesson["_stdout"]  # the leaky day's mean, checked on purpose
-    assert lesson["_stdout"].count("✔ Correct") == 4  # the four solutions
+def test_part_b_starts_from_what_part_a_built(lesson_a, lesson):
+    for name in ("sales", "customers", "prices", "daily", "joined"):
+        pd.testing.assert_frame_equal(lesson[name], lesson_a[name], check_dtype=False, obj=name)
+    columns = ["reading_at", "date", "store", "temp", "footfall"]
+    pd.testing.assert_frame_equal(lesson["sensors"][columns], lesson_a["sensors"][columns])
+
+
+def test_the_lessons_check_their_solutions(lesson_a, lesson):
+    assert len(lesson_a["inner"]) < len(lesson_a["joined"]) == len(lesson_a["sales"])
+    assert lesson_a["_stdout"].count("✔ Correct") == 2  # the build task and the quiz
+    assert lesson["_stdout"].count("✔ Correct") == 4  # q2, q3, q4 and the quiz
+    for part in (lesson_a, lesson):
+        assert "✘" not in part["_stdout"] and "Hint" not in part["_stdout"]
+
+
+def test_checkpoint_join_sources_is_the_lessons_join(lesson_a):
+    pd.testing.assert_frame_equal(
+        lesson_a["join_sources"](
+            lesson_a["with_customers"], lesson_a["prices"], lesson_a["readings"]
+        ),
+        lesson_a["with_temp"],
+    )
+    bias = checkpoints.store_shares(lesson_a["sales"], lesson_a["daily"])
+    assert (
+        bias.loc["Station", "recorded / footfall"] < 1 < bias.loc["Central", "recorded / footfall"]
+    )
+    assert np.isclose(bias["share of footfall"].sum(), 1)
 
 
 def test_the_temperature_is_point_in_time(lesson):
@@ -146,61 +181,163 @@ def test_blank_and_odd_answers(exercise, capsys):
 
 @pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
 def test_the_shown_solution_passes(exercise, lesson, capsys):
-    namespace = {k: lesson[k] for k in ("sales", "daily", "with_prices", "readings")}
+    namespace = {k: lesson[k] for k in ("sales", "daily")}
     namespace.update(pd=pd, np=np, **{exercise.name: exercise})
     exec(exercise._solution, namespace)
     assert capsys.readouterr().out.startswith("✔ Correct")
 
 
-def _asof(lesson, **kw):
-    kw.setdefault("left_on", "timestamp")
-    kw.setdefault("right_on", "reading_at")
-    left = lesson["with_prices"].sort_values("timestamp")
-    return pd.merge_asof(left, lesson["readings"], **kw)
+# --------------------------------------------------------------------------- q1 (build)
 
 
-def test_q1_point_in_time_misconceptions(lesson):
-    two_hours = pd.Timedelta("2h")
-    good = _asof(lesson, by="store", tolerance=two_hours)
-    assert q1.evaluate(good).ok
-    assert q1.evaluate(lesson["joined"]).ok  # the lesson's table, in the scans' order
-    with_prices, daily = lesson["with_prices"], lesson["daily"]
-    day_mean = with_prices.merge(daily, on=["date", "store"], how="left")
+TWO_HOURS = pd.Timedelta("2h")
+
+
+def _join(*, by="store", direction="backward", tolerance=TWO_HOURS, validate=True,
+          restore_order=True, exact=True, drop_missing=False):  # fmt: skip
+    """A ``join_sources`` with one of the typical slips (the defaults: the right one)."""
+
+    def join_sources(scans, prices, readings):
+        table = scans.merge(
+            prices, on=["date", "store"], how="left", validate="many_to_one" if validate else None
+        )
+        table = table.assign(_row=range(len(table)))
+        options = {"by": by, "tolerance": tolerance}
+        table = pd.merge_asof(
+            table.sort_values("timestamp"),
+            readings.sort_values("reading_at"),
+            left_on="timestamp",
+            right_on="reading_at",
+            direction=direction,
+            allow_exact_matches=exact,
+            **{k: v for k, v in options.items() if v is not None},
+        )
+        if restore_order:
+            table = table.sort_values("_row").reset_index(drop=True)
+        if drop_missing:
+            table = table.dropna(subset=["temp"])
+        return table.drop(columns=["_row", "reading_at"])
+
+    return join_sources
+
+
+def test_q1_the_right_function_passes_and_blank_is_not_attempted(lesson_a):
+    assert q1.evaluate(_join()).ok
+    assert q1.evaluate(lesson_a["join_sources"]).ok  # the lesson's solution
+
+    # Another correct way: reset_index() instead of a _row column.
+    def with_reset_index(scans, prices, readings):
+        table = scans.merge(prices, on=["date", "store"], how="left", validate="many_to_one")
+        table = pd.merge_asof(
+            table.reset_index().sort_values("timestamp"), readings.sort_values("reading_at"),
+            left_on="timestamp", right_on="reading_at", by="store",
+            tolerance=pd.Timedelta("2h"),
+        )  # fmt: skip
+        return table.sort_values("index").set_index("index").drop(columns="reading_at")
+
+    assert q1.evaluate(with_reset_index).ok
+    assert q1.evaluate(...).status == "not_attempted"
+
+    def skeleton(scans, prices, readings):
+        return ...
+
+    assert q1.evaluate(skeleton).status == "not_attempted"
+
+
+@pytest.mark.parametrize(
+    ("slip", "mistake", "words"),
+    [
+        ({"direction": "forward"}, "future_information", "after"),
+        ({"direction": "nearest"}, "future_information", "nearest"),
+        ({"tolerance": None}, "stale_value", "tolerance"),
+        ({"by": None}, "wrong_group", "by='store'"),
+        ({"restore_order": False}, "wrong_index", "order"),
+        ({"validate": False}, "rows_added", "validate='many_to_one'"),
+        ({"drop_missing": True}, "rows_lost", "no reading"),
+        ({"exact": False}, "wrong_value", "allow_exact_matches"),
+    ],
+    ids=lambda v: str(v),
+)
+def test_q1_names_each_point_in_time_slip(slip, mistake, words):
+    fb = q1.evaluate(_join(**slip))
+    assert fb.mistake == mistake and words in fb.message, (slip, fb)
+
+
+def test_q1_day_mean_rows_added_and_the_usual_slips(lesson_a):
+    def day_mean(scans, prices, readings):
+        table = scans.merge(prices, on=["date", "store"], how="left", validate="many_to_one")
+        day = readings.assign(date=readings["reading_at"].dt.normalize())
+        day = day.groupby(["date", "store"], as_index=False)["temp"].mean()
+        return table.merge(day, on=["date", "store"], how="left", validate="many_to_one")
+
     fb = q1.evaluate(day_mean)
     assert fb.mistake == "future_information" and "mean" in fb.message
-    renamed = day_mean.rename(columns={"temp_mean": "temp"})
-    assert q1.evaluate(renamed).mistake == "future_information"
-    for direction in ("forward", "nearest"):
-        wrong = _asof(lesson, by="store", tolerance=two_hours, direction=direction)
-        fb = q1.evaluate(wrong)
-        assert fb.mistake == "future_information" and "backward" in fb.message, direction
-    fb = q1.evaluate(_asof(lesson, by="store"))
-    assert fb.mistake == "stale_value" and "tolerance" in fb.message
-    fb = q1.evaluate(_asof(lesson, tolerance=two_hours))
-    assert fb.mistake == "wrong_group" and "by='store'" in fb.message
-    fb = q1.evaluate(good.dropna(subset=["temp"]))
-    assert fb.mistake == "rows_lost" and "without a word" in fb.message
-    fb = q1.evaluate(good.iloc[:-10])
-    assert fb.mistake == "rows_lost"
-    # A plain merge copies a scan once per matching reading: a few scans twice is enough
-    # (the real merge on the store alone would make 100 million rows).
-    raw = pd.concat([good, good.iloc[:5]], ignore_index=True)
-    assert q1.evaluate(raw).mistake == "rows_added"
-    shuffled = good.copy()
-    shuffled["temp"] = shuffled["temp"].sample(frac=1, random_state=0).to_numpy()
-    assert q1.evaluate(shuffled).mistake == "wrong_value"
-    assert q1.evaluate(shuffled.assign(temp="warm")).mistake == "wrong_dtype"
-    assert q1.evaluate(len(good)).mistake == "wrong_type"
-    assert q1.evaluate(with_prices).mistake == "missing_columns"
-    assert set(nb02.MISTAKES) >= {"future_information", "stale_value", "wrong_group"}
-    # The expected temperatures are never shown in a message.
-    for wrong in (day_mean, shuffled):
-        assert f"{good['temp'].iloc[0]}" not in q1.evaluate(wrong).message
-    # a join that lacks columns: a selection before or after it
-    slim = good[["visit_id", "timestamp", "store", "temp"]]
-    fb = q1.evaluate(slim)
-    assert fb.mistake == "missing_columns" and "'fruit'" in fb.message
-    assert q1.evaluate(good.astype({"temp": str})).mistake == "wrong_dtype"
+
+    def plain_merge(scans, prices, readings):
+        table = scans.merge(prices, on=["date", "store"], how="left")
+        day = readings.assign(date=readings["reading_at"].dt.normalize())
+        return table.merge(day, on=["date", "store"], how="left").drop(columns="reading_at")
+
+    assert q1.evaluate(plain_merge).mistake == "rows_added"
+
+    def forgot_return(scans, prices, readings):
+        _join()(scans, prices, readings)
+
+    assert q1.evaluate(forgot_return).mistake == "returned_none"
+
+    def mutates(scans, prices, readings):
+        scans["date"] = scans["timestamp"].dt.normalize()  # overwrites the caller's column
+        scans.drop(scans.index[:1], inplace=True)
+        return _join()(scans, prices, readings)
+
+    assert q1.evaluate(mutates).mistake == "mutates_input"
+
+    # Hard-coded: the notebook's own table, whatever the input.
+    table = lesson_a["with_temp"]
+    fb = q1.evaluate(lambda scans, prices, readings: table)
+    assert fb.mistake == "rows_added"
+
+    def swapped(prices, readings, scans):  # the parameters in another order
+        return _join()(scans, prices, readings)
+
+    assert q1.evaluate(swapped).mistake == "raised"
+    assert q1.evaluate(lambda scans, prices: scans).mistake == "signature"
+    assert q1.evaluate(table).mistake == "not_a_function"  # the table, not the function
+    assert q1.evaluate(lambda s, p, r: len(s)).mistake == "wrong_type"
+
+    def keeps_reading_at(scans, prices, readings):
+        out = _join()(scans, prices, readings)
+        return out.assign(reading_at=out["timestamp"])
+
+    assert q1.evaluate(keeps_reading_at).mistake == "extra_columns"
+
+    def no_prices(scans, prices, readings):
+        return _join()(scans, prices, readings).drop(columns=["apple", "banana"])
+
+    fb = q1.evaluate(no_prices)
+    assert fb.mistake == "missing_columns" and "'apple'" in fb.message
+
+    def prices_by_store_only(scans, prices, readings):
+        out = _join()(scans, prices, readings)
+        first = prices.drop_duplicates("store").set_index("store")["apple"]
+        return out.assign(apple=out["store"].map(first).to_numpy())
+
+    fb = q1.evaluate(prices_by_store_only)
+    assert fb.mistake == "wrong_value" and "'apple'" in fb.message
+
+
+def test_q1_cases_are_not_the_notebooks_tables():
+    """The check runs on tables the learner has not seen: another seed, hand-made days."""
+    cases = nb02._q1_cases()
+    assert len(cases) >= 2
+    joined = checkpoints.raw_joined()
+    seen = set(zip(joined["visit_id"], joined["timestamp"], strict=True))
+    for case in cases:
+        scans, prices, readings = case.args
+        assert not set(zip(scans["visit_id"], scans["timestamp"], strict=True)) & seen
+        assert not scans["timestamp"].is_monotonic_increasing, case.label  # order matters
+        expected = checkpoints.join_sources(scans, prices, readings)
+        assert expected["temp"].isna().any() and expected["temp"].notna().any(), case.label
 
 
 def test_q2_duplicates_on_all_columns_and_both_copies(lesson):
@@ -304,3 +441,32 @@ def test_the_widget_reacts_to_its_dropdown(lesson):
     assert set(audit.BENCH[1]) <= set(names)
     times = update_times(ex, *audit.BENCH)
     assert len(times) >= len(audit.BENCH[1]) - 1 and p95(times) > 0  # speed: see make bench
+
+
+# --------------------------------------------------------------------------- wrap-up quizzes
+
+RIGHT = {
+    "wrapup_a": {1: "b", 2: "c", 3: "a", 4: "b", 5: "c", 6: "a"},
+    "wrapup_b": {1: "c", 2: "a", 3: "b", 4: "c", 5: "a", 6: "b", 7: "b"},
+}
+
+
+@pytest.mark.parametrize("quiz", [wrapup_a, wrapup_b], ids=lambda q: q.name)
+def test_the_wrapup_quizzes(quiz):
+    right = RIGHT[quiz.name]
+    assert 5 <= len(quiz.questions) <= 8 and len(right) == len(quiz.questions)
+    assert {i: q.answer for i, q in enumerate(quiz.questions, start=1)} == right
+    assert sum(q.revisits in ("00", "01") for q in quiz.questions) >= 2  # earlier notebooks
+    assert quiz.evaluate(right).ok
+    assert quiz.evaluate(dict.fromkeys(right, ...)).status == "not_attempted"
+    assert quiz.evaluate(None).status == "not_attempted"
+    for i, question in enumerate(quiz.questions, start=1):
+        assert set(question.why) == set(question.options)  # every option explained
+        for letter in question.options:
+            if letter == question.answer:
+                continue
+            fb = quiz.evaluate({**right, i: letter})
+            assert not fb.ok and question.why[letter] in fb.message, (i, letter)
+            if question.tag:
+                assert fb.mistake == question.tag
+    assert quiz.evaluate({**right, 1: "z"}).status == "incorrect"

@@ -1,18 +1,25 @@
-"""Exercises of notebook 02 "Collect the data": joins that lose rows, duplicates, units, bias.
+"""Exercises of stage 02, notebooks 02a "Collect the data" and 02b "Audit the data".
 
-In the notebook::
+In notebook 02a::
 
-    from course_utils.exercises.nb02 import q1, q2, q3, q4
+    q1.check(join_sources)   # build task: the join chain as a function, run on unseen cases
+    wrapup_a.check(answers)  # the wrap-up quiz
 
-    q1.check(my_join)   # each scan with the last sensor reading before it (point in time)
+In notebook 02b::
+
     q2.check(n_dup)     # how many rows of the sales export are extra copies of a scan
     q3.check("...")     # which store's thermometer reports degrees Fahrenheit
     q4.check(ratio)     # the Station's share of recorded visits over its share of footfall
+    wrapup_b.check(answers)
 
-The expected values are computed once from the data sources (``course_utils.sources``),
-never typed in. ``q1`` is the misconception check of the notebook: a join that uses
-information from after the visit (the day's mean, a reading taken later) gets the
-``future_information`` feedback; one that silently drops scans gets ``rows_lost``.
+``q1`` runs the learner's ``join_sources(scans, prices, readings)`` on tables the notebook
+never shows - two hand-made days (a sensor outage, readings exactly at visit times, two
+stores) and a month of another seed's world - and names the point-in-time mistakes (the
+day's mean or a later reading: ``future_information``; no tolerance: ``stale_value``; no
+``by='store'``: ``wrong_group``), lost or copied scans, an order not restored
+(``wrong_index``), and a prices join that does not refuse a duplicated key (``rows_added``).
+The other expected values are computed once from the data sources
+(``course_utils.sources``), never typed in.
 
 >>> q2.evaluate(...).status
 'not_attempted'
@@ -20,6 +27,9 @@ information from after the visit (the day's mean, a reading taken later) gets th
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import io
 from functools import cache
 from typing import Any
 
@@ -36,8 +46,10 @@ from course_utils.exercises import (
     expect_number,
     incorrect,
 )
+from course_utils.exercises.functions import Case, check_function
+from course_utils.exercises.quiz import Question, Quiz
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "wrapup_a", "wrapup_b"]
 
 NOTEBOOK = "02"
 
@@ -91,207 +103,321 @@ def _data() -> dict[str, Any]:
     }
 
 
-# --------------------------------------------------------------------------- q1
+# --------------------------------------------------------------------------- q1 (build)
+
+#: The columns each case's scans carry (a small version of notebook 02a's `with_customers`).
+_SCAN_COLUMNS = ["visit_id", "timestamp", "date", "store", "customer_id", "fruit"]
 
 
-def silent_row_loss(answer: pd.DataFrame, n_expected: int, n_inner: int) -> Feedback | None:
-    """The "silent loss" misconception: a join that dropped rows without a word.
+def _objects(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Text columns as plain ``object``, as notebook 02a's tables have them (pandas 2 and 3)."""
+    return table.astype(dict.fromkeys(columns, object))
 
-    Returns a ``rows_lost`` (or ``rows_added``) Feedback naming the join that does it, or
-    ``None`` when the table has as many rows as the left table had. ``n_inner`` is the
-    number of rows an inner join would keep.
 
-    >>> silent_row_loss(pd.DataFrame({"x": [1]}), 3, 1).mistake
-    'rows_lost'
+@cache
+def _seed_month() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Another world (seed 7), one month (March): its scans, prices and sensor readings.
+
+    The scans come as a till export lists them - store by store - not in time order.
     """
-    n = len(answer)
-    if n == n_expected:
-        return None
-    if n < n_expected:
-        lost = n_expected - n
-        if n == n_inner:
-            return incorrect(
-                f"Your table lost {lost:,} scans without a word: exactly the scans that "
-                "found no sensor reading (an inner join, or a `dropna()` after the join). "
-                "Every visit on a day the sensor was down silently disappears - no error, no "
-                "warning, only counting rows before and after shows it. Keep every scan "
-                "(`pd.merge_asof` keeps every row of the left table; `merge` needs "
-                "`how='left'`): their temperature becomes missing (NaN), which notebook 03 "
-                "deals with.",
-                "rows_lost",
-            )
-        return incorrect(
-            f"Your table has {lost:,} fewer rows than `with_prices` has scans: rows were "
-            "lost on the way (an inner or right join, a `dropna`, a filter?). Every scan "
-            "must keep its row: start from `with_prices`.",
-            "rows_lost",
-        )
-    return incorrect(
-        f"Your table has {n - n_expected:,} more rows than there are scans: some scans "
-        "matched several sensor rows. A plain `merge` on the day and the store copies each "
-        "scan once per reading of its day; `pd.merge_asof` picks one reading per scan.",
-        "rows_added",
+    import json
+
+    from course_utils import sources, world
+
+    w = world.generate(7, n_visits=3000)
+    lines = sources._sensor_lines(w, np.random.default_rng(7), [])
+    log = pd.DataFrame([json.loads(line) for line in lines])
+    names = {v: k for k, v in sources.STORE_IDS.items()}
+    readings = pd.DataFrame(
+        {
+            "reading_at": pd.to_datetime(log["time"], format="%Y-%m-%dT%H:%M:%S"),
+            "store": log["store_id"].map(names),
+            "temp": log["temp"].astype(float),
+        }
+    )
+    march = (readings["reading_at"] >= "2025-03-01") & (readings["reading_at"] < "2025-04-01")
+    readings = readings[march].sort_values("reading_at", kind="stable").reset_index(drop=True)
+    v = w.visits
+    v = v[(v["timestamp"] >= "2025-03-01") & (v["timestamp"] < "2025-04-01")].copy()
+    v["date"] = v["timestamp"].dt.normalize()
+    v["store"] = v["store"].astype(str)
+    scans = v.sort_values(["store", "visit_id"], kind="stable")[_SCAN_COLUMNS]
+    scans = scans.reset_index(drop=True)
+    d = w.daily
+    d = d[(d["date"] >= "2025-03-01") & (d["date"] < "2025-04-01")]
+    prices = pd.DataFrame(
+        {
+            "date": d["date"].to_numpy(),
+            "store": d["store"].astype(str).to_numpy(),
+            "apple": d["price_apple"].to_numpy(dtype=float),
+            "banana": d["price_banana"].to_numpy(dtype=float),
+        }
+    )
+    return (
+        _objects(scans, "store", "fruit"),
+        _objects(prices, "store"),
+        _objects(readings, "store"),
     )
 
 
-@cache
-def _q1_alternatives() -> dict[str, np.ndarray]:
-    """The temperature per scan that each typical point-in-time mistake produces.
+def _hand_made(*, duplicate_price: bool = False) -> tuple[pd.DataFrame, ...]:
+    """Two stores over two days: a sensor outage, readings exactly at visit times, a gap.
 
-    Aligned with the scans sorted by ``visit_id`` and ``timestamp``.
+    With ``duplicate_price``, the price page lists Central's first day twice.
     """
-    from course_utils import checkpoints
+    t = pd.Timestamp
+    readings = pd.DataFrame(
+        {
+            "reading_at": [
+                t("2025-01-01 06:00"),
+                t("2025-01-01 06:30"),
+                t("2025-01-01 07:30"),
+                t("2025-01-01 08:00"),
+                t("2025-01-01 09:10"),
+                t("2025-01-02 06:00"),
+                t("2025-01-02 10:00"),
+            ],  # fmt: skip
+            "store": [
+                "Central",
+                "Riverside",
+                "Central",
+                "Riverside",
+                "Central",
+                "Riverside",
+                "Riverside",
+            ],  # fmt: skip
+            "temp": [4.0, 40.0, 6.5, 44.0, 8.0, 41.0, 45.0],
+        }
+    )
+    scans = pd.DataFrame(
+        {
+            "visit_id": [501, 502, 503, 504, 505, 506, 507],
+            "timestamp": [
+                t("2025-01-01 09:10"),  # exactly at a reading
+                t("2025-01-01 07:59"),
+                t("2025-01-02 08:00"),  # Central's sensor is down that day
+                t("2025-01-01 07:00"),
+                t("2025-01-02 11:00"),
+                t("2025-01-02 13:00"),  # the last reading is three hours old
+                t("2025-01-01 07:30"),  # exactly at a reading
+            ],
+            "store": [
+                "Central",
+                "Riverside",
+                "Central",
+                "Central",
+                "Riverside",
+                "Riverside",
+                "Central",
+            ],  # fmt: skip
+            "customer_id": [7, 8, 7, 9, 8, 10, 9],
+            "fruit": ["apple", "banana", "banana", "apple", "banana", "apple", "banana"],
+        }
+    )
+    scans.insert(2, "date", scans["timestamp"].dt.normalize())
+    prices = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-02", "2025-01-02"]),
+            "store": ["Central", "Riverside", "Central", "Riverside"],
+            "apple": [0.50, 0.55, 0.48, 0.52],
+            "banana": [0.35, 0.37, 0.36, 0.38],
+        }
+    )
+    if duplicate_price:
+        prices = pd.concat([prices, prices.iloc[[0]].assign(apple=0.99)], ignore_index=True)
+    return (
+        _objects(scans, "store", "fruit"),
+        _objects(prices, "store"),
+        _objects(readings, "store"),
+    )
 
-    joined = checkpoints.raw_joined()
-    scans = joined.sort_values(["visit_id", "timestamp"], kind="stable").reset_index(drop=True)
-    readings = _readings()
-    tol = checkpoints.READING_TOLERANCE
 
-    def asof(**kw) -> np.ndarray:
-        left = scans[["timestamp", "store"]].astype({"store": object})
-        left = left.assign(_row=np.arange(len(scans)))
-        left = left.sort_values("timestamp", kind="stable")
-        right = readings.sort_values("reading_at", kind="stable")
-        out = pd.merge_asof(left, right, left_on="timestamp", right_on="reading_at", **kw)
-        return out.sort_values("_row")["temp"].to_numpy(dtype=float)
+def _q1_cases() -> list[Case]:
+    return [
+        Case(
+            args=_hand_made(),
+            label="two hand-made days at two stores (a sensor outage, readings "
+            "exactly at visit times, a reading three hours old)",
+        ),  # fmt: skip
+        Case(
+            args=_seed_month(), label="March in another world (seed 7), scans listed store by store"
+        ),  # fmt: skip
+    ]
 
-    day_mean = scans[["date", "store"]].merge(
-        readings.assign(date=readings["reading_at"].dt.normalize())
-        .groupby(["date", "store"], as_index=False)["temp"]
-        .mean(),
-        on=["date", "store"],
-        how="left",
-    )["temp"]
+
+def _asof_temp(scans: pd.DataFrame, readings: pd.DataFrame, **kw: Any) -> np.ndarray:
+    """The temperature per scan (in the scans' order) that ``merge_asof(**kw)`` attaches."""
+    left = scans[["timestamp", "store"]].assign(_row=np.arange(len(scans)))
+    out = pd.merge_asof(
+        left.sort_values("timestamp", kind="stable"),
+        readings[["reading_at", "store", "temp"]].sort_values("reading_at", kind="stable"),
+        left_on="timestamp",
+        right_on="reading_at",
+        **kw,
+    )
+    return out.sort_values("_row")["temp"].to_numpy(dtype=float)
+
+
+def _q1_alternatives(scans: pd.DataFrame, readings: pd.DataFrame) -> dict[str, np.ndarray]:
+    """What each typical point-in-time mistake attaches, per scan, for one case."""
+    from course_utils.checkpoints import READING_TOLERANCE as tol
+
+    day = readings.assign(date=readings["reading_at"].dt.normalize())
+    day = day.groupby(["date", "store"], as_index=False)["temp"].mean()
+    day_mean = scans[["date", "store"]].merge(day, on=["date", "store"], how="left")["temp"]
     return {
-        "expected": scans["temp"].to_numpy(dtype=float),
         "day_mean": day_mean.to_numpy(dtype=float),
-        "forward": asof(by="store", direction="forward", tolerance=tol),
-        "nearest": asof(by="store", direction="nearest", tolerance=tol),
-        "no_tolerance": asof(by="store", direction="backward"),
-        "no_store": asof(direction="backward", tolerance=tol),
-        "keys": scans["visit_id"].to_numpy(),
+        "forward": _asof_temp(scans, readings, by="store", direction="forward", tolerance=tol),
+        "nearest": _asof_temp(scans, readings, by="store", direction="nearest", tolerance=tol),
+        "no_tolerance": _asof_temp(scans, readings, by="store"),
+        "no_store": _asof_temp(scans, readings, tolerance=tol),
+        "not_exact": _asof_temp(
+            scans, readings, by="store", tolerance=tol, allow_exact_matches=False
+        ),
     }
-
-
-@cache
-def _readings() -> pd.DataFrame:
-    from course_utils import checkpoints
-
-    log = checkpoints._sensor_readings()
-    return log[["reading_at", "store", "temp"]].astype({"temp": float, "store": object})
 
 
 _Q1_MISTAKES = {
     "day_mean": (
         "future_information",
-        "Your temperatures are the day's *mean* of the readings. The mean includes readings "
+        "your temperatures are the day's *mean* of the readings. The mean includes readings "
         "taken after the visit - at 7:22 in the morning nobody knows the afternoon's "
         "temperature - and the service will only ever receive one live reading. Take the "
         "last reading *before* each scan instead: `pd.merge_asof(..., direction='backward')`.",
     ),
     "forward": (
         "future_information",
-        "Your join takes the first reading *after* each scan (`direction='forward'`): "
+        "your join takes the first reading *after* each scan (`direction='forward'`): "
         "information from the future, which the service will never have at the moment of "
         "prediction. Use `direction='backward'` (the default): the last reading at or before "
         "the scan.",
     ),
     "nearest": (
         "future_information",
-        "Your join takes the *nearest* reading, which is often one taken after the scan: "
+        "your join takes the *nearest* reading, which is often one taken after the scan: "
         "information from the future. At the moment of prediction only earlier readings "
         "exist - use `direction='backward'`.",
     ),
     "no_tolerance": (
         "stale_value",
-        "Close: every reading you attached was taken before its scan. But without a "
-        "`tolerance`, a scan on a day the sensor was down gets a reading from the day "
-        "before - a stale value that looks like a real one. Add "
-        "`tolerance=pd.Timedelta('2h')` so that those scans stay missing (NaN), visibly.",
+        "every reading you attached was taken before its scan - but without a `tolerance`, "
+        "a scan on a day the sensor was down gets a reading from the day before, a stale "
+        "value that looks like a real one. Add `tolerance=pd.Timedelta('2h')` so that those "
+        "scans stay missing (NaN), visibly.",
     ),
     "no_store": (
         "wrong_group",
-        "Your join takes the last reading of *any* store, not of the scan's own store. "
-        "Add `by='store'` so that each scan looks only at its own store's sensor.",
+        "your join takes the last reading of *any* store, not of the scan's own store. Add "
+        "`by='store'` so that each scan looks only at its own store's sensor.",
+    ),
+    "not_exact": (
+        "wrong_value",
+        "a reading taken at the very second of the scan is known at that moment: it counts "
+        "('at or before'). Leave `allow_exact_matches` at its default, `True`.",
     ),
 }
 
 
-def _check_q1(answer: Any) -> Feedback:
-    d = _data()
-    if isinstance(answer, int | float | np.integer | np.floating) and not isinstance(answer, bool):
+def _judge_q1(result: Any, case: Case) -> Feedback | None:
+    from course_utils import checkpoints
+
+    scans, prices, readings = case.args
+    if not isinstance(result, pd.DataFrame):
         return incorrect(
-            f"Expected the joined table itself (a DataFrame), got {describe(answer)}. "
-            "Pass the result of the join; the check counts its rows for you.",
+            f"expected a DataFrame (the scans with their prices and `temp`), got "
+            f"{describe(result)}. End the function with `return` and the joined table.",
             "wrong_type",
         )
-    if not isinstance(answer, pd.DataFrame):
-        return incorrect(
-            f"Expected a DataFrame (the scans with a `temp` column), got {describe(answer)}.",
-            "wrong_type",
-        )
-    # every column of the scans (`with_prices`) and the reading's `temp`
-    needed = [c for c in d["joined"].columns if c != "footfall"]
-    missing = [c for c in needed if c not in answer.columns]
-    if missing:
-        if "temp_mean" in answer.columns:
-            return _feedback_q1("day_mean")
-        renamed = [c for c in answer.columns if str(c).endswith(("_x", "_y"))]
-        if "store_y" in answer.columns:  # merge_asof without by=: both tables' store columns
-            return _feedback_q1("no_store")
-        if renamed:
+    n = len(scans)
+    expected = checkpoints.join_sources(scans, prices, readings)
+    if len(result) < n:
+        no_reading = int(expected["temp"].isna().sum())
+        if len(result) == n - no_reading:
             return incorrect(
-                f"Your table has the column(s) {', '.join(map(repr, renamed))}: pandas adds "
-                "`_x`/`_y` to a column both tables have when it is not a join key. Keep the "
-                "scan's own store with `by='store'`.",
-                "missing_columns",
+                f"your table lost the {no_reading} scan(s) that found no reading in the two "
+                "hours before them (an inner join, or a `dropna()` after the join) - no "
+                "error, no warning. Every scan keeps its row: its `temp` is missing (NaN).",
+                "rows_lost",
             )
         return incorrect(
-            f"Your table lacks the column(s) {', '.join(map(repr, missing))}. Keep every "
-            "column of `with_prices` (no column selection before or after the join) and add "
-            "the reading's `temp` from `readings`.",
+            f"your table has {len(result)} rows for {n} scans: rows were lost on the way (an "
+            "inner join, a `dropna`, a filter?). Every scan keeps its row.",
+            "rows_lost",
+        )
+    if len(result) > n:
+        return incorrect(
+            f"your table has {len(result)} rows for {n} scans: some scans were copied. A "
+            "plain `merge` with the readings copies a scan once per reading of its day; "
+            "`pd.merge_asof` attaches one reading per scan.",
+            "rows_added",
+        )
+    columns = [str(c) for c in result.columns]
+    if "temp_mean" in columns:
+        return _feedback_q1("day_mean")
+    if "store_x" in columns or "store_y" in columns:
+        return _feedback_q1("no_store")
+    missing = [c for c in expected.columns if c not in columns]
+    if missing:
+        return incorrect(
+            f"your table lacks the column(s) {', '.join(map(repr, missing))}. Keep every "
+            "column of `scans`, add those of `prices` and the reading's `temp`.",
             "missing_columns",
         )
-    if not pd.api.types.is_numeric_dtype(answer["temp"]):
+    if "reading_at" in columns:
         return incorrect(
-            f"The column 'temp' of your table holds {answer['temp'].dtype} values, not "
-            "numbers. Join `readings` as it is, without converting its columns.",
-            "wrong_dtype",
+            "your table still has the `reading_at` column of the readings. The "
+            "specification leaves it out (it is not a feature): drop it before returning.",
+            "extra_columns",
         )
-    loss = silent_row_loss(answer, d["n_scans"], d["n_with_reading"])
-    if loss is not None:
-        return loss
-    alt = _q1_alternatives()
+    ids = result["visit_id"].to_numpy()
+    if not np.array_equal(ids, scans["visit_id"].to_numpy()):
+        if sorted(ids.tolist()) == sorted(scans["visit_id"].tolist()):
+            return incorrect(
+                "every scan is there, but not in the scans' order: `merge_asof` returns the "
+                "rows sorted by time. Remember each scan's position before sorting (a "
+                "column `_row = range(len(table))`, or `reset_index()`), sort back by it at "
+                "the end, then drop it.",
+                "wrong_index",
+            )
+        return incorrect(
+            "your table has one row per scan, but not the scans given: start from `scans` "
+            "as the left table and keep its `visit_id`.",
+            "wrong_value",
+        )
     try:
-        got = answer.sort_values(["visit_id", "timestamp"], kind="stable")
-        temp = pd.to_numeric(got["temp"]).to_numpy(dtype=float)
-        keys_ok = np.array_equal(got["visit_id"].to_numpy(), alt["keys"])
+        temp = pd.to_numeric(result["temp"]).to_numpy(dtype=float)
     except (TypeError, ValueError):
         return incorrect(
-            "The `temp` column should hold numbers (the readings as reported), and "
-            "`visit_id` and `timestamp` should be the scans' own.",
-            "wrong_value",
+            f"the column 'temp' holds {result['temp'].dtype} values, not numbers. Attach the "
+            "readings' `temp` as it is.",
+            "wrong_dtype",
         )
-    if not keys_ok:
+    want = expected["temp"].to_numpy(dtype=float)
+    if not np.allclose(temp, want, equal_nan=True):
+        for name, alt in _q1_alternatives(scans, readings).items():
+            if np.allclose(temp, alt, equal_nan=True):
+                return _feedback_q1(name)
         return incorrect(
-            "Your table has the right number of rows, but not the scans of `with_prices`: "
-            "start from `with_prices` (sorted by `timestamp`) as the left table.",
+            "one row per scan, in order - but the temperatures are not the last reading of "
+            "each scan's store at or before the scan, within two hours. Check the keys "
+            "(`left_on='timestamp'`, `right_on='reading_at'`, `by='store'`), the direction "
+            "(`'backward'`) and the tolerance.",
             "wrong_value",
         )
-    if np.allclose(temp, alt["expected"], equal_nan=True):
-        return None
-    if "store_y" in answer.columns:  # merge_asof without by=: both tables' store columns
-        return _feedback_q1("no_store")
-    for name in ("day_mean", "forward", "nearest", "no_tolerance", "no_store"):
-        if np.allclose(temp, alt[name], equal_nan=True):
-            return _feedback_q1(name)
-    return incorrect(
-        "The number of rows is right, but the temperatures don't match the last reading of "
-        "each scan's store before the scan. Check the keys (`left_on='timestamp'`, "
-        "`right_on='reading_at'`, `by='store'`), the direction (`'backward'`) and the "
-        "tolerance (two hours).",
-        "wrong_value",
-    )
+    for column in prices.columns.drop(["date", "store"]):
+        got, exp = result[column], expected[column]
+        try:
+            same = np.allclose(got.to_numpy(dtype=float), exp.to_numpy(dtype=float), equal_nan=True)
+        except (TypeError, ValueError):
+            same = got.astype(str).equals(exp.astype(str))
+        if not same:
+            return incorrect(
+                f"the temperatures are right, but the column {column!r} is not the price of "
+                "each scan's own day and store. Join `prices` on both keys, "
+                "`on=['date', 'store']`, with `how='left'`.",
+                "wrong_value",
+            )
+    return None
 
 
 def _feedback_q1(name: str) -> Feedback:
@@ -299,44 +425,101 @@ def _feedback_q1(name: str) -> Feedback:
     return incorrect(message, tag)
 
 
+def _check_validated(answer: Any) -> Feedback | None:
+    """The join must refuse a price page that lists a day and store twice."""
+    args = _hand_made(duplicate_price=True)
+    label = "a price page that lists Central's 1 January twice"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            out = answer(*copy.deepcopy(args))
+    except ValueError:  # pandas.errors.MergeError is a ValueError
+        return None
+    except Exception as exc:
+        return incorrect(
+            f"On {label}, your function raised `{type(exc).__name__}` - the right idea, but "
+            "let pandas say what is wrong: `validate='many_to_one'` raises a `MergeError` "
+            "that names the duplicated key.",
+            "rows_added",
+        )
+    rows = f"{len(out)} rows for 7 scans" if isinstance(out, pd.DataFrame) else "a result"
+    return incorrect(
+        f"On {label}, your function returned {rows} instead of raising an error. A day and "
+        "store twice in `prices` copies the scans of that day (or, deduplicated, picks one "
+        "price silently). Add `validate='many_to_one'` to the prices join: pandas then "
+        "refuses.",
+        "rows_added",
+    )
+
+
+def _check_q1(answer: Any) -> Feedback | None:
+    problem = check_function(
+        answer,
+        _q1_cases(),
+        _judge_q1,
+        what="`join_sources`",
+        params=("scans", "prices", "readings"),
+    )
+    if problem is not None or answer is Ellipsis:
+        return problem
+    return _check_validated(answer)
+
+
 q1 = Exercise(
     NOTEBOOK,
     "q1",
-    "The temperature the visit could know: a point-in-time join",
-    prompt="Attach to every scan of `with_prices` the temperature of the **last sensor "
-    "reading of its store at or before the scan**, no older than two hours (`readings` "
-    "has one row per reading: `reading_at`, `store`, `temp`). Every scan keeps its row. "
-    "Pass the joined DataFrame to the check.",
-    expects="a DataFrame: the scans of `with_prices` with a `temp` column",
+    "Build: the join chain as a function",
+    prompt="Write `join_sources(scans, prices, readings)`. It returns one row per scan, in "
+    "the scans' order, with the scans' columns, the prices of the scan's day and store "
+    "(joined with `validate='many_to_one'`: a day and store twice in `prices` raises an "
+    "error) and `temp`: the last reading of the scan's own store at or before the scan, at "
+    "most two hours old, NaN otherwise; no `reading_at` column. Pass the function itself: "
+    "`q1.check(join_sources)`. It is run on tables you have not seen.",
+    expects="a function `join_sources(scans, prices, readings)` returning a DataFrame",
     checker=_check_q1,
     hints=[
-        "`pd.merge_asof(left, right, ...)` joins each row of `left` with the last row of "
-        "`right` whose key is at or before its own. Both tables must be sorted by their "
-        "time column.",
-        "The time columns have different names: `left_on='timestamp'`, "
-        "`right_on='reading_at'`. Which argument keeps each scan to its own store's "
-        "sensor? Which one refuses a reading that is too old?",
-        "`pd.merge_asof(with_prices.sort_values('timestamp'), readings, "
+        "Two joins in a row. The prices: `scans.merge(prices, on=[...], how='left', "
+        "validate=...)`. The temperature: `pd.merge_asof(left, right, ...)`, which takes for "
+        "each row of `left` the last row of `right` at or before its time - both tables "
+        "sorted by their time column.",
+        "`merge_asof` needs `left_on='timestamp'`, `right_on='reading_at'`; which argument "
+        "keeps a scan to its own store's sensor, which one refuses a reading older than two "
+        "hours? And it returns the rows sorted by time: before sorting, number the rows "
+        "(`table.assign(_row=range(len(table)))`) to sort back at the end.",
+        "`table = scans.merge(prices, on=['date', 'store'], how='left', "
+        "validate='many_to_one')`, `table = table.assign(_row=range(len(table)))`, then "
+        "`pd.merge_asof(table.sort_values('timestamp'), readings.sort_values('reading_at'), "
         "left_on='timestamp', right_on='reading_at', by='store', direction='backward', "
-        "tolerance=pd.Timedelta('2h'))`.",
+        "tolerance=pd.Timedelta('2h'))`, sorted back by `_row`, without `_row` and "
+        "`reading_at`.",
     ],
-    solution="my_join = pd.merge_asof(\n"
-    "    with_prices.sort_values('timestamp'),\n"
-    "    readings,  # sorted by reading_at\n"
-    "    left_on='timestamp',\n"
-    "    right_on='reading_at',\n"
-    "    by='store',\n"
-    "    direction='backward',\n"
-    "    tolerance=pd.Timedelta('2h'),\n"
-    ")\n"
-    "q1.check(my_join)",
-    explanation="`merge_asof` with `direction='backward'` takes, for each scan, the last "
-    "reading at or before its time - what was known at the moment of prediction; "
-    "`by='store'` keeps to the scan's own sensor; the `tolerance` leaves a scan missing "
-    "rather than attaching a reading from another day.",
-    success="Every scan kept its row and got only what was known at its moment. Scans on "
-    "days without sensor readings have NaN for `temp` - visible, countable, and notebook "
-    "03's job.",
+    solution="def join_sources(scans, prices, readings):\n"
+    "    table = scans.merge(prices, on=['date', 'store'], how='left', "
+    "validate='many_to_one')\n"
+    "    table = table.assign(_row=range(len(table)))  # remember the scans' order\n"
+    "    table = pd.merge_asof(\n"
+    "        table.sort_values('timestamp'),\n"
+    "        readings.sort_values('reading_at'),\n"
+    "        left_on='timestamp',\n"
+    "        right_on='reading_at',\n"
+    "        by='store',\n"
+    "        direction='backward',\n"
+    "        tolerance=pd.Timedelta('2h'),\n"
+    "    )\n"
+    "    table = table.sort_values('_row').reset_index(drop=True)\n"
+    "    return table.drop(columns=['_row', 'reading_at'])\n"
+    "\n\n"
+    "q1.check(join_sources)",
+    explanation="`validate='many_to_one'` makes the prices join refuse a duplicated day and "
+    "store instead of copying scans. `merge_asof` with `direction='backward'` takes, for "
+    "each scan, the last reading at or before its time - what was known at the moment of "
+    "prediction; `by='store'` keeps to the scan's own sensor; the `tolerance` leaves a scan "
+    "missing rather than attaching a reading from another day. `merge_asof` works on rows "
+    "sorted by time, so the function numbers the scans first and restores their order at "
+    "the end: the caller gets back the table it gave, row for row.",
+    success="Your function passed on tables it had never seen: every scan kept its row and "
+    "its place, got its own day's prices and only the temperature known at its moment; a "
+    "duplicated price row is refused. Scans without a reading in the two hours before have "
+    "NaN for `temp` - visible, countable, and notebook 03's job.",
 )
 
 
@@ -383,8 +566,11 @@ def _check_q2(answer: Any) -> Feedback:
         ],
         wrong="Not the number of extra copies. A copy repeats the `visit_id` of an earlier "
         "row: which pandas method marks repeated values of a column?",
-        success="The same visit twice would count twice in every total, and twice in "
-        "training. Notebook 03 removes the copies on `visit_id`, not on all columns.",
+        success="A copy is scanned again a few seconds later, so its `scanned_at` differs: "
+        "`duplicated()` on all columns finds only the copies that look identical - the "
+        "Station's, whose till writes no seconds. **Duplicates are defined by a key** (here "
+        "`visit_id`), not by identical rows. The same visit twice would count twice in every "
+        "total, and twice in training; notebook 03 removes the copies on `visit_id`.",
     )
 
 
@@ -447,7 +633,9 @@ def _check_q3(answer: Any) -> Feedback:
         what="one of 'Central', 'Riverside', 'Station' or 'none'",
         success="Its values sit around 45-80: the same weather as the others, in degrees "
         "Fahrenheit. (°F − 32) × 5/9 brings them back to °C - in notebook 03, and in "
-        "production too, where the sensor might switch units again.",
+        "production too, where the sensor might switch units again. A model fed the raw "
+        "column would learn that 'Riverside is hot'; a firmware update that switches a "
+        "thermometer's unit would fool it the same way (notebook 08 watches for that).",
     )
 
 
@@ -586,4 +774,250 @@ q4 = Exercise(
     "q4.check(ratio)",
     explanation="Shares make the two counts comparable: visits and passers-by are counted "
     "in different units, but each store's share of each total can be compared.",
+)
+
+
+# --------------------------------------------------------------------------- wrap-up quizzes
+
+wrapup_a = Quiz(
+    NOTEBOOK,
+    "wrapup_a",
+    "Wrap-up quiz: collecting and joining",
+    questions=[
+        Question(
+            "Why does notebook 02a pass `dtype=` to `pd.read_csv`?",
+            {
+                "a": "It makes reading the file faster.",
+                "b": "The types are stated, not guessed: a file that disagrees fails loudly.",
+                "c": "`pd.read_csv` cannot read a file without it.",
+            },
+            answer="b",
+            why={
+                "a": "Speed is not the point: a guessed type can be wrong in silence - an id "
+                "with one empty cell becomes a float, a code like `007` loses its zeros.",
+                "b": "Yes: a stated type turns a quiet wrong guess into a loud error.",
+                "c": "`read_csv` reads without it - by guessing every column's type, which is "
+                "exactly the risk.",
+            },
+        ),
+        Question(
+            "A join with `validate='many_to_one'` raises a `MergeError`. What does it mean?",
+            {
+                "a": "Some rows of the left table found no match on the right.",
+                "b": "A key appears several times in the left table.",
+                "c": "A key appears more than once in the right table: rows would be copied.",
+            },
+            answer="c",
+            why={
+                "a": "No: `validate` says nothing about missing matches; a left join keeps "
+                "those rows with NaN. Counting rows before and after shows lost ones.",
+                "b": "No: 'many' on the left is allowed - many scans share one customer.",
+                "c": "Yes: each left row may match at most one right row; pandas refuses a "
+                "join that would copy rows.",
+            },
+            tag="rows_added",
+        ),
+        Question(
+            "A visit at 7:22. Which temperature may its row carry?",
+            {
+                "a": "The last reading of its store at or before 7:22, if at most two hours old.",
+                "b": "The mean of the day's readings at its store.",
+                "c": "The reading of its store nearest to 7:22, before or after.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: what was known at the moment of prediction, from its own store, and "
+                "not a stale value from another day.",
+                "b": "The day's mean includes the afternoon's readings: information from after "
+                "the visit, a point-in-time leak.",
+                "c": "The nearest reading is often a later one: information from the future.",
+            },
+            tag="future_information",
+        ),
+        Question(
+            "An inner join with the daily footfall drops 585 scans without a warning. Why "
+            "does that matter?",
+            {
+                "a": "It does not: those scans lack sensor data, so the table is cleaner.",
+                "b": "They are the visits of the outage days: silently gone, they bias every "
+                "count and the model never meets a visit without a temperature.",
+                "c": "It matters only because pandas should have raised an error.",
+            },
+            answer="b",
+            why={
+                "a": "Dropping rows because a feature is missing is a decision for notebook 03, "
+                "not a side effect of a join: it removes real visits.",
+                "b": "Yes: a left join keeps them, with the gap visible (NaN).",
+                "c": "pandas raises nothing for an inner join - that is why the habit is to "
+                "count rows before and after every join.",
+            },
+            tag="rows_lost",
+        ),
+        Question(
+            "`amount_paid` is still in the joined table. Why, if the model must never use it?",
+            {
+                "a": "It is a good feature: what was paid tells the fruit.",
+                "b": "It is needed to compute the label.",
+                "c": "Collecting keeps everything; it is known only after the purchase, and "
+                "preparing decides what the model may see.",
+            },
+            answer="c",
+            why={
+                "a": "It tells the fruit because it is known only after the purchase: a leak, "
+                "absent at the moment of prediction.",
+                "b": "The label is the fruit bought, a column of its own.",
+                "c": "Yes: collecting keeps the facts; notebook 03 drops the leak from the "
+                "model's inputs.",
+            },
+            revisits="01",
+            tag="future_information",
+        ),
+        Question(
+            "Where does collecting the data sit in the lifecycle?",
+            {
+                "a": "After defining success and before preparing the data - and it comes "
+                "back whenever the model is retrained on new data.",
+                "b": "After training: the model tells which data to collect.",
+                "c": "At the very start, once: the data never changes afterwards.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the lifecycle is a loop - monitoring and retraining bring new data "
+                "to collect and audit.",
+                "b": "A model learns from collected data; it cannot come first.",
+                "c": "The lifecycle is a loop: new visits keep arriving, and retraining "
+                "collects them again.",
+            },
+            revisits="00",
+        ),
+    ],
+)
+
+
+wrapup_b = Quiz(
+    NOTEBOOK,
+    "wrapup_b",
+    "Wrap-up quiz: auditing the data",
+    questions=[
+        Question(
+            "`sales.duplicated()` finds far fewer copies than the repeated `visit_id` s. Why?",
+            {
+                "a": "`duplicated()` only looks at the first column.",
+                "b": "The extra rows are real visits and should be kept.",
+                "c": "A copy is scanned a few seconds later, so it differs in `scanned_at`: "
+                "duplicates are defined by a key.",
+            },
+            answer="c",
+            why={
+                "a": "Without arguments it compares *all* columns - which is the problem here.",
+                "b": "They share the `visit_id` of an earlier row: the same visit, counted twice.",
+                "c": "Yes: look for repeated keys (`visit_id`), not identical rows.",
+            },
+            tag="duplicates_all_columns",
+        ),
+        Question(
+            "Customers without an age buy bananas more often and shop more at Central than "
+            "the others. What can you conclude?",
+            {
+                "a": "The ages are not missing completely at random; MAR or MNAR, the data "
+                "alone cannot tell.",
+                "b": "They are missing not at random: older customers skip the question.",
+                "c": "They are missing completely at random: only a few are missing.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the rows with a gap differ from the others in what we observe, so "
+                "not MCAR; telling MAR from MNAR needs knowledge from outside the table.",
+                "b": "Maybe - but the comparison cannot show it: it would need the missing "
+                "ages themselves. Only outside knowledge (the sign-up form, a survey) can.",
+                "c": "How many are missing does not decide it: MCAR means the rows with a gap "
+                "look like the others - and these do not.",
+            },
+        ),
+        Question(
+            "One store's daily temperatures sit around 60, the others' around 16 - in the "
+            "same town. What is the best reading?",
+            {
+                "a": "That store is much warmer: keep the values as they are.",
+                "b": "Its thermometer reports another unit (°F): convert it before modelling.",
+                "c": "Those are outliers: drop that store's rows.",
+            },
+            answer="b",
+            why={
+                "a": "Same town, same weather: 60 °C would be lethal. Another unit is far "
+                "likelier.",
+                "b": "Yes: (°F - 32) x 5/9 puts it next to the others.",
+                "c": "A whole store on another scale is not a few odd values: dropping it "
+                "loses a third of the chain and biases what is left.",
+            },
+        ),
+        Question(
+            "How can you see that a store is under-represented in the history?",
+            {
+                "a": "From the share of its scans in the table alone.",
+                "b": "From the missing values of its rows.",
+                "c": "By comparing its share of the recorded visits with an independent count, "
+                "such as the footfall.",
+            },
+            answer="c",
+            why={
+                "a": "The table cannot show what is not in it: a share means nothing without "
+                "something to compare it with.",
+                "b": "Unrecorded visits are not rows with gaps - they are no rows at all.",
+                "c": "Yes: only an independent count reveals who is missing from the sample.",
+            },
+        ),
+        Question(
+            "(From 02a) A scan at 7:22; its store's readings are at 7:05 and 8:40. What does "
+            "`merge_asof` (backward, by store, two hours' tolerance) attach?",
+            {
+                "a": "The reading of 7:05.",
+                "b": "The reading of 8:40.",
+                "c": "Nothing (NaN): no reading at exactly 7:22.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the last reading at or before the scan, 17 minutes old.",
+                "b": "That is `direction='forward'`: a reading from after the visit.",
+                "c": "An as-of join takes the last earlier row; it needs no exact match.",
+            },
+            tag="future_information",
+        ),
+        Question(
+            "About 62 % of the visits end with a banana. What does that mean for a model?",
+            {
+                "a": "Nothing: 62 % is a good accuracy already.",
+                "b": "It must beat the baseline that always says 'banana', right about 62 % "
+                "of the time.",
+                "c": "The classes must be rebalanced before anything else.",
+            },
+            answer="b",
+            why={
+                "a": "62 % is what always answering 'banana' scores, without looking at "
+                "anything: the baseline, not a good model.",
+                "b": "Yes: a model is worth something only above the baseline.",
+                "c": "62/38 is moderately imbalanced; no class is rare, so no special "
+                "treatment is needed.",
+            },
+            revisits="00",
+        ),
+        Question(
+            "The daily `footfall` is in the joined table. May the model use it?",
+            {
+                "a": "Yes: more passers-by, more bananas.",
+                "b": "No: the day's total is known only after the day - not at the moment of "
+                "prediction.",
+                "c": "Yes, once the missing days are filled in.",
+            },
+            answer="b",
+            why={
+                "a": "Whatever it predicts, the day's total does not exist yet when a customer "
+                "reaches the stand: a leak.",
+                "b": "Yes: it is an audit column, for the sampling-bias check only.",
+                "c": "Filling gaps does not change *when* a value is known: still a leak.",
+            },
+            revisits="01",
+            tag="future_information",
+        ),
+    ],
 )
