@@ -114,6 +114,12 @@ FORM_TAGS = frozenset(
         "wrong_dtype",
         "wrong_model",
         "wrong_search",
+        # the build tasks' checks (course_utils.exercises.functions): the form of a function
+        "not_a_function",
+        "signature",
+        "raised",
+        "returned_none",
+        "mutates_input",
     }
 )
 
@@ -227,7 +233,10 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("03", "q1"): (0.6, {"unit_fahrenheit": 3, "wrong_rows": 2, "wrong_value": 2}),
     ("03", "q2"): (0.5, {"rows_lost": 2, "rows_added": 2, "wrong_value": 1}),
     ("03", "q3"): (0.4, {"wrong_choice": 3}),
-    ("03", "q4"): (0.6, {"leakage": 5, "fitted_on_test": 2, "not_fitted": 1}),
+    ("03", "q4"): (0.5, {"missing_values": 3, "missing_columns": 3, "leakage": 2}),
+    ("03", "q5"): (0.6, {"leakage": 5, "fitted_on_test": 2, "not_fitted": 1}),
+    ("03", "wrapup_a"): (0.7, {"leakage": 2, "wrong_choice": 3}),
+    ("03", "wrapup_b"): (0.6, {"leakage": 4, "missing_columns": 1}),
     ("04", "q1"): (0.6, {"scored_on_train": 4, "unshuffled_folds": 3, "percent_not_fraction": 1}),
     ("04", "q2"): (0.6, {"unscaled_features": 4, "no_preprocessing": 2, "scored_on_train": 1}),
     ("04", "q3"): (0.4, {"wrong_choice": 3}),

@@ -18,7 +18,7 @@ def test_solutions_badges_link_every_solutions_notebook() -> None:
     lines = config.solutions_badges().splitlines()
     assert len(lines) == len(config.NOTEBOOKS)
     for line, name in zip(lines, config.NOTEBOOKS, strict=True):
-        assert line.startswith(f"* {name[:2]} ")
+        assert line.startswith(f"* {name.split('_')[0]} ")
         assert f"]({config.colab_url(f'notebooks/solutions/{name}.ipynb')})" in line
         assert "![Open In Colab](" in line
 
