@@ -39,10 +39,10 @@ print(f"training rows: {len(train):,}, test rows: {len(test):,}")
 # ## Filling the gaps
 #
 # Three columns have gaps: `age`, `has_kids` and `temperature_c`. A model cannot multiply a
-# NaN, so each gap must be filled - **imputed** - with a number
-# learned from the training rows. Notebook 03a decided that `age` also gets a
-# **missing indicator**, a 0/1 column "this value was
-# missing". Which number should fill the gaps? Each imputation strategy learns one:
+# NaN, so each gap must be filled - **imputed** - with a number learned from the training
+# rows. Notebook 03a asked which columns also deserve a **missing indicator**, a 0/1 column
+# "this value was missing". Which number should fill the gaps? Each imputation strategy
+# learns one:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -65,13 +65,13 @@ for strategy, value in fill.items():
 # ## The imputation and encoding comparer
 #
 # How much do these choices matter for a model? The widget scores a
-# [logistic regression](glossary:logistic-regression)
-# (3-fold cross-validation on 6,000 training visits) for every combination of: how the
-# missing ages are filled, with or without the indicator, and how the categories `store`
-# and `promo` are encoded - **[one-hot](glossary:one-hot-encoding)** (one 0/1 column per
-# category) or **[ordinal](glossary:ordinal-encoding)** (one
-# column of codes 0, 1, 2). The histogram shows the recorded ages, the *true* ages behind
-# the gaps (which only a simulation can know) and the value filled in.
+# [logistic regression](glossary:logistic-regression) (3-fold cross-validation on 6,000
+# training visits) for every combination of: how the missing ages are filled, with or
+# without the indicator, and how the categories `store` and `promo` are encoded -
+# **[one-hot](glossary:one-hot-encoding)** (one 0/1 column per category) or
+# **[ordinal](glossary:ordinal-encoding)** (one column of codes 0, 1, 2). The histogram
+# shows the recorded ages, the *true* ages behind the gaps (which only a simulation can
+# know) and the value filled in.
 
 # %%
 from course_utils.widgets import prep
