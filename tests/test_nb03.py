@@ -269,6 +269,12 @@ def test_q4_build_typical_mistakes(split):
     fb = q4.evaluate(_factory(derive=False))
     assert fb.mistake == "missing_columns" and "add_features" in fb.message
     assert _mistake(q4, _factory(remainder="passthrough")) == "extra_columns"
+    noisy = SimpleImputer(strategy="median", add_indicator=True)  # an indicator on every gap
+    fb = q4.evaluate(_factory(numbers=noisy))
+    assert fb.mistake == "extra_columns" and "has_kids" in fb.message
+    scaled_numbers = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+    fb = q4.evaluate(_factory(numbers=scaled_numbers, scale=False))  # one-hot left unscaled
+    assert fb.mistake == "wrong_value" and "not scaled" in fb.message
     assert _mistake(q4, lambda: make_pipeline(_factory()(), LogisticRegression())) == "wrong_type"
 
 

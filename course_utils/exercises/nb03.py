@@ -720,6 +720,21 @@ def _judge_q4(answer: Any, case: Any) -> Feedback | None:
             "the fruit (exercise 3).",
             "missing_columns",
         )
+    for step, cols in branches:
+        flagged = [
+            c
+            for c in cols
+            if c != "age"
+            and any(getattr(s, "add_indicator", False) for s in _steps(step))
+            and c in _MEDIAN
+        ]
+        if flagged:
+            return incorrect(
+                f"A missing indicator on {', '.join(flagged)} too: exercise 3 found that "
+                "only age's gaps tell something about the fruit - the others would add "
+                "columns of noise. Give `add_indicator=True` to age's imputer only.",
+                "extra_columns",
+            )
     if out.shape[1] > expected.shape[1]:
         return incorrect(
             f"Your pipeline outputs {out.shape[1]} columns, the specification "
@@ -735,12 +750,20 @@ def _judge_q4(answer: Any, case: Any) -> Feedback | None:
         )
     train_out = np.asarray(fitted.transform(fit_rows.copy()), dtype=float)
     spread = train_out.std(axis=0)
-    if not (
-        np.allclose(train_out.mean(axis=0), 0, atol=1e-6) and np.allclose(spread[spread > 0], 1)
-    ):
+    scaled = np.isclose(train_out.mean(axis=0), 0, atol=1e-6) & (
+        np.isclose(spread, 1) | (spread == 0)
+    )
+    if not scaled.any():
         return incorrect(
             "The columns are not scaled: on the training rows each output column should "
             "have mean 0 and standard deviation 1. End the pipeline with `StandardScaler()`.",
+            "wrong_value",
+        )
+    if not scaled.all():
+        return incorrect(
+            f"{int((~scaled).sum())} output column(s) are not scaled (the one-hot columns, if "
+            "you scaled the numbers inside their groups): the specification ends with one "
+            "`StandardScaler()` after the `ColumnTransformer`, over every column.",
             "wrong_value",
         )
     if _same_columns(out, expected):
