@@ -1079,8 +1079,8 @@ wrapup_b = Quiz(
                 "a": "No: no honest model can beat the Bayes line - a score above it means the "
                 "answer got into the question.",
                 "b": "Yes: a score too good to be true is the signature of leakage.",
-                "c": "No: the gap is far larger than the spread between folds - and it comes "
-                "back with every split.",
+                "c": "No: on 15,000 rows chance moves an accuracy by a few thousandths, not by "
+                "0.02 - and the cause is in the feature itself: it holds each visit's own label.",
             },
             tag="leakage",
         ),
@@ -1099,8 +1099,8 @@ wrapup_b = Quiz(
                 "a": "No: linear or not, what matters is *what* a step learns from.",
                 "b": "Yes: statistics of the inputs move little; a feature built from the "
                 "labels carries the answer itself.",
-                "c": "No: a first visit has no earlier share, but the leak comes from the "
-                "label, not from the gaps.",
+                "c": "No: the leaky share has no gaps at all - every visit counts itself. "
+                "The leak comes from the label, not from the gaps.",
             },
             tag="leakage",
         ),
