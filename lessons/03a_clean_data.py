@@ -323,10 +323,11 @@ print(paths.saved_message(path, what=f"{len(clean):,} rows as {path.name}"))
 # ## Split first, then fit
 #
 # Everything from here on *learns* something from data - it is [fitted](glossary:fit): an
-# imputer learns a median, an encoder the list of categories, a scaler means and spreads,
-# a model its weights. The test
-# rows must play no part in any of it - otherwise the test score is no longer a score on
-# *new* visits. So the split comes first, before anything is fitted.
+# *imputer* (it fills gaps) learns a median, an *encoder* (it turns categories into
+# numbers) the list of categories, a *scaler* (it brings columns to a comparable range)
+# means and spreads, a model its weights. The test rows must play no part in any of it -
+# otherwise the test score is no longer a score on *new* visits. So the split comes first,
+# before anything is fitted.
 #
 # Two details. **[Stratify](glossary:stratified)** on the label, so that training and test
 # rows have the same share of bananas (with a purely random split it could drift by a point
