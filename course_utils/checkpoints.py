@@ -370,6 +370,8 @@ def expected_cost(y_true, y_pred, cost_false_banana: float, cost_false_apple: fl
     false_banana = ((y_pred == "banana") & (y_true == "apple")).sum()
     false_apple = ((y_pred == "apple") & (y_true == "banana")).sum()
     return float((cost_false_banana * false_banana + cost_false_apple * false_apple) / len(y_true))
+
+
 def join_sources(scans: pd.DataFrame, prices: pd.DataFrame, readings: pd.DataFrame) -> pd.DataFrame:
     """Notebook 02a's join chain: each scan with its day's prices and its point-in-time temp.
 
@@ -447,3 +449,30 @@ def store_shares(sales: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
     )
     table["recorded / footfall"] = table["share of recorded visits"] / table["share of footfall"]
     return table
+
+
+def temperature_celsius(table: pd.DataFrame) -> pd.Series:
+    """The ``temp`` column of the joined history in °C: the Fahrenheit store converted.
+
+    Notebook 03a's exercise 1 asks the learner for this; the cells after it use this
+    function, so the notebook runs on whatever the learner answered.
+
+    >>> t = temperature_celsius(pd.DataFrame({"store": ["Riverside", "Central"],
+    ...                                       "temp": [50.0, 10.0]}))
+    >>> t.tolist()
+    [10.0, 10.0]
+    """
+    fahrenheit = table["store"].astype(str) == sources.FAHRENHEIT_STORE
+    return table["temp"].where(~fahrenheit, (table["temp"] - 32) * 5 / 9)
+
+
+def drop_duplicate_scans(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with one row per visit: the first scan of each ``visit_id`` kept.
+
+    Notebook 03a's exercise 2 asks the learner for this; the cells after it use this
+    function, so the notebook runs on whatever the learner answered.
+
+    >>> drop_duplicate_scans(pd.DataFrame({"visit_id": [1, 1, 2], "at": [1, 2, 3]}))["at"].tolist()
+    [1, 3]
+    """
+    return table.drop_duplicates(subset="visit_id", keep="first")

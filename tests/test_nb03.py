@@ -1,8 +1,9 @@
-"""Notebook 03 "Prepare the data": its exercises, its widget, and what its cleaning achieves.
+"""Notebook 03 (03a "Clean the data", 03b "Build the preparation pipeline"): its
+exercises, its build task, its quizzes, its widget, and what its cleaning achieves.
 
-The cleaning test executes the lesson's solutions notebook (built from the source) in a
+The cleaning test executes 03a's solutions notebook (built from the source) in a
 throw-away work folder and checks the table it saves against the defect manifest, the
-world's truth and ``checkpoints.clean_history()``.
+world's truth and ``checkpoints.clean_history()``; 03b's solutions notebook is executed too.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from course_utils import checkpoints, lessons, progress, sources, world
 from course_utils.exercises import MISTAKES
-from course_utils.exercises.nb03 import q1, q2, q3, q4
+from course_utils.exercises.nb03 import q1, q2, q3, q4, q5, wrapup_a, wrapup_b
+from course_utils.features import add_features
 from course_utils.widgets import p95, prep, update_times
 
-LESSON = next(lesson for lesson in lessons.find_lessons() if lesson.number == "03")
+LESSON = next(lesson for lesson in lessons.find_lessons() if lesson.number == "03a")
+LESSON_B = next(lesson for lesson in lessons.find_lessons() if lesson.number == "03b")
 
 
 @pytest.fixture(autouse=True)
@@ -155,28 +158,174 @@ def _preprocess() -> object:
     )
 
 
-def test_q4_fitted_on_training_rows_only(split, capsys):
+def test_q5_fitted_on_training_rows_only(split, capsys):
     X_train, X_test, y_train = split
     inputs = {"X_train": X_train, "X_test": X_test}
-    _run_solution(q4, preprocess=_preprocess(), **inputs)
+    _run_solution(q5, preprocess=_preprocess(), **inputs)
     assert capsys.readouterr().out.startswith("✔ Correct")
 
     everything = pd.concat([X_train, X_test])
-    fb = q4.evaluate(_preprocess().fit(everything), **inputs)
+    fb = q5.evaluate(_preprocess().fit(everything), **inputs)
     assert fb.mistake == "leakage" and "test rows" in fb.message
-    assert _mistake(q4, _preprocess().fit(X_test), **inputs) == "fitted_on_test"
-    assert _mistake(q4, _preprocess(), **inputs) == "not_fitted"
+    assert _mistake(q5, _preprocess().fit(X_test), **inputs) == "fitted_on_test"
+    assert _mistake(q5, _preprocess(), **inputs) == "not_fitted"
     fitted = _preprocess().fit(X_train)
-    assert _mistake(q4, fitted.transform(X_test), **inputs) == "wrong_type"  # the output
+    assert _mistake(q5, fitted.transform(X_test), **inputs) == "wrong_type"  # the output
     model = make_pipeline(_preprocess(), LogisticRegression(max_iter=200)).fit(X_train, y_train)
-    assert _mistake(q4, model, **inputs) == "wrong_type"  # a model, not the preprocessing
-    assert q4.evaluate(fitted).mistake == "missing_input"  # X_train, X_test forgotten
+    assert _mistake(q5, model, **inputs) == "wrong_type"  # a model, not the preprocessing
+    assert q5.evaluate(fitted).mistake == "missing_input"  # X_train, X_test forgotten
+
+
+# --------------------------------------------------------------------------- q4 (build)
+
+
+def _factory(
+    *,
+    age=None,
+    numbers=None,
+    as_is=None,
+    categories=None,
+    scale=True,
+    fit_on=None,
+    derive=True,
+    remainder="drop",
+):
+    """A ``make_preprocessing`` as a learner might write it; the defaults are the solution."""
+
+    def make_preprocessing():
+        one_hot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+        groups = [
+            ("age", age or SimpleImputer(strategy="median", add_indicator=True), ["age"]),
+            (
+                "numbers",
+                numbers or SimpleImputer(strategy="median"),
+                ["age_sq", "has_kids", "temperature_c"],
+            ),
+            (
+                "as_is",
+                "passthrough",
+                as_is or ["rel_price", "loyalty_member", "station_rush", "weekend"],
+            ),
+            ("categories", categories or one_hot, ["store", "promo"]),
+        ]
+        steps = [FunctionTransformer(add_features)] if derive else []
+        steps.append(ColumnTransformer(groups, remainder=remainder))
+        if scale:
+            steps.append(StandardScaler())
+        pipeline = make_pipeline(*steps)
+        return pipeline if fit_on is None else pipeline.fit(fit_on)
+
+    return make_preprocessing
+
+
+def test_q4_build_solution_passes_on_held_back_visits(capsys):
+    ns = _run_solution(
+        q4,
+        ColumnTransformer=ColumnTransformer,
+        SimpleImputer=SimpleImputer,
+        OneHotEncoder=OneHotEncoder,
+        StandardScaler=StandardScaler,
+        FunctionTransformer=FunctionTransformer,
+        make_pipeline=make_pipeline,
+        add_features=add_features,
+    )
+    assert capsys.readouterr().out.startswith("✔ Correct")
+    assert q4.evaluate(ns["make_preprocessing"]).ok
+    assert q4.evaluate(_factory()).ok
+    assert q4.evaluate(checkpoints.preprocessor).ok  # the course's own pipeline
+    assert q4.evaluate(...).status == "not_attempted"
+    assert q4.evaluate(lambda: ...).status == "not_attempted"  # the skeleton as given
+
+
+def test_q4_build_typical_mistakes(split):
+    X_train, X_test, _ = split
+    cases = {
+        "returned_none": lambda: None,  # the forgotten return
+        "not_a_function": _factory()(),  # called instead of passed
+        "signature": lambda X: _factory()(),  # a parameter the task does not pass
+        "leakage": _factory(fit_on=pd.concat([X_train, X_test])),  # fitted on all rows
+        "fitted_on_test": _factory(fit_on=X_test),
+        "wrong_rows": _factory(fit_on=X_train),  # fitted inside the function at all
+        "missing_values": _factory(numbers="passthrough"),  # NaN survives
+        "raised": _factory(categories=OneHotEncoder(sparse_output=False)),  # unseen store
+        "missing_columns": _factory(as_is=["rel_price", "loyalty_member", "station_rush"]),
+        "wrong_column": _factory(categories=StandardScaler()),  # scaled the categories
+    }
+    for tag, answer in cases.items():
+        assert _mistake(q4, answer) == tag, tag
+    fb = q4.evaluate(_factory(categories=OneHotEncoder(sparse_output=False)))
+    assert "handle_unknown" in fb.message and "Harbour" in fb.message
+    fb = q4.evaluate(_factory(as_is=["rel_price", "loyalty_member", "station_rush"]))
+    assert "weekend" in fb.message and "drops" in fb.message
+    one_hot_numbers = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    fb = q4.evaluate(_factory(numbers=one_hot_numbers))
+    assert fb.mistake == "wrong_column" and "one-hot encoded numbers" in fb.message
+    fb = q4.evaluate(_factory(age=SimpleImputer(strategy="median")))  # no indicator
+    assert fb.mistake == "missing_columns" and "indicator" in fb.message
+    fb = q4.evaluate(_factory(age=SimpleImputer(strategy="mean", add_indicator=True)))
+    assert fb.mistake == "wrong_value" and "median" in fb.message
+    fb = q4.evaluate(_factory(scale=False))
+    assert fb.mistake == "wrong_value" and "StandardScaler" in fb.message
+    fb = q4.evaluate(_factory(derive=False))
+    assert fb.mistake == "missing_columns" and "add_features" in fb.message
+    assert _mistake(q4, _factory(remainder="passthrough")) == "extra_columns"
+    noisy = SimpleImputer(strategy="median", add_indicator=True)  # an indicator on every gap
+    fb = q4.evaluate(_factory(numbers=noisy))
+    assert fb.mistake == "extra_columns" and "has_kids" in fb.message
+    scaled_numbers = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
+    fb = q4.evaluate(_factory(numbers=scaled_numbers, scale=False))  # one-hot left unscaled
+    assert fb.mistake == "wrong_value" and "not scaled" in fb.message
+    assert _mistake(q4, lambda: make_pipeline(_factory()(), LogisticRegression())) == "wrong_type"
+
+
+def test_q4_cases_are_not_the_learners_data():
+    from course_utils.exercises import nb03
+
+    fit_rows, new_rows = nb03._held_back(nb03._CASES[1])
+    X_train, _ = checkpoints.xy(checkpoints.split()[0])
+    assert nb03.HELD_BACK_SEED != 42 and len(fit_rows) == 3000
+    assert fit_rows[["age", "has_kids", "temperature_c"]].isna().all().sum() == 0
+    assert fit_rows[["age", "has_kids", "temperature_c"]].isna().any().all()
+    assert (new_rows["store"] == nb03.NEW_STORE).any() and (
+        new_rows["promo"] == nb03.NEW_PROMO
+    ).any()
+    assert (
+        not fit_rows["age"]
+        .reset_index(drop=True)
+        .equals(X_train["age"].head(3000).reset_index(drop=True))
+    )
+
+
+# --------------------------------------------------------------------------- quizzes
+
+
+@pytest.mark.parametrize(
+    ("quiz", "right"),
+    [
+        (wrapup_a, {1: "b", 2: "c", 3: "a", 4: "c", 5: "b", 6: "a"}),
+        (wrapup_b, {1: "c", 2: "a", 3: "b", 4: "b", 5: "c", 6: "a"}),
+    ],
+    ids=["03a", "03b"],
+)
+def test_wrapup_quizzes(quiz, right):
+    assert quiz.evaluate(right).ok
+    assert quiz.evaluate({k: ... for k in right}).status == "not_attempted"
+    revisits = [q.revisits for q in quiz.questions if q.revisits]
+    assert len(revisits) >= 2 and all(r < "03" for r in revisits)
+    assert 5 <= len(quiz.questions) <= 8
+    for number, question in enumerate(quiz.questions, start=1):
+        for letter in question.options:
+            if letter == question.answer:
+                continue
+            fb = quiz.evaluate({**right, number: letter})
+            assert not fb.ok and question.why[letter] in fb.message, (number, letter)
+            assert fb.mistake == question.tag and fb.mistake in MISTAKES
 
 
 # --------------------------------------------------------------------------- all
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
+@pytest.mark.parametrize("exercise", [q1, q2, q3, q4, q5], ids=lambda e: e.name)
 def test_blank_and_odd_answers_never_raise(exercise, capsys):
     inputs = {k: pd.DataFrame({"x": [1.0, 2.0]}) for k in exercise.inputs}
     for blank in (..., None):
@@ -262,8 +411,8 @@ def cleaned(tmp_path_factory) -> pd.DataFrame:
     return table
 
 
-def test_solution_checks_pass_and_the_leak_is_caught(cleaned):
-    executed = cleaned.attrs["notebook"]
+def _check_outputs(executed) -> dict[str, str]:
+    """The printed output of every code cell that checks an answer; no cell failed."""
     outputs = {}
     for cell in executed.cells:
         if cell.cell_type == "code":
@@ -272,13 +421,24 @@ def test_solution_checks_pass_and_the_leak_is_caught(cleaned):
             )
             outputs[cell.source] = text
             assert not any(o.output_type == "error" for o in cell.outputs), cell.source
-    checks = {src: out for src, out in outputs.items() if ".check(" in src}
-    assert len(checks) == 5
+    return {src: out for src, out in outputs.items() if ".check(" in src}
+
+
+def test_solution_checks_pass(cleaned):
+    checks = _check_outputs(cleaned.attrs["notebook"])
+    assert len(checks) == 4  # q1, q2, q3 and the wrap-up quiz
     for src, out in checks.items():
-        if "leaky_prep" in src:
-            assert "✘ Not quite" in out and "leakage" in out
-        else:
-            assert "✔ Correct" in out, src
+        assert "✔ Correct" in out, src
+
+
+def test_03b_solutions_run_and_every_check_passes(tmp_path):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    _, solution = lessons.make_notebooks(LESSON_B)
+    checks = _check_outputs(lessons.execute(solution, tmp_path, scratch))
+    assert len(checks) == 3  # the build task q4, q5 and the wrap-up quiz
+    for src, out in checks.items():
+        assert "✔ Correct" in out, src
 
 
 def test_cleaned_table_keeps_every_visit_once(cleaned):

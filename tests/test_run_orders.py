@@ -49,8 +49,8 @@ def _run(number: str, plan: list, tmp_path) -> list[str]:
     return out
 
 
-def test_03_exercises_in_three_orders(tmp_path):
-    (lesson,) = lessons.find_lessons(["03"])
+def test_03a_exercises_in_three_orders(tmp_path):
+    (lesson,) = lessons.find_lessons(["03a"])
     _, solution = lessons.make_notebooks(lesson)
     n = len(solution.cells)
     q1, q2 = _cell(solution, "q1.check(temp_c)"), _cell(solution, "q2.check(deduped)")
@@ -74,7 +74,7 @@ def test_03_exercises_in_three_orders(tmp_path):
         q2,
         probe_q2,
     ]
-    out = _run("03", plan, tmp_path)
+    out = _run("03a", plan, tmp_path)
     assert out == [
         "q1 correct\n",
         "wrong wrong_value\n",

@@ -2,12 +2,19 @@
 
 In the notebook::
 
-    from course_utils.exercises.nb03 import q1, q2, q3, q4
+    from course_utils.exercises.nb03 import q1, q2, q3, q4, q5
 
     q1.check(temp_c)                                      # °F -> °C at Riverside
     q2.check(deduped)                                     # one row per visit
     q3.check(["..."])                                     # which columns get a missing indicator
-    q4.check(fitted_prep, X_train=X_train, X_test=X_test)  # fitted on the training rows only
+    q4.check(make_preprocessing)                          # build task: the preparation pipeline
+    q5.check(fitted_prep, X_train=X_train, X_test=X_test)  # fitted on the training rows only
+    wrapup_a.check({1: "b", ...})                         # the wrap-up quizzes of 03a and 03b
+
+``q4`` runs the learner's ``make_preprocessing()`` on visits of another world (seed 7):
+it fits the returned pipeline on some of them and transforms later ones that have gaps, a
+store and a promotion the training rows never saw, and compares with the course's pipeline
+(:func:`course_utils.checkpoints.preprocessor`).
 
 The expected values come from the joined, uncleaned history of the default data
 (``course_utils.checkpoints.raw_joined()``) and the defect manifest, computed once and
@@ -21,6 +28,7 @@ cached. The leakage check uses :func:`course_utils.misconceptions.expect_fitted_
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -33,8 +41,10 @@ from course_utils.exercises import (
     describe,
     incorrect,
 )
+from course_utils.exercises.functions import Case, check_function
+from course_utils.exercises.quiz import Question, Quiz
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "wrapup_a", "wrapup_b"]
 
 NOTEBOOK = "03"
 FAHRENHEIT_STORE = "Riverside"
@@ -461,11 +471,16 @@ q3 = Exercise(
         "fruit. The other two gaps look like chance.",
     ],
     solution="indicator_columns = ['age']\nq3.check(indicator_columns)",
-    explanation="Age's gaps are not missing completely at random: the rows without an age "
-    "buy differently, so 'age was missing' predicts the fruit - whether the cause is the "
-    "missing age itself (MNAR) or other traits (MAR), which the data cannot tell apart. "
-    "`has_kids` looks lost completely at random and `temperature_c` is missing on "
-    "sensor-outage days: their gaps carry no information.",
+    explanation="**age** is missing for 7 % of the visits, and those visits end with a "
+    "banana 73 % of the time against 61 % otherwise: its gaps are not missing completely at "
+    "random (not MCAR). Whether they are MAR or MNAR - older customers skipping the "
+    "question - the data cannot tell (notebook 02), and here it does not need to: either "
+    "way the fact that it is missing says something about the fruit, so it gets an "
+    "indicator. **has_kids**: 62 % bananas either way - consistent with MCAR, a record lost "
+    "by accident. **temperature_c** is missing on the days a sensor failed - whole "
+    "store-days. Its higher banana share comes from *which* days happened to fail (banana "
+    "offers fell more often on them), not from anything a broken thermometer could tell "
+    "about the next customer. Neither gets an indicator.",
     success="The gaps in age are not completely at random - the rows without an age buy "
     "differently - so 'age was missing' is information the model can use, whatever the "
     "cause (MAR or MNAR). Imputing alone would hide it.",
@@ -474,8 +489,375 @@ q3 = Exercise(
 
 # --------------------------------------------------------------------------- q4
 
+#: The world the build task's check draws its visits from: not the learner's (seed 42).
+HELD_BACK_SEED = 7
+NEW_STORE, NEW_PROMO = "Harbour", "two for one"
+#: The columns after ``add_features``, by what the specification does with them.
+_MEDIAN_INDICATOR = ["age"]
+_MEDIAN = ["age_sq", "has_kids", "temperature_c"]
+_AS_IS = ["rel_price", "loyalty_member", "station_rush", "weekend"]
+_ONE_HOT = ["store", "promo"]
+_SPEC_COLUMNS = [*_MEDIAN_INDICATOR, *_MEDIAN, *_AS_IS, *_ONE_HOT]
+_NUMERIC = [*_MEDIAN_INDICATOR, *_MEDIAN, *_AS_IS]
 
-def _check_q4(answer: Any, X_train: Any, X_test: Any) -> Feedback:
+
+@cache
+def _held_back_visits() -> pd.DataFrame:
+    """Visits of another world, with the cleaned table's columns and types, and gaps."""
+    from course_utils import world
+
+    visits = world.generate(HELD_BACK_SEED).visits.sort_values("timestamp")
+    X = visits[world.FEATURES].reset_index(drop=True)
+    X = X.astype({"age": float, "has_kids": float, "loyalty_member": int, "weekday": "int32"})
+    rng = np.random.default_rng(HELD_BACK_SEED)
+    for column, share in (("age", 0.08), ("has_kids", 0.05), ("temperature_c", 0.03)):
+        X.loc[rng.random(len(X)) < share, column] = np.nan
+    return X
+
+
+def _held_back(label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows to fit on, later rows to transform) of a case."""
+    X = _held_back_visits()
+    fit_rows, new_rows = X.iloc[:3000].copy(), X.iloc[-600:].copy()
+    if "never saw" in label:
+        for column, value in (("store", NEW_STORE), ("promo", NEW_PROMO)):
+            new_rows[column] = new_rows[column].cat.add_categories([value])
+            new_rows.iloc[::7, new_rows.columns.get_loc(column)] = value
+    return fit_rows, new_rows
+
+
+_CASES = (
+    "visits of another world (seed 7): fitted on its first 3,000 visits, then 600 later "
+    "visits transformed, some with gaps in age, has_kids and temperature_c",
+    "the same, but among the later visits a store and a promotion the training rows "
+    f"never saw ({NEW_STORE!r}, {NEW_PROMO!r})",
+)
+
+
+def _steps(estimator: Any) -> list:
+    """Every estimator inside ``estimator`` (pipelines and column transformers opened)."""
+    found = [estimator]
+    for _, step in getattr(estimator, "steps", []):
+        found += _steps(step)
+    for _, step, _ in getattr(estimator, "transformers_", getattr(estimator, "transformers", [])):
+        if not isinstance(step, str):
+            found += _steps(step)
+    return found
+
+
+def _column_transformer(estimator: Any) -> Any:
+    from sklearn.compose import ColumnTransformer
+
+    return next((s for s in _steps(estimator) if isinstance(s, ColumnTransformer)), None)
+
+
+def _branches(ct: Any) -> list[tuple[Any, list[str]]]:
+    """(transformer, its columns) of a fitted ColumnTransformer, without dropped ones."""
+    out = []
+    for name, step, cols in getattr(ct, "transformers_", ct.transformers):
+        if isinstance(step, str) and step == "drop":
+            continue
+        if name == "remainder" and not isinstance(cols, list | tuple):
+            cols = [ct.feature_names_in_[i] for i in cols] if len(cols) else []
+        out.append((step, [str(c) for c in np.atleast_1d(cols)]))
+    return out
+
+
+def _prefitted(answer: Any) -> Feedback | None:
+    """The pipeline came back fitted: on which rows? (the notebook's sizes name them)."""
+    seen = [getattr(s, "n_samples_seen_", None) for s in _steps(answer)]
+    seen = [int(n) for n in seen if isinstance(n, int | float | np.number) and n == int(n)]
+    fitted = seen or any(
+        hasattr(s, "transformers_") or hasattr(s, "statistics_") for s in _steps(answer)
+    )
+    if not fitted:
+        return None
+    from course_utils import checkpoints
+
+    train, test = checkpoints.split()
+    n = seen[-1] if seen else None
+    if n == len(train) + len(test):
+        return incorrect(
+            f"`make_preprocessing()` returned a pipeline already fitted on {n:,} rows - "
+            "the training *and* the test rows. That is leakage: the medians and scales "
+            "would include the test rows. Return it unfitted; it is fitted later, on the "
+            "training rows only.",
+            "leakage",
+        )
+    if n == len(test):
+        return incorrect(
+            f"`make_preprocessing()` returned a pipeline already fitted on the {n:,} test "
+            "rows. What it learns must come from the training rows only. Return it "
+            "unfitted (no `.fit(...)` inside the function).",
+            "fitted_on_test",
+        )
+    return incorrect(
+        "`make_preprocessing()` returned a pipeline that is already fitted. The function "
+        "only *builds* it - which rows it learns from is decided later, by the code that "
+        "calls `.fit(X_train)`. Remove the `.fit(...)` from the function.",
+        "wrong_rows",
+    )
+
+
+def _fit_error(exc: Exception) -> Feedback:
+    text = str(exc)
+    if "convert string to float" in text or "non-numeric data" in text:
+        return incorrect(
+            "Fitting failed on a text column: `store` and `promo` are categories, so a "
+            "scaler or a median cannot use them (`could not convert string to float`). "
+            "One-hot encode them; impute and pass through only the numbers.",
+            "wrong_column",
+        )
+    if "not columns of the dataframe" in text or "not in index" in text:
+        missing = re.findall(r"'([^']+)'", text)
+        derived = sorted(set(missing) & {"rel_price", "station_rush", "weekend", "age_sq"})
+        if derived:
+            return incorrect(
+                f"The column(s) {', '.join(derived)} do not exist in `X_train`: "
+                "`add_features` makes them. Put `FunctionTransformer(add_features)` first "
+                "in the pipeline, before the `ColumnTransformer`.",
+                "missing_columns",
+            )
+        return incorrect(
+            f"The `ColumnTransformer` names a column the table does not have ({text}). "
+            "Check the spelling against the specification.",
+            "missing_columns",
+        )
+    return incorrect(
+        f"Fitting your pipeline on the training rows failed: `{type(exc).__name__}: "
+        f"{text[:160]}`. Build it as the specification says, then try "
+        "`make_preprocessing().fit(X_train)` in a cell of its own.",
+        "raised",
+    )
+
+
+def _judge_q4(answer: Any, case: Any) -> Feedback | None:
+    from sklearn.base import clone
+
+    from course_utils import checkpoints
+
+    if not (hasattr(answer, "fit") and hasattr(answer, "transform")):
+        return incorrect(
+            f"`make_preprocessing()` should return a scikit-learn pipeline (with `fit` and "
+            f"`transform`), got {describe(answer)}.",
+            "wrong_type",
+        )
+    if hasattr(answer, "predict"):
+        return incorrect(
+            f"Expected the preparation only, got {describe(answer)} that can `predict`: "
+            "leave the model out - notebook 04 puts one at the end.",
+            "wrong_type",
+        )
+    if (problem := _prefitted(answer)) is not None:
+        return problem
+    fit_rows, new_rows = _held_back(case.label)
+    try:
+        fitted = clone(answer).fit(fit_rows.copy())
+    except Exception as exc:
+        return _fit_error(exc)
+    try:
+        out = np.asarray(fitted.transform(new_rows.copy()), dtype=float)
+    except Exception as exc:
+        if "unknown categor" in str(exc):
+            return incorrect(
+                f"Transforming failed on a category never seen in training "
+                f"(`{str(exc)[:90]}`). New stores open and offers change: give the "
+                '`OneHotEncoder` `handle_unknown="ignore"`, so an unseen category becomes '
+                "all zeros instead of an error.",
+                "raised",
+            )
+        return incorrect(
+            f"Transforming new rows failed: `{type(exc).__name__}: {str(exc)[:160]}`.",
+            "raised",
+        )
+    ct = _column_transformer(fitted)
+    if ct is None:
+        return incorrect(
+            "Your pipeline has no `ColumnTransformer`: the specification treats each group "
+            "of columns its own way, and that is the `ColumnTransformer`'s job.",
+            "wrong_type",
+        )
+    branches = _branches(ct)
+    used = {c for _, cols in branches for c in cols}
+    dropped = [c for c in _SPEC_COLUMNS if c not in used]
+    if dropped:
+        return incorrect(
+            f"The column(s) {', '.join(dropped)} never reach the model: a "
+            "`ColumnTransformer` silently drops every column it is not given "
+            "(`remainder='drop'`). List each column of the specification in one group.",
+            "missing_columns",
+        )
+    from sklearn.preprocessing import OneHotEncoder
+
+    for step, cols in branches:
+        encoders = [s for s in _steps(step) if isinstance(s, OneHotEncoder)]
+        numbers = [c for c in cols if c in _NUMERIC]
+        if encoders and numbers:
+            return incorrect(
+                f"You one-hot encoded numbers ({', '.join(numbers)}): every value seen "
+                "becomes its own column, and a value never seen (an age of 83, a warmer "
+                "day) becomes all zeros. One-hot encode only `store` and `promo`.",
+                "wrong_column",
+            )
+    if np.isnan(out).any():
+        return incorrect(
+            f"{int(np.isnan(out).any(axis=0).sum())} output column(s) still hold NaN: a "
+            "column with gaps was not imputed. `age`, `age_sq`, `has_kids` and "
+            '`temperature_c` go through a `SimpleImputer(strategy="median")`.',
+            "missing_values",
+        )
+    reference = checkpoints.preprocessor().fit(fit_rows.copy())
+    expected = reference.transform(new_rows.copy())
+    indicators = sum(
+        getattr(s, "indicator_", None) is not None
+        for s in _steps(fitted)
+        if hasattr(s, "statistics_")
+    )
+    if out.shape[1] < expected.shape[1] and indicators == 0:
+        return incorrect(
+            'No missing indicator: `age` gets `SimpleImputer(strategy="median", '
+            "add_indicator=True)` - the fact that an age is missing tells something about "
+            "the fruit (exercise 3).",
+            "missing_columns",
+        )
+    for step, cols in branches:
+        flagged = [
+            c
+            for c in cols
+            if c != "age"
+            and any(getattr(s, "add_indicator", False) for s in _steps(step))
+            and c in _MEDIAN
+        ]
+        if flagged:
+            return incorrect(
+                f"A missing indicator on {', '.join(flagged)} too: exercise 3 found that "
+                "only age's gaps tell something about the fruit - the others would add "
+                "columns of noise. Give `add_indicator=True` to age's imputer only.",
+                "extra_columns",
+            )
+    if out.shape[1] > expected.shape[1]:
+        return incorrect(
+            f"Your pipeline outputs {out.shape[1]} columns, the specification "
+            f"{expected.shape[1]}: extra columns (a missing indicator on every column, or "
+            "`remainder='passthrough'` letting the raw columns in?).",
+            "extra_columns",
+        )
+    if out.shape != expected.shape:
+        return incorrect(
+            f"Your pipeline outputs {out.shape[1]} columns, the specification "
+            f"{expected.shape[1]}. Compare your groups with the specification.",
+            "wrong_shape",
+        )
+    train_out = np.asarray(fitted.transform(fit_rows.copy()), dtype=float)
+    spread = train_out.std(axis=0)
+    scaled = np.isclose(train_out.mean(axis=0), 0, atol=1e-6) & (
+        np.isclose(spread, 1) | (spread == 0)
+    )
+    if not scaled.any():
+        return incorrect(
+            "The columns are not scaled: on the training rows each output column should "
+            "have mean 0 and standard deviation 1. End the pipeline with `StandardScaler()`.",
+            "wrong_value",
+        )
+    if not scaled.all():
+        return incorrect(
+            f"{int((~scaled).sum())} output column(s) are not scaled (the one-hot columns, if "
+            "you scaled the numbers inside their groups): the specification ends with one "
+            "`StandardScaler()` after the `ColumnTransformer`, over every column.",
+            "wrong_value",
+        )
+    if _same_columns(out, expected):
+        return None
+    imputers = [s for s in _steps(fitted) if hasattr(s, "statistics_")]
+    if any(getattr(s, "strategy", "median") != "median" for s in imputers):
+        return incorrect(
+            "The gaps are filled with another value than the median of the training rows: "
+            'the specification says `strategy="median"` (the median is not pulled by the '
+            "few very old customers).",
+            "wrong_value",
+        )
+    return incorrect(
+        "Your pipeline runs, but its output differs from the specification's. Compare each "
+        "group (which columns, which transformer) with the specification.",
+        "wrong_value",
+    )
+
+
+def _same_columns(out: np.ndarray, expected: np.ndarray) -> bool:
+    """Equal up to the order of the columns (groups may be listed in any order)."""
+    left = list(range(out.shape[1]))
+    for j in range(expected.shape[1]):
+        match = next((i for i in left if np.allclose(out[:, i], expected[:, j], atol=1e-6)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
+
+
+def _check_q4(answer: Any) -> Feedback | None:
+
+    cases = [Case(label=label) for label in _CASES]
+    return check_function(answer, cases, _judge_q4, what="`make_preprocessing`", params=())
+
+
+q4 = Exercise(
+    NOTEBOOK,
+    "q4",
+    "Build the preparation pipeline",
+    prompt="Write `make_preprocessing()`: it returns an *unfitted* `Pipeline` of three "
+    "steps - `FunctionTransformer(add_features)`; a `ColumnTransformer` that imputes `age` "
+    "with its median and a missing indicator, imputes `age_sq`, `has_kids` and "
+    "`temperature_c` with their medians, passes `rel_price`, `loyalty_member`, "
+    "`station_rush` and `weekend` through, and one-hot encodes `store` and `promo` "
+    "(a category never seen in training becomes all zeros); then a `StandardScaler()`. The "
+    "check fits it on visits of another world and transforms later visits with gaps and "
+    "a store it never saw.",
+    expects="a function that returns an unfitted scikit-learn Pipeline",
+    checker=_check_q4,
+    hints=[
+        "One `ColumnTransformer` entry per group: `(name, transformer, list_of_columns)`. "
+        "Four groups: age (imputer with indicator), the other numbers with gaps (imputer), "
+        'the complete numbers (`"passthrough"`), the categories (one-hot).',
+        '`SimpleImputer(strategy="median", add_indicator=True)`, '
+        '`OneHotEncoder(handle_unknown="ignore", sparse_output=False)`; then '
+        "`make_pipeline(FunctionTransformer(add_features), columns_step, StandardScaler())`. "
+        "No `.fit` inside the function.",
+        "```python\ncolumns_step = ColumnTransformer([\n"
+        '    ("age", SimpleImputer(strategy="median", add_indicator=True), ["age"]),\n'
+        '    ("numbers", SimpleImputer(strategy="median"), '
+        '["age_sq", "has_kids", "temperature_c"]),\n'
+        '    ("as_is", "passthrough", ["rel_price", "loyalty_member", '
+        '"station_rush", "weekend"]),\n'
+        '    ("categories", OneHotEncoder(...), ["store", "promo"]),\n])\n```',
+    ],
+    solution="def make_preprocessing():\n"
+    "    one_hot = OneHotEncoder(handle_unknown='ignore', sparse_output=False)\n"
+    "    columns_step = ColumnTransformer([\n"
+    "        ('age', SimpleImputer(strategy='median', add_indicator=True), ['age']),\n"
+    "        ('numbers', SimpleImputer(strategy='median'), "
+    "['age_sq', 'has_kids', 'temperature_c']),\n"
+    "        ('as_is', 'passthrough', "
+    "['rel_price', 'loyalty_member', 'station_rush', 'weekend']),\n"
+    "        ('categories', one_hot, ['store', 'promo']),\n"
+    "    ])\n"
+    "    return make_pipeline(FunctionTransformer(add_features), columns_step, "
+    "StandardScaler())\n\n"
+    "q4.check(make_preprocessing)",
+    explanation="The `ColumnTransformer` gives each group of columns its own treatment and "
+    "drops whatever it is not given, so every column is listed once. The imputers fill the "
+    "gaps with medians *learned in fit*, the encoder learns the list of categories and "
+    "ignores new ones, the scaler learns means and spreads - all from the rows `fit` gets, "
+    "so the function returns the pipeline unfitted.",
+    success="Your pipeline, fitted on visits of another world, transforms later visits - "
+    "gaps, a new store and a new promotion included - exactly as the course's. Because it "
+    "learns only inside `fit`, cross-validation and the service can refit it on any rows.",
+)
+
+
+# --------------------------------------------------------------------------- q5
+
+
+def _check_q5(answer: Any, X_train: Any, X_test: Any) -> Feedback:
     from course_utils.misconceptions import expect_fitted_on_train_only
 
     if isinstance(answer, np.ndarray | pd.DataFrame):
@@ -501,16 +883,16 @@ def _check_q4(answer: Any, X_train: Any, X_test: Any) -> Feedback:
     )
 
 
-q4 = Exercise(
+q5 = Exercise(
     NOTEBOOK,
-    "q4",
+    "q5",
     "Fit the preprocessing without leaking",
     prompt="`preprocess` imputes, encodes, derives features and scales, but is not fitted "
     "yet. Make `fitted_prep`, a copy of it (`clone(preprocess)`) fitted so that it can "
     "transform the test rows honestly, and `X_test_ready`, the test rows transformed by it.",
     expects="a fitted scikit-learn transformer (a copy of `preprocess`)",
     inputs={"X_train": "the training features", "X_test": "the test features"},
-    checker=_check_q4,
+    checker=_check_q5,
     hints=[
         "Everything a transformer learns (medians, categories, means and scales) must come "
         "from the rows the model will learn from - never from the test rows.",
@@ -520,8 +902,242 @@ q4 = Exercise(
     ],
     solution="fitted_prep = clone(preprocess).fit(X_train)\n"
     "X_test_ready = fitted_prep.transform(X_test)\n"
-    "q4.check(fitted_prep, X_train=X_train, X_test=X_test)",
+    "q5.check(fitted_prep, X_train=X_train, X_test=X_test)",
     explanation="`fit` learns from the training rows only; `transform` applies what was "
     "learned to any rows. Fitting on train + test would let the test rows shape the "
     "preprocessing (leakage).",
+)
+
+
+# --------------------------------------------------------------------------- wrap-up quizzes
+
+wrapup_a = Quiz(
+    NOTEBOOK,
+    "wrapup_a",
+    "Wrap-up quiz (03a)",
+    questions=[
+        Question(
+            "Two scans of the same visit differ only in their scan time (seconds apart). "
+            "How do you keep one row per visit?",
+            {
+                "a": "`df.drop_duplicates()`",
+                "b": "`df.drop_duplicates(subset='visit_id', keep='first')`",
+                "c": "`df.drop_duplicates(subset='customer_id')`",
+            },
+            answer="b",
+            why={
+                "a": "No: without `subset`, two rows count as duplicates only if *every* "
+                "column matches - the copies differ in their scan time, so most survive.",
+                "b": "Yes: the visit id says 'the same visit'; the first scan is the real one.",
+                "c": "No: customers come back many times - that would delete real visits.",
+            },
+            tag="rows_lost",
+        ),
+        Question(
+            "Why is the table split into training and test rows *before* any gap is "
+            "filled or any column scaled?",
+            {
+                "a": "Because filling and scaling are faster on fewer rows.",
+                "b": "Because scikit-learn refuses to fit on a table with test rows in it.",
+                "c": "Because a median or a scale learned with the test rows lets them shape "
+                "the model: the test score would no longer be a score on new visits.",
+            },
+            answer="c",
+            why={
+                "a": "No: speed has nothing to do with it - the order protects the test score.",
+                "b": "No: scikit-learn cannot know which rows you mean to test on; it is your "
+                "job to keep them out of every `fit`.",
+                "c": "Yes: everything that is *learned* must come from the training rows only.",
+            },
+            tag="leakage",
+        ),
+        Question(
+            "What does `stratify=clean['fruit']` do in `train_test_split`?",
+            {
+                "a": "It keeps the same share of bananas in the training and the test rows.",
+                "b": "It makes both parts 50 % apples and 50 % bananas.",
+                "c": "It puts every store in both parts.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the split follows the label's proportions, so the test rows look "
+                "like the training rows.",
+                "b": "No: stratifying keeps the proportions of the data (about 62 % bananas), "
+                "it does not balance the classes.",
+                "c": "No: it stratifies on the column you give it - here the label, not the store.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "A customer's age is 230. What did this notebook do with it, and why?",
+            {
+                "a": "Capped it at the oldest plausible age, so the row keeps a number.",
+                "b": "Dropped the visit, since its data cannot be trusted.",
+                "c": "Set it missing: we cannot guess what was meant, and the visit's other "
+                "columns are still good.",
+            },
+            answer="c",
+            why={
+                "a": "No: a cap invents a precise age nobody gave - the model would learn "
+                "from a made-up value.",
+                "b": "No: the store, the prices, the hour and the fruit of that visit are "
+                "fine; dropping it throws them away (and could bias the rows that are left).",
+                "c": "Yes: missing like the empty ages, and the imputer fills it later, "
+                "learned from the training rows.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "Notebook 01 left `amount_paid` out of the model's inputs although it is in "
+            "the till's data. Why?",
+            {
+                "a": "Because it has missing values.",
+                "b": "Because it is known only after the customer chose a fruit: it gives the "
+                "answer away, and the service will not have it.",
+                "c": "Because it is in euros at some stores and in cents at others.",
+            },
+            answer="b",
+            why={
+                "a": "No: gaps can be filled. The problem is *when* the value exists.",
+                "b": "Yes: an input must exist at the moment of prediction - this one is "
+                "written when the fruit is already paid for.",
+                "c": "No: units can be converted (this notebook did it for the prices).",
+            },
+            revisits="01",
+            tag="leakage",
+        ),
+        Question(
+            "The visits without an age end with a banana 73 % of the time, against 61 % "
+            "for the others. What does that rule out (notebook 02's audit)?",
+            {
+                "a": "That the ages are missing completely at random (MCAR).",
+                "b": "That the ages are missing at random given other columns (MAR).",
+                "c": "That the ages are missing because of the age itself (MNAR).",
+            },
+            answer="a",
+            why={
+                "a": "Yes: gaps that happen whoever the customer is could not buy "
+                "differently - so the fact 'age missing' carries information.",
+                "b": "No: the data cannot tell MAR from MNAR - both remain possible.",
+                "c": "No: older customers skipping the question would give exactly this "
+                "pattern - MNAR stays possible (and cannot be told apart from MAR).",
+            },
+            revisits="02",
+            tag="wrong_choice",
+        ),
+    ],
+)
+
+wrapup_b = Quiz(
+    NOTEBOOK,
+    "wrapup_b",
+    "Wrap-up quiz (03b)",
+    questions=[
+        Question(
+            "A `ColumnTransformer` is given groups for eight columns; the table has ten. "
+            "What happens to the other two?",
+            {
+                "a": "It raises an error.",
+                "b": "They pass through unchanged.",
+                "c": "They are dropped, silently.",
+            },
+            answer="c",
+            why={
+                "a": "No: nothing warns you - which is why a forgotten column goes unnoticed.",
+                "b": "No: only with `remainder='passthrough'`; the default is `'drop'`.",
+                "c": "Yes: the default `remainder='drop'` keeps only the columns you listed.",
+            },
+            tag="missing_columns",
+        ),
+        Question(
+            "A new store opens and the service receives its first visit. What does "
+            "`OneHotEncoder(handle_unknown='ignore')` do with it?",
+            {
+                "a": "Its store columns are all zeros; the other columns are used as usual.",
+                "b": "It raises an error, as the default encoder does.",
+                "c": "It treats it as the most frequent store.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: no known store is switched on, and the prediction still comes.",
+                "b": "No: that is the default (`handle_unknown='error'`) - which would make "
+                "the service fail on every visit to the new store.",
+                "c": "No: the encoder does not guess a category; it switches none on.",
+            },
+            tag="raised",
+        ),
+        Question(
+            "With the customer's banana share computed from all their visits, "
+            "cross-validation gives 0.872 - above the best possible, 0.851. What is it?",
+            {
+                "a": "An excellent feature: keep it.",
+                "b": "Leakage: each visit's own label went into its own feature.",
+                "c": "Luck: another split of the folds would bring it back below 0.851.",
+            },
+            answer="b",
+            why={
+                "a": "No: no honest model can beat the Bayes line - a score above it means the "
+                "answer got into the question.",
+                "b": "Yes: a score too good to be true is the signature of leakage.",
+                "c": "No: on 15,000 rows chance moves an accuracy by a few thousandths, not by "
+                "0.02 - and the cause is in the feature itself: it holds each visit's own label.",
+            },
+            tag="leakage",
+        ),
+        Question(
+            "Fitting the preparation on all the training rows before cross-validation "
+            "changed the score by almost nothing. Why did the customer's share leak so much "
+            "more?",
+            {
+                "a": "Because the scaler is a linear step.",
+                "b": "Because a median or a scale barely changes with a few more rows, while "
+                "the share is computed from the labels - the row's own label included.",
+                "c": "Because the share has more missing values.",
+            },
+            answer="b",
+            why={
+                "a": "No: linear or not, what matters is *what* a step learns from.",
+                "b": "Yes: statistics of the inputs move little; a feature built from the "
+                "labels carries the answer itself.",
+                "c": "No: the leaky share has no gaps at all - every visit counts itself. "
+                "The leak comes from the label, not from the gaps.",
+            },
+            tag="leakage",
+        ),
+        Question(
+            "Always answering 'banana' scores 0.616. What is that number for (notebook 01)?",
+            {
+                "a": "It is the best accuracy any model can reach.",
+                "b": "It is the score of the prepared pipeline.",
+                "c": "It is the baseline: a model that cannot beat it has learned nothing useful.",
+            },
+            answer="c",
+            why={
+                "a": "No: the best possible here is the Bayes line, 0.851.",
+                "b": "No: the prepared pipeline reaches 0.837 in cross-validation.",
+                "c": "Yes: the majority-class baseline is the bar every model must clear.",
+            },
+            revisits="01",
+            tag="wrong_choice",
+        ),
+        Question(
+            "Done right, the customer's share uses only their *earlier* visits. Which "
+            "principle of notebook 02 is that?",
+            {
+                "a": "Point in time: a feature holds only what was known at the moment of "
+                "the prediction.",
+                "b": "Use the most recent information available, even if it came later.",
+                "c": "Average over the whole history to reduce noise.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the same rule as the temperature's last reading *before* the visit.",
+                "b": "No: information from after the visit does not exist when the customer "
+                "is at the stand - that is a point-in-time leak.",
+                "c": "No: the whole history includes the visit itself and later ones.",
+            },
+            revisits="02",
+            tag="leakage",
+        ),
+    ],
 )
