@@ -307,3 +307,32 @@ def tuned_model():
     train, _ = split()
     X_train, y_train = xy(train)
     return tuned_pipeline().fit(X_train, y_train)
+
+
+def compare_models(models: dict, X, y, cv, scoring: str = "accuracy") -> pd.DataFrame:
+    """Notebook 04a's build task, the course's version: cross-validate several models alike.
+
+    Each model of ``models`` (a dict name -> unfitted estimator or pipeline) is scored by
+    cross-validation on ``X, y`` with the folds ``cv`` and the scorer ``scoring`` (a
+    scikit-learn scoring name). Returns one row per model, in the dict's order, with the
+    ``mean`` and the ``std`` of its validation scores over the folds. A scorer whose name
+    starts with ``neg_`` (a loss that scikit-learn negates so that higher is better) is
+    reported as the loss itself: positive, lower is better.
+
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.model_selection import StratifiedKFold
+    >>> X, y = pd.DataFrame({"x": range(10)}), pd.Series(["apple"] * 4 + ["banana"] * 6)
+    >>> folds = StratifiedKFold(n_splits=2, shuffle=True, random_state=0)
+    >>> compare_models({"majority": DummyClassifier()}, X, y, folds).round(2)
+              mean  std
+    majority   0.6  0.0
+    """
+    from sklearn.model_selection import cross_val_score
+
+    rows = {}
+    for name, model in models.items():
+        scores = cross_val_score(model, X, y, cv=cv, scoring=scoring)
+        if isinstance(scoring, str) and scoring.startswith("neg_"):
+            scores = -scores
+        rows[name] = {"mean": scores.mean(), "std": scores.std()}
+    return pd.DataFrame.from_dict(rows, orient="index")

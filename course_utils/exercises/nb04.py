@@ -46,7 +46,7 @@ from course_utils.exercises import (
     incorrect,
 )
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 NOTEBOOK = "04"
 
@@ -676,4 +676,391 @@ q4 = Exercise(
     solution="gap = 100 * (bayes - logistic_result['test_score'].mean())\nq4.check(gap)",
     explanation="The Bayes line is the accuracy of the true probabilities on these very "
     "visits; the difference, times 100, is the room left for any model.",
+)
+
+
+# --------------------------------------------------------------------------- q5 (build task)
+
+MISTAKES.setdefault(
+    "ignored_cv", "the folds passed as `cv` were not used (other folds, or none at all)"
+)
+MISTAKES.setdefault("only_best", "returned only the best model instead of one row per model")
+MISTAKES.setdefault("no_spread", "a mean score without its spread over the folds")
+MISTAKES.setdefault(
+    "wrong_sign", "a loss reported with scikit-learn's negative sign (neg_...) kept"
+)
+MISTAKES.setdefault(
+    "accuracy_on_rare_class",
+    "accuracy on a rare outcome: always answering 'no' scores as well as any model",
+)
+MISTAKES.setdefault(
+    "shuffled_future", "shuffled folds for a question about the future: past and future mixed"
+)
+
+_EXACT = 1e-6  # the same folds give the same scores to many decimals
+
+#: Which split() calls the watched folds saw, by token (a deep copy keeps the token).
+_SPLITS_SEEN: dict[str, int] = {}
+
+
+class WatchedFolds:
+    """Folds that note when they are used: wraps a scikit-learn splitter (``cv``).
+
+    ``check_function`` deep-copies each case's inputs, so the copy handed to the learner's
+    function reports to the module-level ``_SPLITS_SEEN`` under its ``token``.
+    """
+
+    def __init__(self, folds: Any, token: str) -> None:
+        self.folds = folds
+        self.token = token
+
+    def split(self, X: Any, y: Any = None, groups: Any = None):
+        _SPLITS_SEEN[self.token] = _SPLITS_SEEN.get(self.token, 0) + 1
+        return self.folds.split(X, y, groups)
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        return self.folds.get_n_splits(X, y, groups)
+
+    def __repr__(self) -> str:
+        return repr(self.folds)
+
+    def __eq__(self, other: object) -> bool:  # the mutation check compares by value
+        return isinstance(other, WatchedFolds) and (self.token, repr(self)) == (
+            other.token,
+            repr(other),
+        )
+
+    __hash__ = object.__hash__
+
+
+class _SameSettings:
+    """Mixin: models equal when their settings are (``check_function`` compares each input
+    before and after the call; a plain scikit-learn model only equals itself)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and repr(self) == repr(other)
+
+    __hash__ = object.__hash__
+
+
+@cache
+def _compared(cls: type) -> type:
+    """``cls`` with :class:`_SameSettings` (same name, so feedback and reprs read as usual)."""
+    return type(cls.__name__, (_SameSettings, cls), {"__module__": cls.__module__})
+
+
+@cache
+def _other_world(seed: int, n: int) -> tuple[Any, Any]:
+    """``n`` visits of another world (``seed``), oldest first: inputs and label."""
+    from course_utils import world
+
+    visits = world.generate(seed=seed, n_visits=n).visits
+    visits = visits.sort_values("timestamp", kind="stable").reset_index(drop=True)
+    return visits[world.FEATURES], visits[world.TARGET]
+
+
+def _case_models(names: tuple[str, ...]) -> dict[str, Any]:
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.tree import DecisionTreeClassifier
+
+    from course_utils import checkpoints
+
+    def pipeline(model: Any) -> Any:
+        steps = make_pipeline(checkpoints.preprocessor(), model).steps
+        return _compared(Pipeline)(steps)
+
+    dummy = _compared(DummyClassifier)
+    makers = {
+        "always banana": lambda: dummy(strategy="most_frequent"),
+        "shares": lambda: dummy(strategy="prior"),
+        "logistic": lambda: pipeline(LogisticRegression(max_iter=1000)),
+        "small tree": lambda: pipeline(DecisionTreeClassifier(max_depth=3, random_state=0)),
+    }
+    return {name: makers[name]() for name in names}
+
+
+def _q5_cases() -> list:
+    """Cases the learner has not seen: another world's visits, other folds and scorers."""
+    from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit
+
+    from course_utils.exercises.functions import Case
+
+    X7, y7 = _other_world(7, 900)
+    X11, y11 = _other_world(11, 600)
+    stratified = StratifiedKFold(n_splits=3, shuffle=True, random_state=1)
+    return [
+        Case(
+            args=(_case_models(("always banana", "logistic", "small tree")), X7, y7),
+            kwargs={"cv": WatchedFolds(stratified, "q5-a"), "scoring": "accuracy"},
+            label="900 visits of another world (seed 7), three models, 3 shuffled folds, accuracy",
+        ),
+        Case(
+            args=(_case_models(("shares", "logistic")), X7, y7),
+            kwargs={
+                "cv": WatchedFolds(TimeSeriesSplit(n_splits=4), "q5-b"),
+                "scoring": "neg_log_loss",
+            },
+            label="the same visits in time order, TimeSeriesSplit(n_splits=4), log-loss",
+        ),
+        Case(
+            args=(_case_models(("logistic",)), X11, y11),
+            kwargs={"cv": WatchedFolds(KFold(n_splits=2), "q5-c"), "scoring": "roc_auc"},
+            label="600 visits of a third world (seed 11), one model, 2 unshuffled folds, AUC",
+        ),
+    ]
+
+
+def _scores(case, how: str) -> dict[str, np.ndarray]:
+    """Each model's scores on the case, measured ``how``: as asked, or a typical slip."""
+    from sklearn.base import clone
+    from sklearn.metrics import get_scorer
+    from sklearn.model_selection import cross_validate
+
+    models, X, y = case.args
+    cv, scoring = case.kwargs["cv"].folds, case.kwargs["scoring"]
+    scorer = get_scorer(scoring)
+    out = {}
+    for name, model in models.items():
+        if how == "training fit":  # fitted on every row, scored on the same rows
+            fitted = clone(model).fit(X, y)
+            out[name] = np.array([scorer(fitted, X, y)])
+        elif how == "test rows":  # fitted on the case, scored on the notebook's test rows
+            d = _data()
+            fitted = clone(model).fit(X, y)
+            out[name] = np.array([scorer(fitted, d["X_test"], d["y_test"])])
+        else:
+            result = cross_validate(
+                clone(model), X, y, cv=cv, scoring=scoring, return_train_score=True
+            )
+            out[name] = result["train_score" if how == "fold training rows" else "test_score"]
+    return out
+
+
+def _as_table(result: Any, names: list[str]) -> Any:
+    """The learner's result as a DataFrame indexed by model name, or a Feedback."""
+    import pandas as pd
+
+    if isinstance(result, pd.Series):
+        if len(result) == len(names) and not (set(result.index) - set(names)):
+            return incorrect(
+                "You returned one number per model - the mean, without its spread. A mean "
+                "over five folds means little without the standard deviation beside it: "
+                "return a DataFrame with two columns, `mean` and `std`.",
+                "no_spread",
+            )
+        return incorrect(
+            f"Expected a DataFrame with one row per model, got {describe(result)}.",
+            "wrong_type",
+        )
+    if isinstance(result, dict):
+        return incorrect(
+            "You returned a dict. Turn it into a table: "
+            "`pd.DataFrame.from_dict(rows, orient='index')` gives one row per model.",
+            "wrong_type",
+        )
+    if isinstance(result, str) or _is_estimator(result):
+        return incorrect(
+            f"You returned {describe(result)} - only the best model? Return the whole "
+            "table: one row per model, so the reader can see how close the others came.",
+            "only_best",
+        )
+    if not isinstance(result, pd.DataFrame):
+        return incorrect(
+            f"Expected a DataFrame with one row per model, got {describe(result)}.",
+            "wrong_type",
+        )
+    table = result
+    for column in ("model", "name"):
+        if column in table.columns and set(table[column]) == set(names):
+            table = table.set_index(column)
+    if len(names) > 1 and len(table) == 1:
+        return incorrect(
+            f"Your table has one row, but {len(names)} models were given. Return every "
+            "model, not only the best: the differences between them - and their spreads - "
+            "are what the comparison is for.",
+            "only_best",
+        )
+    if [str(i) for i in table.index] != names:
+        return incorrect(
+            f"The rows should be the models' names in the dict's order, {names}; yours are "
+            f"{[str(i) for i in table.index][:6]}. Use the dict's keys as the index.",
+            "wrong_index",
+        )
+    if "mean" not in table.columns:
+        return incorrect(
+            f"Your table has no column `mean` (its columns: {list(table.columns)[:6]}). "
+            "Name the two columns `mean` and `std`.",
+            "missing_columns",
+        )
+    if "std" not in table.columns:
+        return incorrect(
+            "Your table has the mean but no `std` column: a mean without its spread cannot "
+            "say whether two models really differ. Add the standard deviation of the fold "
+            "scores.",
+            "no_spread",
+        )
+    return table
+
+
+def _close(a: Any, b: Any) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=0, atol=_EXACT, equal_nan=True))
+
+
+def _judge_q5(result: Any, case) -> Feedback | None:
+    models, _, _ = case.args
+    names = list(models)
+    table = _as_table(result, names)
+    if isinstance(table, Feedback):
+        return table
+    try:
+        means = table["mean"].astype(float).to_numpy()
+        stds = table["std"].astype(float).to_numpy()
+    except (TypeError, ValueError):
+        return incorrect("The `mean` and `std` columns must hold numbers.", "wrong_dtype")
+    scoring = case.kwargs["scoring"]
+    sign = -1.0 if scoring.startswith("neg_") else 1.0
+    right = _scores(case, "as asked")
+    want = np.array([sign * right[n].mean() for n in names])
+    if not _close(means, want):
+        if sign < 0 and _close(means, -want):
+            return incorrect(
+                f"Your means are negative: `{scoring}` is a loss that scikit-learn negates "
+                "so that 'higher is better' holds for every scorer. Report the loss itself "
+                "(flip the sign for scorers named `neg_...`), so a reader sees a log-loss "
+                "of 0.6, not -0.6.",
+                "wrong_sign",
+            )
+        slips = [
+            (
+                "training fit",
+                "scored_on_train",
+                "These are the scores of each model fitted on all the rows and scored on the "
+                "same rows - no cross-validation. That measures memory: score each model on "
+                "folds it did not learn from, `cross_val_score(model, X, y, cv=cv, ...)`.",
+            ),
+            (
+                "fold training rows",
+                "scored_on_train",
+                "These are the folds' *training* scores (`train_score`): each fold's model "
+                "scored on the rows it learned from. Report the validation scores.",
+            ),
+            (
+                "test rows",
+                "test_used_for_tuning",
+                "These scores come from the notebook's *test* rows. A comparison of models "
+                "uses only the rows it is given (`X`, `y`) - the test rows stay locked until "
+                "notebook 06.",
+            ),
+        ]
+        for how, tag, message in slips:
+            other = _scores(case, how)
+            if _close(means, [sign * other[n].mean() for n in names]) or _close(
+                means, [other[n].mean() for n in names]
+            ):
+                return incorrect(message, tag)
+        if not _SPLITS_SEEN.get(case.kwargs["cv"].token):
+            return incorrect(
+                f"Your function never used the folds it was given (`cv` = "
+                f"{case.kwargs['cv']!r}). The caller chooses the folds because they decide "
+                "the question the scores answer (time-ordered folds: the months after). "
+                "Pass them on: `cross_val_score(model, X, y, cv=cv, scoring=scoring)`.",
+                "ignored_cv",
+            )
+        if scoring != "accuracy":
+            accuracy = [_scores_with(case, "accuracy")[n].mean() for n in names]
+            if _close(means, accuracy) or _close(means, -np.asarray(accuracy)):
+                return incorrect(
+                    f"These are accuracies, but the caller asked for `{scoring}`. Pass "
+                    "`scoring=scoring` to `cross_val_score`.",
+                    "wrong_value",
+                )
+        return incorrect(
+            "The `mean` column is not the mean validation score of each model over the "
+            f"folds `cv`, scored with `{scoring}` (expected {np.round(want, 4).tolist()}).",
+            "wrong_value",
+        )
+    spreads = [[right[n].std(ddof=d) for n in names] for d in (0, 1)]
+    if not any(_close(stds, s) for s in spreads):
+        return incorrect(
+            "The `mean` column is right, but `std` is not the standard deviation of each "
+            "model's fold scores (expected "
+            f"{np.round(spreads[0], 4).tolist()}).",
+            "wrong_value",
+        )
+    return None
+
+
+def _scores_with(case, scoring: str) -> dict[str, np.ndarray]:
+    from course_utils.exercises.functions import Case
+
+    other = Case(args=case.args, kwargs={**case.kwargs, "scoring": scoring}, label=case.label)
+    return _scores(other, "as asked")
+
+
+Q5_SOLUTION = """def compare_models(models, X, y, cv, scoring="accuracy"):
+    rows = {}
+    for name, model in models.items():
+        scores = cross_val_score(model, X, y, cv=cv, scoring=scoring)
+        if scoring.startswith("neg_"):
+            scores = -scores  # report the loss itself: positive, lower is better
+        rows[name] = {"mean": scores.mean(), "std": scores.std()}
+    return pd.DataFrame.from_dict(rows, orient="index")"""
+
+
+def _check_q5(answer: Any) -> Feedback:
+    from course_utils.exercises.functions import check_function
+
+    _SPLITS_SEEN.clear()
+    problem = check_function(
+        answer,
+        _q5_cases(),
+        _judge_q5,
+        what="`compare_models`",
+        params=("models", "X", "y", "cv", "scoring"),
+    )
+    if problem is not None:
+        return problem
+    return correct(
+        "Your function gave the right table on three sets of visits it had never seen - "
+        "another world's visits, shuffled, time-ordered and unshuffled folds, accuracy, "
+        "log-loss and AUC. The rest of the notebook compares models with it."
+    )
+
+
+q5 = Exercise(
+    NOTEBOOK,
+    "q5",
+    "Build it: compare models under cross-validation",
+    prompt='Write `compare_models(models, X, y, cv, scoring="accuracy")`. `models` is a dict '
+    "name -> unfitted model (or pipeline). Cross-validate each one on `X, y` with exactly "
+    "the folds `cv` and the scorer `scoring` given, and return a DataFrame with one row "
+    "per model (the dict's keys as index, in order) and two columns: `mean` and `std` of "
+    "its validation scores. For a scorer whose name starts with `neg_`, report the loss "
+    "itself (a positive number). Checked by running it on visits you have not seen, with "
+    "other folds and scorers (± 0.000001).",
+    expects="a function",
+    checker=_check_q5,
+    hints=[
+        "Loop over `models.items()`; for each model, the exercises above already showed "
+        "the one call that cross-validates it. Collect one row per model, then build the "
+        "table at the end.",
+        "`cross_val_score(model, X, y, cv=cv, scoring=scoring)` returns one score per fold; "
+        '`rows[name] = {"mean": scores.mean(), "std": scores.std()}`; '
+        '`pd.DataFrame.from_dict(rows, orient="index")` turns the dict of rows into a '
+        "table. For `neg_` scorers, multiply the scores by -1 first.",
+        "Eight lines:\n\n```python\n" + Q5_SOLUTION + "\n```",
+    ],
+    solution=Q5_SOLUTION + "\n\nq5.check(compare_models)",
+    explanation="`cross_val_score` refits a fresh copy of each model on all folds but one and "
+    "scores it on the fold left out, once per fold, with the folds the caller chose - "
+    "they decide which question the score answers (shuffled: known customers; "
+    "`TimeSeriesSplit`: the months after). The mean is the estimate, the standard "
+    "deviation how much it wobbles from fold to fold: two models whose means differ by "
+    "less than that cannot be told apart. scikit-learn negates losses (`neg_log_loss`) so "
+    "that every scorer is 'higher is better'; a table for people shows the loss itself. "
+    "And the table keeps every model, not only the winner: how close the others came is "
+    "part of the answer.",
 )
