@@ -336,3 +336,30 @@ def compare_models(models: dict, X, y, cv, scoring: str = "accuracy") -> pd.Data
             scores = -scores
         rows[name] = {"mean": scores.mean(), "std": scores.std()}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def raw_preprocessor():
+    """Notebook 03's "before", unfitted: gaps filled, categories one-hot, then scaled -
+    nothing derived. Notebook 04b's learning curves compare it with :func:`preprocessor`.
+
+    >>> [name for name, _ in raw_preprocessor().steps]
+    ['columntransformer', 'standardscaler']
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numbers = ["hour", "weekday", "age", "has_kids", "loyalty_member", "price_apple"]
+    numbers += ["price_banana", "temperature_c"]
+    columns = ColumnTransformer(
+        [
+            ("numbers", SimpleImputer(strategy="median"), numbers),
+            (
+                "categories",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                ["store", "promo"],
+            ),
+        ]
+    )
+    return make_pipeline(columns, StandardScaler())
