@@ -384,7 +384,7 @@ def compare_models(models, X, y, cv, scoring="accuracy"):
     "ignored_cv": _SOLUTION.replace("cv=cv", "cv=KFold(5, shuffle=True, random_state=0)"),
     "only_best": _SOLUTION.replace(_TABLE, _TABLE + '.nlargest(1, "mean")'),
     "no_spread": _SOLUTION.replace('"std": scores.std()', '"folds": len(scores)'),
-    "wrong_sign": _SOLUTION.replace("scores = -scores", "pass"),
+    "negated_score": _SOLUTION.replace("scores = -scores", "pass"),
     "returned_none": _SOLUTION.replace("return pd.DataFrame", "pd.DataFrame"),
     # a table copied from the notebook: other models, other numbers
     "wrong_index": """
@@ -545,3 +545,23 @@ def test_part_b_starts_from_the_checkpoints():
     assert "04b_compare_models.ipynb" in "".join(
         c.source for c in lessons.read_lesson(PARTS["04a"].source).cells
     )
+
+
+def test_quiz_wrong_options_record_the_misconception_tag():
+    assert [q.tag for q in wrapup_a.questions] == [
+        "leakage",
+        "accuracy_with_skewed_costs",
+        "scored_on_train",
+        "no_spread",
+        "unscaled_features",
+    ]
+    assert [q.tag for q in wrapup_b.questions] == [
+        "shuffled_future",
+        "wrong_choice",
+        "leakage",
+        "accuracy_on_rare_class",
+        "test_used_for_tuning",
+        "scored_on_train",
+    ]
+    fb = wrapup_b.evaluate({1: "a", 2: "b", 3: "a", 4: "b", 5: "c", 6: "a"})
+    assert fb.mistake == "shuffled_future"

@@ -701,8 +701,8 @@ MISTAKES.setdefault(
 )
 MISTAKES.setdefault("only_best", "returned only the best model instead of one row per model")
 MISTAKES.setdefault("no_spread", "a mean score without its spread over the folds")
-MISTAKES.setdefault(
-    "wrong_sign", "a loss reported with scikit-learn's negative sign (neg_...) kept"
+MISTAKES.setdefault(  # the same tag as notebook 05's
+    "negated_score", "a scikit-learn score of a loss read without undoing its sign (minus)"
 )
 MISTAKES.setdefault(
     "accuracy_on_rare_class",
@@ -946,7 +946,7 @@ def _judge_q5(result: Any, case) -> Feedback | None:
                 "so that 'higher is better' holds for every scorer. Report the loss itself "
                 "(flip the sign for scorers named `neg_...`), so a reader sees a log-loss "
                 "of 0.6, not -0.6.",
-                "wrong_sign",
+                "negated_score",
             )
         slips = [
             (
