@@ -285,8 +285,17 @@ display(q5)
 
 # %% tags=["build"]
 def compare_models(models, X, y, cv, scoring="accuracy"):
-    """Cross-validate every model alike; one row per model with the mean and std of its
-    validation scores over the folds ``cv``, scored by ``scoring`` (``neg_`` -> the loss)."""
+    """Cross-validate every model of ``models`` alike; return one row per model.
+
+    models  -- a dict name -> unfitted model or pipeline
+    X, y    -- the rows to cross-validate on (the caller passes the training rows)
+    cv      -- the folds, used exactly as given
+    scoring -- a scikit-learn scoring name: "accuracy", "roc_auc", "neg_log_loss", ...
+
+    Returns a DataFrame: index = the names, in the dict's order; columns "mean" and "std"
+    of each model's validation scores over the folds. For a scorer named "neg_...", the
+    loss itself (a positive number).
+    """
     # BEGIN SOLUTION
     # STUDENT: rows = {}  # name -> {"mean": ..., "std": ...}
     # STUDENT: return ...  # your code here: a DataFrame, one row per model
