@@ -476,3 +476,57 @@ def drop_duplicate_scans(table: pd.DataFrame) -> pd.DataFrame:
     [1, 3]
     """
     return table.drop_duplicates(subset="visit_id", keep="first")
+def compare_models(models: dict, X, y, cv, scoring: str = "accuracy") -> pd.DataFrame:
+    """Notebook 04a's build task, the course's version: cross-validate several models alike.
+
+    Each model of ``models`` (a dict name -> unfitted estimator or pipeline) is scored by
+    cross-validation on ``X, y`` with the folds ``cv`` and the scorer ``scoring`` (a
+    scikit-learn scoring name). Returns one row per model, in the dict's order, with the
+    ``mean`` and the ``std`` of its validation scores over the folds. A scorer whose name
+    starts with ``neg_`` (a loss that scikit-learn negates so that higher is better) is
+    reported as the loss itself: positive, lower is better.
+
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.model_selection import StratifiedKFold
+    >>> X, y = pd.DataFrame({"x": range(10)}), pd.Series(["apple"] * 4 + ["banana"] * 6)
+    >>> folds = StratifiedKFold(n_splits=2, shuffle=True, random_state=0)
+    >>> compare_models({"majority": DummyClassifier()}, X, y, folds).round(2)
+              mean  std
+    majority   0.6  0.0
+    """
+    from sklearn.model_selection import cross_val_score
+
+    rows = {}
+    for name, model in models.items():
+        scores = cross_val_score(model, X, y, cv=cv, scoring=scoring)
+        if isinstance(scoring, str) and scoring.startswith("neg_"):
+            scores = -scores
+        rows[name] = {"mean": scores.mean(), "std": scores.std()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def raw_preprocessor():
+    """Notebook 03's "before", unfitted: gaps filled, categories one-hot, then scaled -
+    nothing derived. Notebook 04b's learning curves compare it with :func:`preprocessor`.
+
+    >>> [name for name, _ in raw_preprocessor().steps]
+    ['columntransformer', 'standardscaler']
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numbers = ["hour", "weekday", "age", "has_kids", "loyalty_member", "price_apple"]
+    numbers += ["price_banana", "temperature_c"]
+    columns = ColumnTransformer(
+        [
+            ("numbers", SimpleImputer(strategy="median"), numbers),
+            (
+                "categories",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                ["store", "promo"],
+            ),
+        ]
+    )
+    return make_pipeline(columns, StandardScaler())

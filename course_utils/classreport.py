@@ -169,6 +169,16 @@ DISCUSSION_PROMPTS: dict[str, str] = {
     "and what does it test on?",
     "unscaled_features": "Which feature dominates a distance between two visits when "
     "nothing is scaled?",
+    "ignored_cv": "Who chooses the folds, the comparison or its caller? What question do "
+    "TimeSeriesSplit's folds answer that shuffled ones do not?",
+    "only_best": "Two models 0.001 apart: would you throw the second away? What does the "
+    "whole table tell that the winner alone does not?",
+    "no_spread": "0.841 against 0.838: a real difference? What do you need besides the "
+    "two means to say?",
+    "accuracy_on_rare_class": "Only 13 % say yes: what accuracy does 'always no' reach? "
+    "Which score would tell a useful model from it?",
+    "shuffled_future": "Which visits did each fold learn from when the folds are shuffled? "
+    "Could the shop have known them at the time?",
     "no_preprocessing": "What does the model receive without the preparation pipeline: "
     "missing values, text, °F?",
     "swapped_axes": "Which axis of the confusion matrix is the truth? Read one cell aloud "
@@ -257,6 +267,10 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("04", "q2"): (0.6, {"unscaled_features": 4, "no_preprocessing": 2, "scored_on_train": 1}),
     ("04", "q3"): (0.4, {"wrong_choice": 3}),
     ("04", "q4"): (0.6, {"scored_on_train": 2, "fraction_not_percent": 2, "wrong_value": 2}),
+    ("04", "q5"): (0.8, {"ignored_cv": 4, "no_spread": 3, "negated_score": 2, "only_best": 2}),
+    ("04", "q6"): (0.7, {"accuracy_on_rare_class": 5, "shuffled_future": 3}),
+    ("04", "wrapup_a"): (0.3, {"leakage": 2, "no_spread": 2, "scored_on_train": 1}),
+    ("04", "wrapup_b"): (0.3, {"shuffled_future": 2, "accuracy_on_rare_class": 2}),
     ("05", "q1"): (0.4, {"wrong_choice": 3, "wrong_value": 1}),
     ("05", "q2"): (0.5, {"scored_on_train": 4, "not_integer": 1, "out_of_range": 1}),
     ("05", "q3"): (0.5, {"negated_score": 3, "scored_on_train": 2, "wrong_search": 1}),

@@ -25,10 +25,10 @@ from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
 from course_utils import checkpoints, lessons, progress, world  # noqa: E402
 from course_utils.exercises import MISTAKES, nb04  # noqa: E402
-from course_utils.exercises.nb04 import q1, q2, q3, q4  # noqa: E402
+from course_utils.exercises.nb04 import q1, q2, q3, q4, q5, q6, wrapup_a, wrapup_b  # noqa: E402
 from course_utils.widgets import models, p95, update_times  # noqa: E402
 
-LESSON = next(lesson for lesson in lessons.find_lessons() if lesson.number == "04")
+PARTS = {lesson.number: lesson for lesson in lessons.find_lessons(["04"])}
 
 
 @pytest.fixture(autouse=True)
@@ -44,14 +44,19 @@ def _isolated(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def ns() -> dict:
     """What the notebook has defined when the exercises come."""
+    return _namespace()
+
+
+def _namespace() -> dict:
     train, test = checkpoints.split()
     X_train, y_train = checkpoints.xy(train)
     X_test, y_test = checkpoints.xy(test)
     cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     logistic = make_pipeline(checkpoints.preprocessor(), LogisticRegression(max_iter=1000))
     truth = world.generate().visits.set_index("visit_id").loc[train["visit_id"]]
-    return {
+    ns = {
         "np": np,
+        "pd": pd,
         "checkpoints": checkpoints,
         "make_pipeline": make_pipeline,
         "cross_val_score": cross_val_score,
@@ -67,6 +72,11 @@ def ns() -> dict:
             logistic, X_train, y_train, cv=cv, return_train_score=True
         ),
     }
+    ns["comparison"] = pd.DataFrame(
+        {"validation mean": [ns["logistic_result"]["test_score"].mean()]},
+        index=["logistic regression"],
+    )
+    return ns
 
 
 def _mistake(exercise, answer, **inputs) -> str | None:
@@ -278,7 +288,7 @@ def test_picker_numbers_and_static_fallback(picker):
 
 @pytest.fixture(scope="module")
 def lesson_cells() -> list:
-    return lessons.read_lesson(LESSON.source).cells
+    return [cell for part in PARTS.values() for cell in lessons.read_lesson(part.source).cells]
 
 
 def test_fit_times_are_never_in_a_checked_cell(lesson_cells):
@@ -305,9 +315,11 @@ def test_every_score_plot_draws_the_baseline_and_the_bayes_line(lesson_cells):
 
 
 def test_stored_solutions_show_the_checks_and_the_misconceptions():
-    nb = json.loads(LESSON.solution_path.read_text(encoding="utf-8"))
+    cells = []
+    for part in PARTS.values():
+        cells += json.loads(part.solution_path.read_text(encoding="utf-8"))["cells"]
     outputs = {}
-    for cell in nb["cells"]:
+    for cell in cells:
         if cell["cell_type"] == "code" and ".check(" in "".join(cell["source"]):
             texts = [
                 "".join(o.get("text", "") or o.get("data", {}).get("text/plain", ""))
@@ -320,7 +332,236 @@ def test_stored_solutions_show_the_checks_and_the_misconceptions():
             assert out.startswith("✘ Not quite") and "training rows" in out
         elif "unscaled" in src:
             assert out.startswith("✘ Not quite") and "no scaling step" in out
-        elif 'check("a")' in src:
-            assert out.startswith("✘ Not quite") and "under" in out
         else:
             assert out.startswith("✔ Correct"), src
+
+
+# --------------------------------------------------------------------------- q5: the build task
+
+
+def _define(code: str, **extra) -> object:
+    """Run a learner's cell defining ``compare_models``, as the notebook would."""
+    from sklearn.metrics import get_scorer
+    from sklearn.model_selection import KFold
+
+    train, test = checkpoints.split()
+    X_test, y_test = checkpoints.xy(test)
+    scope = {
+        "pd": pd,
+        "np": np,
+        "cross_val_score": cross_val_score,
+        "cross_validate": cross_validate,
+        "KFold": KFold,
+        "get_scorer": get_scorer,
+        "X_test": X_test,
+        "y_test": y_test,
+        **extra,
+    }
+    exec(code, scope)
+    return scope["compare_models"]
+
+
+_SOLUTION = nb04.Q5_SOLUTION
+_TABLE = 'return pd.DataFrame.from_dict(rows, orient="index")'
+
+Q5_WRONG = {
+    # fitted on every row and scored on the same rows: no cross-validation
+    "scored_on_train": """
+def compare_models(models, X, y, cv, scoring="accuracy"):
+    rows = {}
+    for name, model in models.items():
+        score = get_scorer(scoring)(model.fit(X, y), X, y)
+        rows[name] = {"mean": -score if scoring.startswith("neg_") else score, "std": 0.0}
+    return pd.DataFrame.from_dict(rows, orient="index")""",
+    # the notebook's test rows used to score
+    "test_used_for_tuning": """
+def compare_models(models, X, y, cv, scoring="accuracy"):
+    rows = {}
+    for name, model in models.items():
+        rows[name] = {"mean": get_scorer(scoring)(model.fit(X, y), X_test, y_test), "std": 0.0}
+    return pd.DataFrame.from_dict(rows, orient="index")""",
+    # shuffled KFold instead of the folds given (TimeSeriesSplit in one case)
+    "ignored_cv": _SOLUTION.replace("cv=cv", "cv=KFold(5, shuffle=True, random_state=0)"),
+    "only_best": _SOLUTION.replace(_TABLE, _TABLE + '.nlargest(1, "mean")'),
+    "no_spread": _SOLUTION.replace('"std": scores.std()', '"folds": len(scores)'),
+    "negated_score": _SOLUTION.replace("scores = -scores", "pass"),
+    "returned_none": _SOLUTION.replace("return pd.DataFrame", "pd.DataFrame"),
+    # a table copied from the notebook: other models, other numbers
+    "wrong_index": """
+def compare_models(models, X, y, cv, scoring="accuracy"):
+    return pd.DataFrame({"mean": [0.616, 0.841], "std": [0.0, 0.007]},
+                        index=["majority baseline", "logistic regression"])""",
+    # the folds' parameter renamed: the task calls it with cv=
+    "signature": _SOLUTION.replace("cv, scoring=", "folds, scoring=").replace("cv=cv", "cv=folds"),
+}
+
+
+def test_q5_solution_passes_on_unseen_cases(capsys):
+    compare_models = _define(_SOLUTION)
+    assert q5.evaluate(compare_models).ok
+    exec(q5._solution, {"pd": pd, "cross_val_score": cross_val_score, "q5": q5})
+    assert capsys.readouterr().out.startswith("✔ Correct")
+    # The course's version (used by 04b and the next cells of 04a) passes too.
+    assert q5.evaluate(checkpoints.compare_models).ok
+
+
+def test_q5_sample_std_and_a_model_column_are_fine():
+    ddof1 = _SOLUTION.replace("scores.std()", "scores.std(ddof=1)")
+    assert q5.evaluate(_define(ddof1)).ok
+
+
+@pytest.mark.parametrize("tag", list(Q5_WRONG))
+def test_q5_typical_wrong_functions_get_their_tag(tag):
+    fb = q5.evaluate(_define(Q5_WRONG[tag]))
+    assert fb.status == "incorrect" and fb.mistake == tag, (tag, fb)
+    assert fb.mistake in MISTAKES and fb.message
+
+
+def test_q5_names_the_case_and_the_means_only_slip():
+    fb = q5.evaluate(_define(_SOLUTION.replace(_TABLE, _TABLE + '["mean"]')))
+    assert fb.mistake == "no_spread" and fb.message.startswith("On 900 visits")
+    fb = q5.evaluate(_define(_SOLUTION.replace(_TABLE, _TABLE + '["mean"].idxmax()')))
+    assert fb.mistake == "only_best"
+    fb = q5.evaluate(_define(_SOLUTION.replace("scoring=scoring)", ")")))  # scorer ignored
+    assert fb.mistake == "wrong_value" and "accuracies" in fb.message
+    fb = q5.evaluate(_define(_SOLUTION.replace("cv=cv, ", "")))  # cross_val_score's default
+    assert fb.mistake == "ignored_cv" and "never used the folds" in fb.message
+
+
+def test_q5_not_attempted_and_not_a_function():
+    assert q5.evaluate(...).status == "not_attempted"
+    stub = _define('def compare_models(models, X, y, cv, scoring="accuracy"):\n    return ...')
+    assert q5.evaluate(stub).status == "not_attempted"
+    assert q5.evaluate(pd.DataFrame({"mean": [0.8]})).mistake == "not_a_function"
+
+
+def test_q5_student_skeleton_runs_and_is_not_attempted():
+    """The student notebook's build cell, as generated, defines a function returning ``...``."""
+    nb = json.loads(PARTS["04a"].student_path.read_text(encoding="utf-8"))
+    build = [c for c in nb["cells"] if "build" in c.get("metadata", {}).get("tags", [])]
+    assert len(build) == 1
+    scope = {"q5": q5, "pd": pd, "cross_val_score": cross_val_score}
+    source = "".join(build[0]["source"]).replace("q5.check(compare_models)", "")
+    assert "cross_val_score(" not in source  # the answer is not in the skeleton
+    exec(source, scope)
+    assert q5.evaluate(scope["compare_models"]).status == "not_attempted"
+
+
+# --------------------------------------------------------------------------- q6: the transfer
+
+
+@pytest.fixture(scope="module")
+def back() -> dict:
+    from sklearn.dummy import DummyClassifier
+    from sklearn.model_selection import TimeSeriesSplit
+
+    X_time, y_back = nb04._back_data()
+    models = {
+        "always no": DummyClassifier(strategy="most_frequent"),
+        "logistic regression": make_pipeline(
+            checkpoints.preprocessor(), LogisticRegression(max_iter=1000)
+        ),
+    }
+    return {"X": X_time, "y": y_back, "models": models, "time": TimeSeriesSplit(n_splits=5)}
+
+
+def test_q6_solution_passes_with_either_ranking_score(back):
+    assert 0.08 < back["y"].mean() < 0.2  # a rare outcome: about one visit in eight
+    for scoring in ("roc_auc", "average_precision"):
+        table = checkpoints.compare_models(
+            back["models"], back["X"], back["y"], back["time"], scoring
+        )
+        fb = q6.evaluate(table, beats_baseline=True)
+        assert fb.ok, (scoring, fb)
+        # The decision is measured, not assumed: a clear gain over 'always no'.
+        gain = table.loc["logistic regression", "mean"] - table.loc["always no", "mean"]
+        assert gain > table.loc["logistic regression", "std"]
+
+
+def test_q6_typical_slips(back):
+    X, y, models = back["X"], back["y"], back["models"]
+    shuffled = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    by_accuracy = checkpoints.compare_models(models, X, y, back["time"], "accuracy")
+    fb = q6.evaluate(by_accuracy, beats_baseline=False)
+    assert fb.mistake == "accuracy_on_rare_class" and "87 %" in fb.message
+    auc_shuffled = checkpoints.compare_models(models, X, y, shuffled, "roc_auc")
+    assert q6.evaluate(auc_shuffled, beats_baseline=True).mistake == "shuffled_future"
+    auc_in_order = checkpoints.compare_models(models, X, y, 5, "roc_auc")
+    assert q6.evaluate(auc_in_order, beats_baseline=True).mistake == "unshuffled_folds"
+    right = checkpoints.compare_models(models, X, y, back["time"], "roc_auc")
+    assert q6.evaluate(right, beats_baseline=False).mistake == "wrong_choice"
+    assert q6.evaluate(right, beats_baseline="yes").mistake == "wrong_type"
+    assert q6.evaluate(right, beats_baseline=...).mistake == "missing_input"  # decide first
+    assert q6.evaluate(right.iloc[1:], beats_baseline=True).mistake == "only_best"
+    assert q6.evaluate(right[["mean"]], beats_baseline=True).mistake == "no_spread"
+    assert q6.evaluate(right + 0.01, beats_baseline=True).mistake == "wrong_value"
+    assert q6.evaluate(..., beats_baseline=True).status == "not_attempted"
+
+
+# --------------------------------------------------------------------------- the quizzes
+
+
+@pytest.mark.parametrize(
+    "quiz, right",
+    [
+        (wrapup_a, {1: "b", 2: "c", 3: "a", 4: "b", 5: "a"}),
+        (wrapup_b, {1: "c", 2: "b", 3: "a", 4: "b", 5: "c", 6: "a"}),
+    ],
+    ids=["04a", "04b"],
+)
+def test_wrapup_quizzes(quiz, right):
+    assert 5 <= len(quiz.questions) <= 8
+    assert sum(q.revisits is not None and q.revisits < "04" for q in quiz.questions) >= 2
+    assert quiz.evaluate(right).ok
+    assert quiz.evaluate({k: ... for k in right}).status == "not_attempted"
+    for number, question in enumerate(quiz.questions, start=1):
+        assert question.answer == right[number]
+        for letter in question.options:
+            if letter == question.answer:
+                continue
+            fb = quiz.evaluate({**right, number: letter})
+            assert fb.status == "incorrect" and fb.mistake in MISTAKES
+            assert question.why[letter] in fb.message  # the misconception of that option
+
+
+# --------------------------------------------------------------------------- the split
+
+
+def test_student_notebooks_give_no_answer_away():
+    for part in PARTS.values():
+        nb = json.loads(part.student_path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            text = "".join(cell["source"])
+            assert "Whatever you answered" not in text, part.filename
+            if cell["cell_type"] == "code":
+                assert ".hint()" not in text and ".solution()" not in text, text
+                assert "tree_cv =" not in text.replace("tree_cv = ...", ""), text
+
+
+def test_part_b_starts_from_the_checkpoints():
+    cells = lessons.read_lesson(PARTS["04b"].source).cells
+    first_code = next(c.source for c in cells if c.cell_type == "code" and "import" in c.source)
+    assert "checkpoints.split()" in first_code and "compare_models" in first_code
+    assert "04b_compare_models.ipynb" in "".join(
+        c.source for c in lessons.read_lesson(PARTS["04a"].source).cells
+    )
+
+
+def test_quiz_wrong_options_record_the_misconception_tag():
+    assert [q.tag for q in wrapup_a.questions] == [
+        "leakage",
+        "accuracy_with_skewed_costs",
+        "scored_on_train",
+        "no_spread",
+        "unscaled_features",
+    ]
+    assert [q.tag for q in wrapup_b.questions] == [
+        "shuffled_future",
+        "wrong_choice",
+        "leakage",
+        "accuracy_on_rare_class",
+        "test_used_for_tuning",
+        "scored_on_train",
+    ]
+    fb = wrapup_b.evaluate({1: "a", 2: "b", 3: "a", 4: "b", 5: "c", 6: "a"})
+    assert fb.mistake == "shuffled_future"

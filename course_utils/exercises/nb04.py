@@ -1,13 +1,18 @@
 """Exercises of notebook 04 "Train": cross-validate models honestly and read learning curves.
 
-In the notebook::
+Notebook 04 comes in two parts, 04a (cross-validate) and 04b (compare models)::
 
-    from course_utils.exercises.nb04 import q1, q2, q3, q4
-
+    from course_utils.exercises.nb04 import q1, q2, q5, wrapup_a   # in 04a
     q1.check(tree_cv)              # the cross-validated accuracy of the decision tree
     q2.check(knn_cv, model=knn)    # a k-NN pipeline, cross-validated (scaling matters)
+    q5.check(compare_models)       # build task: the function, run on unseen visits and folds
+    wrapup_a.check(answers)        # wrap-up quiz of 04a
+
+    from course_utils.exercises.nb04 import q3, q4, q6, wrapup_b   # in 04b
     q3.check("b")                  # which model over-fits, from the learning curves
     q4.check(gap)                  # points between the logistic regression and the Bayes line
+    q6.check(back_table, beats_baseline=True)  # transfer: will the customer come back?
+    wrapup_b.check(answers)        # wrap-up quiz of 04b
 
 The expected values are computed once from the training rows of the standard split
 (``course_utils.checkpoints``) with the notebook's folds, ``StratifiedKFold(n_splits=5,
@@ -44,9 +49,11 @@ from course_utils.exercises import (
     describe,
     expect_choice,
     incorrect,
+    not_attempted,
 )
+from course_utils.exercises.quiz import Question, Quiz
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "wrapup_a", "wrapup_b"]
 
 NOTEBOOK = "04"
 
@@ -576,9 +583,14 @@ q3 = Exercise(
         "Which model scores about 0.99 on its training rows but much less in validation?",
     ],
     solution='q3.check("b")',
-    explanation="The decision tree: training accuracy near 1, validation far lower - the "
-    "widest gap by far. The raw logistic regression under-fits (both low, no gap); the "
-    "prepared logistic regression fits well (both high, no gap).",
+    explanation="The decision tree over-fits: 0.99 to 1.00 on its training rows at every "
+    "size, 0.73 to 0.77 in validation - the widest gap by far. Its validation curve still "
+    "climbs, so more rows would help a little; a simpler tree, or many trees averaged (the "
+    "random forest), helps far more - notebook 05 tunes exactly that. The raw logistic "
+    "regression under-fits: both curves stay near 0.72 from the smallest size to the "
+    "largest, so more rows change nothing; only better columns lift it (the same model on "
+    "the prepared columns reaches the top of the table). The prepared logistic regression "
+    "fits well: both curves high and close, just under the Bayes line.",
 )
 
 
@@ -669,11 +681,814 @@ q4 = Exercise(
     hints=[
         "Both numbers are already in the notebook: `bayes`, and the logistic regression's "
         "mean validation score.",
-        "The comparison table has it: `comparison.loc['logistic regression', 'validation "
-        "mean']` (or `logistic_result['test_score'].mean()`).",
-        "`gap = 100 * (bayes - logistic_result['test_score'].mean())`.",
+        "The comparison table has it: `comparison.loc['logistic regression', 'validation mean']`.",
+        "`gap = 100 * (bayes - comparison.loc['logistic regression', 'validation mean'])`.",
     ],
-    solution="gap = 100 * (bayes - logistic_result['test_score'].mean())\nq4.check(gap)",
+    solution="gap = 100 * (bayes - comparison.loc['logistic regression', 'validation mean'])"
+    "\nq4.check(gap)",
     explanation="The Bayes line is the accuracy of the true probabilities on these very "
-    "visits; the difference, times 100, is the room left for any model.",
+    "visits; the difference, times 100, is the room left for any model. The three best "
+    "families (logistic regression, gradient-boosted trees, random forest) all sit about "
+    "one point below it: `(100 * (bayes - comparison['validation mean'].nlargest(3)))` "
+    "shows the three gaps.",
+)
+
+
+# --------------------------------------------------------------------------- q5 (build task)
+
+MISTAKES.setdefault(
+    "ignored_cv", "the folds passed as `cv` were not used (other folds, or none at all)"
+)
+MISTAKES.setdefault("only_best", "returned only the best model instead of one row per model")
+MISTAKES.setdefault("no_spread", "a mean score without its spread over the folds")
+MISTAKES.setdefault(  # the same tag as notebook 05's
+    "negated_score", "a scikit-learn score of a loss read without undoing its sign (minus)"
+)
+MISTAKES.setdefault(
+    "accuracy_on_rare_class",
+    "accuracy on a rare outcome: always answering 'no' scores as well as any model",
+)
+MISTAKES.setdefault(
+    "shuffled_future", "shuffled folds for a question about the future: past and future mixed"
+)
+
+_EXACT = 1e-6  # the same folds give the same scores to many decimals
+
+#: Which split() calls the watched folds saw, by token (a deep copy keeps the token).
+_SPLITS_SEEN: dict[str, int] = {}
+
+
+class WatchedFolds:
+    """Folds that note when they are used: wraps a scikit-learn splitter (``cv``).
+
+    ``check_function`` deep-copies each case's inputs, so the copy handed to the learner's
+    function reports to the module-level ``_SPLITS_SEEN`` under its ``token``.
+    """
+
+    def __init__(self, folds: Any, token: str) -> None:
+        self.folds = folds
+        self.token = token
+
+    def split(self, X: Any, y: Any = None, groups: Any = None):
+        _SPLITS_SEEN[self.token] = _SPLITS_SEEN.get(self.token, 0) + 1
+        return self.folds.split(X, y, groups)
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        return self.folds.get_n_splits(X, y, groups)
+
+    def __repr__(self) -> str:
+        return repr(self.folds)
+
+    def __eq__(self, other: object) -> bool:  # the mutation check compares by value
+        return isinstance(other, WatchedFolds) and (self.token, repr(self)) == (
+            other.token,
+            repr(other),
+        )
+
+    __hash__ = object.__hash__
+
+
+class _SameSettings:
+    """Mixin: models equal when their settings are (``check_function`` compares each input
+    before and after the call; a plain scikit-learn model only equals itself)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and repr(self) == repr(other)
+
+    __hash__ = object.__hash__
+
+
+@cache
+def _compared(cls: type) -> type:
+    """``cls`` with :class:`_SameSettings` (same name, so feedback and reprs read as usual)."""
+    return type(cls.__name__, (_SameSettings, cls), {"__module__": cls.__module__})
+
+
+@cache
+def _other_world(seed: int, n: int) -> tuple[Any, Any]:
+    """``n`` visits of another world (``seed``), oldest first: inputs and label."""
+    from course_utils import world
+
+    visits = world.generate(seed=seed, n_visits=n).visits
+    visits = visits.sort_values("timestamp", kind="stable").reset_index(drop=True)
+    return visits[world.FEATURES], visits[world.TARGET]
+
+
+def _case_models(names: tuple[str, ...]) -> dict[str, Any]:
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.tree import DecisionTreeClassifier
+
+    from course_utils import checkpoints
+
+    def pipeline(model: Any) -> Any:
+        steps = make_pipeline(checkpoints.preprocessor(), model).steps
+        return _compared(Pipeline)(steps)
+
+    dummy = _compared(DummyClassifier)
+    makers = {
+        "always banana": lambda: dummy(strategy="most_frequent"),
+        "shares": lambda: dummy(strategy="prior"),
+        "logistic": lambda: pipeline(LogisticRegression(max_iter=1000)),
+        "small tree": lambda: pipeline(DecisionTreeClassifier(max_depth=3, random_state=0)),
+    }
+    return {name: makers[name]() for name in names}
+
+
+def _q5_cases() -> list:
+    """Cases the learner has not seen: another world's visits, other folds and scorers."""
+    from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit
+
+    from course_utils.exercises.functions import Case
+
+    X7, y7 = _other_world(7, 900)
+    X11, y11 = _other_world(11, 600)
+    stratified = StratifiedKFold(n_splits=3, shuffle=True, random_state=1)
+    return [
+        Case(
+            args=(_case_models(("always banana", "logistic", "small tree")), X7, y7),
+            kwargs={"cv": WatchedFolds(stratified, "q5-a"), "scoring": "accuracy"},
+            label="900 visits of another world (seed 7), three models, 3 shuffled folds, accuracy",
+        ),
+        Case(
+            args=(_case_models(("shares", "logistic")), X7, y7),
+            kwargs={
+                "cv": WatchedFolds(TimeSeriesSplit(n_splits=4), "q5-b"),
+                "scoring": "neg_log_loss",
+            },
+            label="the same visits in time order, TimeSeriesSplit(n_splits=4), log-loss",
+        ),
+        Case(
+            args=(_case_models(("logistic",)), X11, y11),
+            kwargs={"cv": WatchedFolds(KFold(n_splits=2), "q5-c"), "scoring": "roc_auc"},
+            label="600 visits of a third world (seed 11), one model, 2 unshuffled folds, AUC",
+        ),
+    ]
+
+
+def _scores(case, how: str) -> dict[str, np.ndarray]:
+    """Each model's scores on the case, measured ``how``: as asked, or a typical slip."""
+    from sklearn.base import clone
+    from sklearn.metrics import get_scorer
+    from sklearn.model_selection import cross_validate
+
+    models, X, y = case.args
+    cv, scoring = case.kwargs["cv"].folds, case.kwargs["scoring"]
+    scorer = get_scorer(scoring)
+    out = {}
+    for name, model in models.items():
+        if how == "training fit":  # fitted on every row, scored on the same rows
+            fitted = clone(model).fit(X, y)
+            out[name] = np.array([scorer(fitted, X, y)])
+        elif how == "test rows":  # fitted on the case, scored on the notebook's test rows
+            d = _data()
+            fitted = clone(model).fit(X, y)
+            out[name] = np.array([scorer(fitted, d["X_test"], d["y_test"])])
+        else:
+            result = cross_validate(
+                clone(model), X, y, cv=cv, scoring=scoring, return_train_score=True
+            )
+            out[name] = result["train_score" if how == "fold training rows" else "test_score"]
+    return out
+
+
+def _as_table(result: Any, names: list[str]) -> Any:
+    """The learner's result as a DataFrame indexed by model name, or a Feedback."""
+    import pandas as pd
+
+    if isinstance(result, pd.Series):
+        if len(result) == len(names) and not (set(result.index) - set(names)):
+            return incorrect(
+                "You returned one number per model - the mean, without its spread. A mean "
+                "over five folds means little without the standard deviation beside it: "
+                "return a DataFrame with two columns, `mean` and `std`.",
+                "no_spread",
+            )
+        return incorrect(
+            f"Expected a DataFrame with one row per model, got {describe(result)}.",
+            "wrong_type",
+        )
+    if isinstance(result, dict):
+        return incorrect(
+            "You returned a dict. Turn it into a table: "
+            "`pd.DataFrame.from_dict(rows, orient='index')` gives one row per model.",
+            "wrong_type",
+        )
+    if isinstance(result, str) or _is_estimator(result):
+        return incorrect(
+            f"You returned {describe(result)} - only the best model? Return the whole "
+            "table: one row per model, so the reader can see how close the others came.",
+            "only_best",
+        )
+    if not isinstance(result, pd.DataFrame):
+        return incorrect(
+            f"Expected a DataFrame with one row per model, got {describe(result)}.",
+            "wrong_type",
+        )
+    table = result
+    for column in ("model", "name"):
+        if column in table.columns and set(table[column]) == set(names):
+            table = table.set_index(column)
+    if len(names) > 1 and len(table) == 1:
+        return incorrect(
+            f"Your table has one row, but {len(names)} models were given. Return every "
+            "model, not only the best: the differences between them - and their spreads - "
+            "are what the comparison is for.",
+            "only_best",
+        )
+    if [str(i) for i in table.index] != names:
+        return incorrect(
+            f"The rows should be the models' names in the dict's order, {names}; yours are "
+            f"{[str(i) for i in table.index][:6]}. Use the dict's keys as the index.",
+            "wrong_index",
+        )
+    if "mean" not in table.columns:
+        return incorrect(
+            f"Your table has no column `mean` (its columns: {list(table.columns)[:6]}). "
+            "Name the two columns `mean` and `std`.",
+            "missing_columns",
+        )
+    if "std" not in table.columns:
+        return incorrect(
+            "Your table has the mean but no `std` column: a mean without its spread cannot "
+            "say whether two models really differ. Add the standard deviation of the fold "
+            "scores.",
+            "no_spread",
+        )
+    return table
+
+
+def _close(a: Any, b: Any) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=0, atol=_EXACT, equal_nan=True))
+
+
+def _judge_q5(result: Any, case) -> Feedback | None:
+    models, _, _ = case.args
+    names = list(models)
+    table = _as_table(result, names)
+    if isinstance(table, Feedback):
+        return table
+    try:
+        means = table["mean"].astype(float).to_numpy()
+        stds = table["std"].astype(float).to_numpy()
+    except (TypeError, ValueError):
+        return incorrect("The `mean` and `std` columns must hold numbers.", "wrong_dtype")
+    scoring = case.kwargs["scoring"]
+    sign = -1.0 if scoring.startswith("neg_") else 1.0
+    right = _scores(case, "as asked")
+    want = np.array([sign * right[n].mean() for n in names])
+    if not _close(means, want):
+        if sign < 0 and _close(means, -want):
+            return incorrect(
+                f"Your means are negative: `{scoring}` is a loss that scikit-learn negates "
+                "so that 'higher is better' holds for every scorer. Report the loss itself "
+                "(flip the sign for scorers named `neg_...`), so a reader sees a log-loss "
+                "of 0.6, not -0.6.",
+                "negated_score",
+            )
+        slips = [
+            (
+                "training fit",
+                "scored_on_train",
+                "These are the scores of each model fitted on all the rows and scored on the "
+                "same rows - no cross-validation. That measures memory: score each model on "
+                "folds it did not learn from, `cross_val_score(model, X, y, cv=cv, ...)`.",
+            ),
+            (
+                "fold training rows",
+                "scored_on_train",
+                "These are the folds' *training* scores (`train_score`): each fold's model "
+                "scored on the rows it learned from. Report the validation scores.",
+            ),
+            (
+                "test rows",
+                "test_used_for_tuning",
+                "These scores come from the notebook's *test* rows. A comparison of models "
+                "uses only the rows it is given (`X`, `y`) - the test rows stay locked until "
+                "notebook 06.",
+            ),
+        ]
+        for how, tag, message in slips:
+            other = _scores(case, how)
+            if _close(means, [sign * other[n].mean() for n in names]) or _close(
+                means, [other[n].mean() for n in names]
+            ):
+                return incorrect(message, tag)
+        if not _SPLITS_SEEN.get(case.kwargs["cv"].token):
+            return incorrect(
+                f"Your function never used the folds it was given (`cv` = "
+                f"{case.kwargs['cv']!r}). The caller chooses the folds because they decide "
+                "the question the scores answer (time-ordered folds: the months after). "
+                "Pass them on: `cross_val_score(model, X, y, cv=cv, scoring=scoring)`.",
+                "ignored_cv",
+            )
+        if scoring != "accuracy":
+            accuracy = [_scores_with(case, "accuracy")[n].mean() for n in names]
+            if _close(means, accuracy) or _close(means, -np.asarray(accuracy)):
+                return incorrect(
+                    f"These are accuracies, but the caller asked for `{scoring}`. Pass "
+                    "`scoring=scoring` to `cross_val_score`.",
+                    "wrong_value",
+                )
+        return incorrect(
+            "The `mean` column is not the mean validation score of each model over the "
+            f"folds `cv`, scored with `{scoring}` (expected {np.round(want, 4).tolist()}).",
+            "wrong_value",
+        )
+    spreads = [[right[n].std(ddof=d) for n in names] for d in (0, 1)]
+    if not any(_close(stds, s) for s in spreads):
+        return incorrect(
+            "The `mean` column is right, but `std` is not the standard deviation of each "
+            "model's fold scores (expected "
+            f"{np.round(spreads[0], 4).tolist()}).",
+            "wrong_value",
+        )
+    return None
+
+
+def _scores_with(case, scoring: str) -> dict[str, np.ndarray]:
+    from course_utils.exercises.functions import Case
+
+    other = Case(args=case.args, kwargs={**case.kwargs, "scoring": scoring}, label=case.label)
+    return _scores(other, "as asked")
+
+
+Q5_SOLUTION = """def compare_models(models, X, y, cv, scoring="accuracy"):
+    rows = {}
+    for name, model in models.items():
+        scores = cross_val_score(model, X, y, cv=cv, scoring=scoring)
+        if scoring.startswith("neg_"):
+            scores = -scores  # report the loss itself: positive, lower is better
+        rows[name] = {"mean": scores.mean(), "std": scores.std()}
+    return pd.DataFrame.from_dict(rows, orient="index")"""
+
+
+def _check_q5(answer: Any) -> Feedback:
+    from course_utils.exercises.functions import check_function
+
+    _SPLITS_SEEN.clear()
+    problem = check_function(
+        answer,
+        _q5_cases(),
+        _judge_q5,
+        what="`compare_models`",
+        params=("models", "X", "y", "cv", "scoring"),
+    )
+    if problem is not None:
+        return problem
+    return correct(
+        "Your function gave the right table on three sets of visits it had never seen - "
+        "another world's visits, shuffled, time-ordered and unshuffled folds, accuracy, "
+        "log-loss and AUC. The rest of the notebook compares models with it."
+    )
+
+
+q5 = Exercise(
+    NOTEBOOK,
+    "q5",
+    "Build it: compare models under cross-validation",
+    prompt='Write `compare_models(models, X, y, cv, scoring="accuracy")`. `models` is a dict '
+    "name -> unfitted model (or pipeline). Cross-validate each one on `X, y` with exactly "
+    "the folds `cv` and the scorer `scoring` given, and return a DataFrame with one row "
+    "per model (the dict's keys as index, in order) and two columns: `mean` and `std` of "
+    "its validation scores. For a scorer whose name starts with `neg_`, report the loss "
+    "itself (a positive number). Checked by running it on visits you have not seen, with "
+    "other folds and scorers (± 0.000001).",
+    expects="a function",
+    checker=_check_q5,
+    hints=[
+        "Loop over `models.items()`; for each model, the exercises above already showed "
+        "the one call that cross-validates it. Collect one row per model, then build the "
+        "table at the end.",
+        "`cross_val_score(model, X, y, cv=cv, scoring=scoring)` returns one score per fold; "
+        '`rows[name] = {"mean": scores.mean(), "std": scores.std()}`; '
+        '`pd.DataFrame.from_dict(rows, orient="index")` turns the dict of rows into a '
+        "table. For `neg_` scorers, multiply the scores by -1 first.",
+        "Eight lines:\n\n```python\n" + Q5_SOLUTION + "\n```",
+    ],
+    solution=Q5_SOLUTION + "\n\nq5.check(compare_models)",
+    explanation="`cross_val_score` refits a fresh copy of each model on all folds but one and "
+    "scores it on the fold left out, once per fold, with the folds the caller chose - "
+    "they decide which question the score answers (shuffled: known customers; "
+    "`TimeSeriesSplit`: the months after). The mean is the estimate, the standard "
+    "deviation how much it wobbles from fold to fold: two models whose means differ by "
+    "less than that cannot be told apart. scikit-learn negates losses (`neg_log_loss`) so "
+    "that every scorer is 'higher is better'; a table for people shows the loss itself. "
+    "And the table keeps every model, not only the winner: how close the others came is "
+    "part of the answer.",
+)
+
+
+# --------------------------------------------------------------------------- wrap-up of 04a
+
+wrapup_a = Quiz(
+    NOTEBOOK,
+    "wrapup_a",
+    "Wrap-up quiz (04a)",
+    questions=[
+        Question(
+            "Each cross-validated pipeline contains the whole preparation (imputer, encoder, "
+            "scaler). Why not fit the preparation once on all the training rows, then "
+            "cross-validate the model alone?",
+            {
+                "a": "It would give the same scores, only faster.",
+                "b": "Each validation fold would then have shaped the medians and the "
+                "scaling: a small leak from the rows that judge the model, which flatters "
+                "its score.",
+                "c": "scikit-learn cannot fit a scaler on a DataFrame.",
+            },
+            answer="b",
+            why={
+                "a": "Not the same: a preparation fitted on all rows has seen each "
+                "validation fold - its medians and scales include them. That is leakage "
+                "(notebook 03): the score looks better than it will be on new visits.",
+                "b": "Yes. Inside the pipeline, every fold refits the preparation on its "
+                "four training folds only, as notebook 03 fitted it on the training rows "
+                "only.",
+                "c": "It can (notebook 03 did). The reason is leakage: the validation fold "
+                "must not shape anything the model learns from.",
+            },
+            revisits="03",
+            tag="leakage",
+        ),
+        Question(
+            "The success contract says banana when P(banana) >= 0.75, not 0.5. Why?",
+            {
+                "a": "Because about three visits in four end in a banana.",
+                "b": "Because 0.75 gives the highest accuracy.",
+                "c": "Because a false banana costs 0.30 € and a false apple 0.10 €: saying "
+                "banana is the cheaper bet only when P(banana) >= 0.30 / (0.30 + 0.10).",
+            },
+            answer="c",
+            why={
+                "a": "The share of bananas is about 62 %, and it is not what sets the "
+                "threshold: the costs of the two errors do (notebook 01).",
+                "b": "Accuracy counts both errors alike and is highest near 0.5 for honest "
+                "probabilities. The contract weighs the errors by what they cost "
+                "(notebook 01).",
+                "c": "Yes: banana costs (1 - p) x 0.30 € in expectation, apple p x 0.10 €; "
+                "banana is cheaper when p >= 0.75.",
+            },
+            revisits="01",
+            tag="accuracy_with_skewed_costs",
+        ),
+        Question(
+            "An unpruned decision tree scores 0.997 on the rows it was fitted on. What does "
+            "that number measure?",
+            {
+                "a": "Mostly memory: the tree has learned its training visits by heart, and "
+                "says little about new visits.",
+                "b": "That the tree is the best model of the notebook.",
+                "c": "A bug: no model can score above the Bayes line.",
+            },
+            answer="a",
+            why={
+                "a": "Yes. Only a score on rows the model did not learn from - validation "
+                "folds, later the test rows - estimates how it will do on new visits.",
+                "b": "On visits it has not seen, it is the weakest of the real models. A "
+                "score on the training rows cannot rank models.",
+                "c": "No model can beat the Bayes line on *new* visits. On its own training "
+                "rows a model can pass it by memorising them - that is why such a score "
+                "misleads.",
+            },
+            tag="scored_on_train",
+        ),
+        Question(
+            "On the same five folds, model A scores 0.841 ± 0.007 and model B 0.838 ± 0.008. "
+            "What can you conclude?",
+            {
+                "a": "A is better: its mean is higher.",
+                "b": "They cannot be told apart on these folds: the gap is smaller than the "
+                "spread from one fold to the next.",
+                "c": "B is better: its spread is larger, so it can reach higher scores.",
+            },
+            answer="b",
+            why={
+                "a": "A mean alone hides how much it wobbles. With a fold-to-fold spread of "
+                "0.007, a gap of 0.003 could come from the folds, not the models.",
+                "b": "Yes - which is why `compare_models` reports the spread next to the mean.",
+                "c": "A larger spread means a less stable estimate, not a better model.",
+            },
+            tag="no_spread",
+        ),
+        Question(
+            "Why does k-nearest neighbours need the scaler, while a decision tree would not care?",
+            {
+                "a": "k-NN adds up differences across all columns, so a column in big units "
+                "drowns the others; a tree splits one column at a time, at any value.",
+                "b": "The scaler fills in the missing values, which only k-NN cannot handle.",
+                "c": "Scaling makes every model more accurate.",
+            },
+            answer="a",
+            why={
+                "a": "Yes. Scaling puts every column on the same footing (a standard "
+                "deviation of 1), so each counts in the distance.",
+                "b": "The imputer fills the gaps, before the scaler. Scaling is about "
+                "units: years of age against ratios of prices.",
+                "c": "A tree gives the same answers with or without it; scaling matters for "
+                "models built on distances or on weighted sums.",
+            },
+            tag="unscaled_features",
+        ),
+    ],
+)
+
+
+# --------------------------------------------------------------------------- q6 (transfer)
+
+BACK_NAMES = ["always no", "logistic regression"]
+_SCORE_NAMES = {"roc_auc": "ROC AUC", "average_precision": "average precision"}
+
+
+@cache
+def _back_data() -> tuple[Any, np.ndarray]:
+    """The training rows oldest first, and whether each visit's customer came back within a
+    week - as the notebook builds them."""
+    import pandas as pd
+
+    from course_utils import checkpoints
+
+    train, _ = checkpoints.split()
+    by_time = train.sort_values("timestamp", kind="stable")
+    history = checkpoints.clean_history().sort_values("timestamp", kind="stable")
+    next_visit = history.groupby("customer_id")["timestamp"].shift(-1)
+    returns = pd.Series(
+        (next_visit - history["timestamp"] <= pd.Timedelta(days=7)).to_numpy(),
+        index=history["visit_id"].to_numpy(),
+    )
+    return checkpoints.xy(by_time)[0], returns.loc[by_time["visit_id"]].to_numpy()
+
+
+@cache
+def _back_table(folds: str, scoring: str) -> Any:
+    """``compare_models`` on the new question with the notebook's two models."""
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, TimeSeriesSplit
+    from sklearn.pipeline import make_pipeline
+
+    from course_utils import checkpoints
+
+    cv = {
+        "time": TimeSeriesSplit(n_splits=5),
+        "shuffled": StratifiedKFold(n_splits=5, shuffle=True, random_state=0),
+        "in order": 5,
+    }[folds]
+    models = {
+        "always no": DummyClassifier(strategy="most_frequent"),
+        "logistic regression": make_pipeline(
+            checkpoints.preprocessor(), LogisticRegression(max_iter=1000)
+        ),
+    }
+    X, y = _back_data()
+    return checkpoints.compare_models(models, X, y, cv, scoring)
+
+
+def _same_table(table: Any, reference: Any) -> bool:
+    return _close(table["mean"], reference["mean"]) and any(
+        _close(table["std"], reference["std"] * f) for f in (1.0, np.sqrt(5 / 4))
+    )
+
+
+def _check_q6(answer: Any, beats_baseline: Any) -> Feedback:
+    table = _as_table(answer, BACK_NAMES)
+    if isinstance(table, Feedback):
+        return table
+    try:
+        table = table.astype({"mean": float, "std": float})
+    except (TypeError, ValueError):
+        return incorrect("The `mean` and `std` columns must hold numbers.", "wrong_dtype")
+    chosen = next(
+        (s for s in ("roc_auc", "average_precision") if _same_table(table, _back_table("time", s))),
+        None,
+    )
+    if chosen is None:
+        for folds in ("time", "shuffled", "in order"):
+            if _close(table["mean"], _back_table(folds, "accuracy")["mean"]):
+                return incorrect(
+                    "That table is by accuracy. Only about one visit in eight is followed by "
+                    "another within a week, so 'always no' is right 87 % of the time and "
+                    "accuracy cannot tell a model that ranks customers well from one that "
+                    'knows nothing. Use a score of ranking: `scoring="roc_auc"` (or '
+                    '`"average_precision"`).',
+                    "accuracy_on_rare_class",
+                )
+        for scoring in ("roc_auc", "average_precision"):
+            if _close(table["mean"], _back_table("shuffled", scoring)["mean"]):
+                return incorrect(
+                    "Right score, but shuffled folds: every fold then learns from visits "
+                    "that come *after* the ones it is judged on - and the label itself looks "
+                    "a week ahead. The voucher is for customers met from now on: use "
+                    "time-ordered folds, `cv=TimeSeriesSplit(n_splits=5)` on `X_time`.",
+                    "shuffled_future",
+                )
+            if _close(table["mean"], _back_table("in order", scoring)["mean"]):
+                return incorrect(
+                    "Right score, but `cv=5`: stratified folds in time order, each judged by "
+                    "a model that learned from the months before *and after* it. For a "
+                    "question about the future, learn from the past only: "
+                    "`cv=TimeSeriesSplit(n_splits=5)`.",
+                    "unshuffled_folds",
+                )
+        return incorrect(
+            "Not the table of the two models on `X_time, y_back` with time-ordered folds "
+            '(`TimeSeriesSplit(n_splits=5)`) and a ranking score (`"roc_auc"` or '
+            '`"average_precision"`). Check the rows you passed: `X_time` and `y_back` '
+            "are both in time order.",
+            "wrong_value",
+        )
+    if beats_baseline is Ellipsis:
+        return not_attempted("Your table is right. Now decide: `beats_baseline = True` or `False`.")
+    if not isinstance(beats_baseline, bool | np.bool_):
+        return incorrect(
+            f"`beats_baseline` should be True or False, got {describe(beats_baseline)}.",
+            "wrong_type",
+        )
+    ref = _back_table("time", chosen)
+    gain = ref.loc["logistic regression", "mean"] - ref.loc["always no", "mean"]
+    expected = bool(gain > ref.loc["logistic regression", "std"])
+    if bool(beats_baseline) != expected:
+        return incorrect(
+            "Your table is right; read it again. Compare the gap between the two means with "
+            "the logistic regression's spread from fold to fold: "
+            + (
+                "the gap is several times wider, so the ranking is no accident of the folds."
+                if expected
+                else "the gap is within it, so the folds could explain it."
+            ),
+            "wrong_choice",
+        )
+    return correct(
+        f"With time-ordered folds, the logistic regression's {_SCORE_NAMES[chosen]} is "
+        f"{ref.loc['logistic regression', 'mean']:.3f} ± "
+        f"{ref.loc['logistic regression', 'std']:.3f} against "
+        f"{ref.loc['always no', 'mean']:.3f} for 'always no': a modest but real signal, "
+        "which accuracy would have hidden."
+    )
+
+
+q6 = Exercise(
+    NOTEBOOK,
+    "q6",
+    "Transfer: will this customer come back within a week?",
+    prompt="Make `back_table = compare_models(back_models, X_time, y_back, cv=..., "
+    "scoring=...)` with the folds and the score that fit the question (customers met from "
+    "now on; a rare outcome), then `beats_baseline`: True if the logistic regression's "
+    "mean beats the baseline's by more than its own spread over the folds, else False. "
+    "Check with `q6.check(back_table, beats_baseline=beats_baseline)`.",
+    expects="the DataFrame returned by `compare_models`",
+    inputs={"beats_baseline": "True or False: your decision"},
+    checker=_check_q6,
+    hints=[
+        "Two choices: which folds ask about the *months after* (section 'Three questions, "
+        "three kinds of folds'), and which score is not fooled by 'always no' being right "
+        "87 % of the time.",
+        "`cv=TimeSeriesSplit(n_splits=5)` (the rows `X_time`, `y_back` are in time order) "
+        'and `scoring="roc_auc"` - or `"average_precision"`.',
+        "`back_table = compare_models(back_models, X_time, y_back, "
+        'cv=TimeSeriesSplit(n_splits=5), scoring="roc_auc")`; then compare the gap '
+        "between the two means with the logistic regression's `std`.",
+    ],
+    solution="back_table = compare_models(back_models, X_time, y_back, "
+    'cv=TimeSeriesSplit(n_splits=5), scoring="roc_auc")\nbeats_baseline = True\n'
+    "q6.check(back_table, beats_baseline=beats_baseline)",
+    explanation="The method carries over; the choices change with the question. A rare "
+    "outcome needs a score that ranks (ROC AUC or average precision), not accuracy, which "
+    "'always no' already maximises. A question about customers met from now on needs folds "
+    "that learn from the past only. And the decision reads the gap against the spread: a "
+    "gap several times the fold-to-fold spread is a real signal.",
+)
+
+
+# --------------------------------------------------------------------------- wrap-up of 04b
+
+wrapup_b = Quiz(
+    NOTEBOOK,
+    "wrapup_b",
+    "Wrap-up quiz (04b)",
+    questions=[
+        Question(
+            "The model will be used on the visits of the months to come. Which folds "
+            "estimate how it will do there?",
+            {
+                "a": "Shuffled, stratified folds (`StratifiedKFold(shuffle=True)`).",
+                "b": "Folds grouped by customer (`GroupKFold`).",
+                "c": "Time-ordered folds (`TimeSeriesSplit`) on the rows sorted by time.",
+            },
+            answer="c",
+            why={
+                "a": "Shuffled folds mix every month into both sides: each fold is judged "
+                "by a model that has seen its future. They answer 'known customers, same "
+                "year'.",
+                "b": "Grouped folds answer 'new customers': each customer sits on one side. "
+                "The months are still mixed.",
+                "c": "Yes: each fold learns from the past only and is judged on what comes "
+                "next, as deployment will be.",
+            },
+            tag="shuffled_future",
+        ),
+        Question(
+            "A learning curve: the training score stays near 1.00 at every size, the "
+            "validation score sits far lower (0.73 to 0.77) and still climbs. What is it, "
+            "and what helps?",
+            {
+                "a": "Under-fitting: better features or a more flexible model.",
+                "b": "Over-fitting: more rows, a simpler model, or many models averaged.",
+                "c": "A good fit: nothing left to gain.",
+            },
+            answer="b",
+            why={
+                "a": "Under-fitting shows as two *low* curves close together. Here the "
+                "training curve is almost perfect: the gap is the sign.",
+                "b": "Yes: the model memorises its rows (the unpruned tree). More rows "
+                "narrow the gap; a simpler tree or a forest narrows it more.",
+                "c": "A good fit has both curves high and close. A gap of more than 0.2 is "
+                "memory, not learning.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "Notebook 02 gave each scan the temperature of the last sensor reading *at or "
+            "before* the scan, not the nearest reading. Why?",
+            {
+                "a": "A reading taken after the scan was not known at the moment of "
+                "prediction; using it would leak the future into the inputs.",
+                "b": "The nearest reading is slower to find.",
+                "c": "Readings taken after a scan are in Fahrenheit.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: an input must be what was known when the prediction is made "
+                "(point-in-time correctness) - the same reason the folds of a question "
+                "about the future must look forward.",
+                "b": "Speed is not the point: a later reading is information the shop "
+                "would not have at the till.",
+                "c": "The unit depends on the store (Riverside), not on the time. The reason "
+                "is what was known when.",
+            },
+            revisits="02",
+            tag="leakage",
+        ),
+        Question(
+            "Only 13 % of visits are followed by another within a week. A model's accuracy "
+            "on that question is 0.87. What does that tell you?",
+            {
+                "a": "The model is good: 87 % of its answers are right.",
+                "b": "Nothing yet: 'always no' scores 0.87 as well. A ranking score (ROC "
+                "AUC, average precision) can tell.",
+                "c": "The model over-fits.",
+            },
+            answer="b",
+            why={
+                "a": "On a rare outcome, answering 'no' every time is right 87 % of the "
+                "time. Accuracy cannot separate a useful model from that baseline.",
+                "b": "Yes: compare with the baseline, and use a score that rewards ranking "
+                "the returning visits first.",
+                "c": "One score on its own says nothing about over-fitting: that needs the "
+                "training score next to the validation score.",
+            },
+            tag="accuracy_on_rare_class",
+        ),
+        Question(
+            "Which rows may you use to choose between the five families?",
+            {
+                "a": "The test rows: they are the most honest judge.",
+                "b": "All rows, training and test together, by cross-validation.",
+                "c": "The training rows only, by cross-validation; the test rows of "
+                "notebook 03's split wait for notebook 06.",
+            },
+            answer="c",
+            why={
+                "a": "A model chosen because it scored well on the test rows makes their "
+                "score optimistic: the test has then been used to choose.",
+                "b": "Pooling puts the test rows into the choice as well: the final test "
+                "would no longer be on unseen visits.",
+                "c": "Yes: notebook 03 split the history once; every choice is made on the "
+                "training rows, and the test rows judge the final model once.",
+            },
+            revisits="03",
+            tag="test_used_for_tuning",
+        ),
+        Question(
+            "On their own training rows, the tree scores 0.998, the forest 0.876 and the "
+            "logistic regression 0.841. What does that ranking tell you?",
+            {
+                "a": "Nothing about new visits: cross-validated, the order is reversed.",
+                "b": "The tree is the best model.",
+                "c": "The logistic regression under-fits.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: training scores reward memory. Only validation scores rank "
+                "models for visits they have not seen.",
+                "b": "The tree is the weakest real model on visits it has not seen: it "
+                "memorised its rows.",
+                "c": "It scores about the same on new visits, close to the Bayes line: a "
+                "good fit, not under-fitting.",
+            },
+            tag="scored_on_train",
+        ),
+    ],
 )
