@@ -337,17 +337,17 @@ def test_q4_the_solution_passes_and_blank_is_not_attempted(capsys):
     [
         ({"scoring": None}, "default_scoring", "accuracy"),
         ({"scoring": "accuracy"}, "default_scoring", "accuracy"),
-        ({"greater_is_better": True}, "cost_not_negated", "greater_is_better=False"),
-        ({"half": True}, "threshold_half", "0.5"),
-        ({"half": True, "greater_is_better": True}, "threshold_half", "Two slips"),
-        ({"notebook_contract": True}, "ignored_contract", "signed"),
-        ({"grid": {"decisiontreeclassifier__max_depth": [4, 7, 10]}}, "ignored_grid", "param_grid"),
-        ({"cv": 5}, "ignored_cv", "5 folds"),
+        ({"greater_is_better": True}, "negated_score", "greater_is_better=False"),
+        ({"half": True}, "default_threshold", "0.5"),
+        ({"half": True, "greater_is_better": True}, "default_threshold", "Two slips"),
+        ({"notebook_contract": True}, "wrong_value", "signed"),
+        ({"grid": {"decisiontreeclassifier__max_depth": [4, 7, 10]}}, "wrong_search", "param_grid"),
+        ({"cv": 5}, "wrong_search", "5 folds"),
         ({"cv": StratifiedKFold(3, shuffle=True, random_state=99)}, "wrong_search", "folds"),
-        ({"refit": False}, "refit_missing", "refit"),
+        ({"refit": False}, "not_fitted", "refit"),
         ({"no_return": True}, "returned_none", "return"),
         ({"in_place": True}, "mutates_input", "in place"),
-        ({"response_method": "predict"}, "scorer_failed", "predict_proba"),
+        ({"response_method": "predict"}, "wrong_search", "predict_proba"),
     ],
 )
 def test_q4_names_each_slip(slip, tag, words):
@@ -364,7 +364,7 @@ def test_q4_catches_a_search_fitted_on_other_rows(rows):
     X_all = pd.concat([rows["X_train"], rows["X_test"]])
     y_all = pd.concat([rows["y_train"], rows["y_test"]])
     fb = q4.evaluate(_tune(rows=(X_all, y_all)))  # the notebook's rows, test rows included
-    assert fb.mistake == "fitted_on_other_rows" and "19,075 rows" in fb.message, fb
+    assert fb.mistake == "wrong_rows" and "19,075 rows" in fb.message, fb
 
 
 def test_q4_refuses_what_is_not_the_function(tree_search):
@@ -373,7 +373,7 @@ def test_q4_refuses_what_is_not_the_function(tree_search):
     def hard_coded(pipeline, param_grid, X, y, cv, signed):
         return tree_search  # the notebook's search, whatever the case
 
-    assert q4.evaluate(hard_coded).mistake == "ignored_grid"
+    assert q4.evaluate(hard_coded).mistake == "wrong_search"
 
     def the_model(pipeline, param_grid, X, y, cv, signed):
         return pipeline.fit(X, y)
@@ -584,7 +584,9 @@ def test_wrapup_quizzes():
     assert not fb.ok and fb.mistake == "scored_on_train" and "memorising" in fb.message
     fb = wrapup_a.evaluate({**right_a, 1: "a"})  # the negated score read as a gain
     assert fb.mistake == "negated_score" and "bookkeeping" in fb.message
+    fb = wrapup_a.evaluate({**right_a, 6: "c"})  # preparation fitted once, on all the rows
+    assert fb.mistake == "leakage" and "what the preparation learns from" in fb.message
     fb = wrapup_b.evaluate({**right_b, 2: "a"})  # chose on the test rows
     assert fb.mistake == "test_used_for_tuning" and "optimistic" in fb.message
     fb = wrapup_b.evaluate({**right_b, 3: "a"})
-    assert fb.mistake == "misread_calibration"
+    assert fb.mistake == "wrong_choice"

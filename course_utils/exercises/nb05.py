@@ -623,15 +623,6 @@ q3 = Exercise(
 # The build task: `tune(pipeline, param_grid, X, y, cv, signed)`, checked by running it on
 # rows and contracts the notebook never showed.
 
-MISTAKES.setdefault("cost_not_negated", "a cost scorer without greater_is_better=False")
-MISTAKES.setdefault("threshold_half", "the cost computed at 0.5, not the contract's threshold")
-MISTAKES.setdefault("ignored_contract", "the notebook's costs used instead of the given contract")
-MISTAKES.setdefault("ignored_grid", "a search over another grid than the one given")
-MISTAKES.setdefault("ignored_cv", "a search with other folds than the `cv` given")
-MISTAKES.setdefault("refit_missing", "a search run with refit=False: no model kept")
-MISTAKES.setdefault("fitted_on_other_rows", "a search fitted on other rows than the X, y given")
-MISTAKES.setdefault("scorer_failed", "a scorer that fails or returns NaN")
-
 TUNE_PARAMS = ("pipeline", "param_grid", "X", "y", "cv", "signed")
 
 
@@ -746,16 +737,16 @@ def _scorers(signed) -> dict:
     course = contract.DEFAULT
     scorers = {
         "right": make_scorer(right, greater_is_better=False, response_method="predict_proba"),
-        "cost_not_negated": make_scorer(right, response_method="predict_proba"),
-        "threshold_half": make_scorer(
+        "not_negated": make_scorer(right, response_method="predict_proba"),
+        "at_half": make_scorer(
             cost_at(0.5, signed.cost_false_banana, signed.cost_false_apple),
             greater_is_better=False,
             response_method="predict_proba",
         ),
-        "default_scoring": "accuracy",
+        "accuracy": "accuracy",
     }
     if signed != course:
-        scorers["ignored_contract"] = make_scorer(
+        scorers["notebook_contract"] = make_scorer(
             cost_at(course.best_threshold(), course.cost_false_banana, course.cost_false_apple),
             greater_is_better=False,
             response_method="predict_proba",
@@ -785,18 +776,25 @@ def _case_reference(case) -> pd.DataFrame:
     return _REFERENCES[case.label]
 
 
+#: The scorer of each typical slip: (its mistake tag, what the learner reads).
 _SLIPS = {
-    "default_scoring": "Your search was scored by **accuracy** (the default, or "
+    "accuracy": "default_scoring",
+    "not_negated": "negated_score",
+    "at_half": "default_threshold",
+    "notebook_contract": "wrong_value",
+}
+_SLIP_MESSAGES = {
+    "accuracy": "Your search was scored by **accuracy** (the default, or "
     '`scoring="accuracy"`): the share of right answers at 0.5. The contract judges by the '
     "expected cost at its own threshold - pass `scoring=` a `make_scorer` of that cost.",
-    "cost_not_negated": "Your scores are the costs *with a plus sign*: the scorer lacks "
+    "not_negated": "Your scores are the costs *with a plus sign*: the scorer lacks "
     "`greater_is_better=False`. The search keeps the highest score, so it picked the "
     "*dearest* candidate. Add `greater_is_better=False` to `make_scorer`.",
-    "threshold_half": "Your cost is right, but at the threshold **0.5** - `predict`'s "
+    "at_half": "Your cost is right, but at the threshold **0.5** - `predict`'s "
     "decision, or a 0.5 written in. The contract decides banana from "
     "`signed.best_threshold()`; compare P(banana) (`response_method='predict_proba'`) "
     "with it.",
-    "ignored_contract": "Your cost uses the notebook's contract (0.30 € / 0.10 €, threshold "
+    "notebook_contract": "Your cost uses the notebook's contract (0.30 € / 0.10 €, threshold "
     "0.75), not the one passed as `signed`. Read the threshold and both costs from "
     "`signed`, so that the function works for any contract.",
 }
@@ -837,7 +835,7 @@ def _judge_q4(search: Any, case) -> Feedback | None:
         return incorrect(
             f"Your search tried {len(tried)} candidates{where}; the `param_grid` given has "
             f"{len(_grid_keys(grid))}. Pass the function's own `param_grid` to `GridSearchCV`.",
-            "ignored_grid",
+            "wrong_search",
         )
     n_splits = sum(1 for c in results.columns if c.startswith("split") and c.endswith("_score"))
     if n_splits != cv.get_n_splits():
@@ -845,7 +843,7 @@ def _judge_q4(search: Any, case) -> Feedback | None:
             f"Your search used {n_splits} folds; the `cv` given makes "
             f"{cv.get_n_splits()}. Pass the function's own `cv` (`cv=cv`), not a number or "
             "the notebook's folds.",
-            "ignored_cv",
+            "wrong_search",
         )
     mine = results["mean_test_score"].to_numpy(dtype=float)
     if np.isnan(mine).any():
@@ -853,13 +851,13 @@ def _judge_q4(search: Any, case) -> Feedback | None:
             "Some of your search's scores are NaN: the scorer failed on a fold (scikit-learn "
             "warned above). Does your cost function get probabilities "
             "(`response_method='predict_proba'`, then column banana) and return a number?",
-            "scorer_failed",
+            "wrong_search",
         )
     if not hasattr(search, "best_estimator_"):
         return incorrect(
             "Your search ran with `refit=False`, so it kept no model: leave `refit` at its "
             "default (True) - the search then refits the best candidate on all of `X, y`.",
-            "refit_missing",
+            "not_fitted",
         )
     seen = _rows_seen(search.best_estimator_)
     if seen is not None and seen != len(X):
@@ -868,7 +866,7 @@ def _judge_q4(search: Any, case) -> Feedback | None:
             f"{len(X):,}: your function fitted on other rows than the ones it was given "
             "(the notebook's `X_train`? test rows added?). A search may see only the rows "
             "passed to it - `search.fit(X, y)`.",
-            "fitted_on_other_rows",
+            "wrong_rows",
         )
     reference = _case_reference(case)
     mine = pd.Series(mine, index=[_key(p) for p in results["params"]]).loc[reference.index]
@@ -877,15 +875,15 @@ def _judge_q4(search: Any, case) -> Feedback | None:
         return bool(np.allclose(mine.to_numpy(), reference[name].to_numpy(), atol=1e-9))
 
     if not same("right"):
-        for slip, message in _SLIPS.items():
+        for slip, tag in _SLIPS.items():
             if slip in reference and same(slip):
-                return incorrect(message, slip)
-        flipped = -reference["threshold_half"].to_numpy()
+                return incorrect(_SLIP_MESSAGES[slip], tag)
+        flipped = -reference["at_half"].to_numpy()
         if np.allclose(mine.to_numpy(), flipped, atol=1e-9):
             return incorrect(
                 "Two slips: your cost is computed at 0.5 (not `signed.best_threshold()`), "
                 "and without `greater_is_better=False`.",
-                "threshold_half",
+                "default_threshold",
             )
         return incorrect(
             "Your search's scores are not the contract's expected cost per visit on the "
@@ -970,9 +968,6 @@ q4.check(tune)""",
 
 
 # --------------------------------------------------------------------------- wrap-up quizzes
-
-MISTAKES.setdefault("misread_calibration", "calibration read as accuracy or as confidence")
-MISTAKES.setdefault("trees_extrapolate", "trees taken to extrapolate beyond the training range")
 
 wrapup_a = Quiz(
     NOTEBOOK,
@@ -1146,7 +1141,7 @@ wrapup_b = Quiz(
                 "b": "Yes: and only then does the contract's threshold do what the costs say.",
                 "c": "No: a probability of banana says nothing about the model's accuracy.",
             },
-            tag="misread_calibration",
+            tag="wrong_choice",
         ),
         Question(
             'Nested cross-validation of "search the depth, then fit" reports:',
