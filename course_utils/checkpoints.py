@@ -357,13 +357,13 @@ def production_registry(alias: str = "production"):
     return registry
 
 
-def expected_cost(y_true, y_pred, cost_false_banana: float, cost_false_apple: float) -> float:
-    """Notebook 01's business metric: the average euros lost per visit.
+def cost_per_visit(y_true, y_pred, cost_false_banana: float, cost_false_apple: float) -> float:
+    """Notebook 01's business metric: the average euros lost per visit, from decisions.
 
     A false banana (``"banana"`` predicted, ``"apple"`` bought) costs ``cost_false_banana``,
     a false apple (the other way round) ``cost_false_apple``; right answers cost nothing.
 
-    >>> expected_cost(["apple", "banana"], ["banana", "banana"], 0.30, 0.10)
+    >>> cost_per_visit(["apple", "banana"], ["banana", "banana"], 0.30, 0.10)
     0.15
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
@@ -530,3 +530,45 @@ def raw_preprocessor():
         ]
     )
     return make_pipeline(columns, StandardScaler())
+def expected_cost(y_true, p_banana, signed=None) -> float:
+    """Euros lost per visit when deciding banana for P(banana) >= the contract's threshold.
+
+    Notebook 05a's cost, for the notebooks after it. ``signed`` is a
+    :class:`~course_utils.contract.Contract`; by default the saved one (or the course's).
+
+    >>> expected_cost(["banana", "apple"], [0.9, 0.8])  # one false banana in two visits
+    0.15
+    """
+    from . import contract
+
+    signed = contract.load(quiet=True) if signed is None else signed
+    if not isinstance(signed, contract.Contract):
+        raise TypeError(f"signed must be a Contract (contract.load()), got {signed!r}.")
+    took_banana = np.asarray(y_true) == "banana"
+    if len(took_banana) == 0:
+        raise ValueError("expected_cost needs at least one visit.")
+    says_banana = np.asarray(p_banana, dtype=float) >= signed.best_threshold()
+    false_bananas = int((says_banana & ~took_banana).sum())
+    false_apples = int((~says_banana & took_banana).sum())
+    euros = signed.cost_false_banana * false_bananas + signed.cost_false_apple * false_apples
+    return euros / len(took_banana)
+
+
+def cost_scorer(signed=None):
+    """Notebook 05a's scorer: minus :func:`expected_cost`, fed P(banana) by the search.
+
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> scorer = cost_scorer()  # GridSearchCV(model, grid, scoring=scorer)
+    """
+    from functools import partial
+
+    from sklearn.metrics import make_scorer
+
+    from . import contract
+
+    signed = contract.load(quiet=True) if signed is None else signed
+    return make_scorer(
+        partial(expected_cost, signed=signed),
+        greater_is_better=False,
+        response_method="predict_proba",
+    )

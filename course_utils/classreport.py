@@ -274,7 +274,12 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("05", "q1"): (0.4, {"wrong_choice": 3, "wrong_value": 1}),
     ("05", "q2"): (0.5, {"scored_on_train": 4, "not_integer": 1, "out_of_range": 1}),
     ("05", "q3"): (0.5, {"negated_score": 3, "scored_on_train": 2, "wrong_search": 1}),
-    ("05", "q4"): (0.7, {"test_used_for_tuning": 5, "not_fitted": 1, "missing_input": 1}),
+    ("05", "q4"): (
+        0.8,
+        {"default_scoring": 4, "default_threshold": 3, "negated_score": 2, "wrong_rows": 1},
+    ),
+    ("05", "wrapup_a"): (0.3, {"scored_on_train": 2, "negated_score": 2, "leakage": 1}),
+    ("05", "wrapup_b"): (0.3, {"test_used_for_tuning": 2, "wrong_choice": 2}),
     ("06", "q1"): (0.5, {"swapped_axes": 4, "default_threshold": 3}),
     ("06", "q2"): (0.6, {"swapped_costs": 2, "default_threshold": 2, "unit_cents": 2}),
     ("06", "q3"): (0.4, {"count_not_share": 2, "wrong_choice": 2}),

@@ -225,7 +225,7 @@ def cost_per_visit(y_true, y_pred, cost_false_banana, cost_false_apple):
 q2.check(cost_per_visit)
 
 # %% [markdown]
-# The next cells need this metric; `checkpoints.expected_cost` is the course's version (same
+# The next cells need this metric; `checkpoints.cost_per_visit` is the course's version (same
 # parameters), so the notebook runs whatever you answered. Let's compare three baselines:
 # always banana (the majority), always apple, and a **rule of thumb** from the stand's
 # staff, a few lines of pandas - no learning, so no cross-validation: *"Commuters grab a
@@ -239,7 +239,7 @@ rule_says_banana = station_rush | (train["has_kids"] == 1)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-from course_utils.checkpoints import expected_cost
+from course_utils.checkpoints import cost_per_visit as expected_cost
 
 always_apple = DummyClassifier(strategy="constant", constant="apple")
 baseline_preds = {

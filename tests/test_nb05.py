@@ -19,12 +19,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
-from course_utils import checkpoints, lessons, progress, world
+from course_utils import checkpoints, contract, lessons, progress, world
 from course_utils.exercises import MISTAKES
 from course_utils.exercises.nb05 import q1, q2, q3, q4
 from course_utils.widgets import fitting, p95, update_times
 
-LESSON = next(lesson for lesson in lessons.find_lessons() if lesson.number == "05")
+LESSON_A, LESSON_B = lessons.find_lessons(["05a", "05b"])  # scorers and searches; the choice
 CV = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
 
 
@@ -275,51 +275,116 @@ def test_q3_only_reads_the_notebooks_search(tree_search, rows, tree, scorer):
     assert not q3.evaluate(-on_test.best_score_, search=tree_search).ok
 
 
-# --------------------------------------------------------------------------- q4
+# --------------------------------------------------------------------------- q4 (build)
 
 
-def test_q4_a_search_that_saw_the_test_rows_is_caught(rows, tree, scorer, capsys):
-    from course_utils.exercises.nb05 import DEPTH_GRID
+def _tune(**slip):
+    """A learner's `tune`, right or with one slip."""
 
-    ns = _run_solution(q4, tree=tree, cv=CV, cost_scorer=scorer, **rows)
+    def tune(pipeline, param_grid, X, y, cv, signed):
+        from sklearn.metrics import make_scorer
+
+        threshold = 0.5 if slip.get("half") else signed.best_threshold()
+        costs = contract.DEFAULT if slip.get("notebook_contract") else signed
+        if slip.get("notebook_contract"):
+            threshold = costs.best_threshold()
+
+        def cost(y_true, p_banana):
+            took = np.asarray(y_true) == "banana"
+            says = np.asarray(p_banana) >= threshold
+            euros = costs.cost_false_banana * (says & ~took).sum()
+            return (euros + costs.cost_false_apple * (~says & took).sum()) / len(took)
+
+        scorer = make_scorer(
+            cost,
+            greater_is_better=slip.get("greater_is_better", False),
+            response_method=slip.get("response_method", "predict_proba"),
+        )
+        search = GridSearchCV(
+            pipeline,
+            slip.get("grid", param_grid),
+            scoring=slip.get("scoring", scorer),
+            cv=slip.get("cv", cv),
+            refit=slip.get("refit", True),
+        )
+        if slip.get("in_place"):
+            pipeline.fit(X, y)
+        if "rows" in slip:
+            return search.fit(*slip["rows"])
+        result = search.fit(X, y)
+        return None if slip.get("no_return") else result
+
+    return tune
+
+
+def test_q4_the_solution_passes_and_blank_is_not_attempted(capsys):
+    from sklearn.metrics import make_scorer
+
+    ns = _run_solution(q4, make_scorer=make_scorer)
     assert capsys.readouterr().out.startswith("✔ Correct")
-    honest = ns["depth_search"]
+    assert q4.evaluate(ns["tune"]).ok
+    assert q4.evaluate(_tune()).ok
+    assert q4.evaluate(...).status == "not_attempted"
 
+    def unwritten(pipeline, param_grid, X, y, cv, signed):
+        return ...
+
+    assert q4.evaluate(unwritten).status == "not_attempted"
+
+
+@pytest.mark.parametrize(
+    ("slip", "tag", "words"),
+    [
+        ({"scoring": None}, "default_scoring", "accuracy"),
+        ({"scoring": "accuracy"}, "default_scoring", "accuracy"),
+        ({"greater_is_better": True}, "negated_score", "greater_is_better=False"),
+        ({"half": True}, "default_threshold", "0.5"),
+        ({"half": True, "greater_is_better": True}, "default_threshold", "Two slips"),
+        ({"notebook_contract": True}, "wrong_value", "signed"),
+        ({"grid": {"decisiontreeclassifier__max_depth": [4, 7, 10]}}, "wrong_search", "param_grid"),
+        ({"cv": 5}, "wrong_search", "5 folds"),
+        ({"cv": StratifiedKFold(3, shuffle=True, random_state=99)}, "wrong_search", "folds"),
+        ({"refit": False}, "not_fitted", "refit"),
+        ({"no_return": True}, "returned_none", "return"),
+        ({"in_place": True}, "mutates_input", "in place"),
+        ({"response_method": "predict"}, "wrong_search", "predict_proba"),
+    ],
+)
+def test_q4_names_each_slip(slip, tag, words):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the failing scorer warns, as in a notebook
+        fb = q4.evaluate(_tune(**slip))
+    assert fb.mistake == tag and words in fb.message, fb
+    assert fb.message.startswith("On another world")  # the case is named
+
+
+def test_q4_catches_a_search_fitted_on_other_rows(rows):
     X_all = pd.concat([rows["X_train"], rows["X_test"]])
     y_all = pd.concat([rows["y_train"], rows["y_test"]])
-    peeking = GridSearchCV(tree, DEPTH_GRID, scoring=scorer, cv=3, n_jobs=2).fit(X_all, y_all)
-    fb = q4.evaluate(peeking, **rows)
-    assert fb.mistake == "test_used_for_tuning" and "test set" in fb.message
-    on_test = GridSearchCV(tree, DEPTH_GRID, scoring=scorer, cv=2).fit(
-        rows["X_test"], rows["y_test"]
-    )
-    assert _mistake(q4, on_test, **rows) == "test_used_for_tuning"
-    assert _mistake(q4, GridSearchCV(tree, DEPTH_GRID, cv=CV), **rows) == "not_fitted"
-    assert _mistake(q4, honest.best_estimator_, **rows) == "wrong_type"  # a model, no search
-    no_refit = GridSearchCV(tree, DEPTH_GRID, cv=2, refit=False).fit(
-        rows["X_train"], rows["y_train"]
-    )
-    fb = q4.evaluate(no_refit, **rows)
-    assert fb.mistake == "check_error" and "refit" in fb.message
-    assert q4.evaluate(honest, X_train=rows["X_train"]).mistake == "missing_input"
+    fb = q4.evaluate(_tune(rows=(X_all, y_all)))  # the notebook's rows, test rows included
+    assert fb.mistake == "wrong_rows" and "19,075 rows" in fb.message, fb
 
 
-def test_q4_checks_the_asked_grid_scorer_and_folds(rows, tree, scorer):
-    from course_utils.exercises.nb05 import DEPTH_GRID
+def test_q4_refuses_what_is_not_the_function(tree_search):
+    assert q4.evaluate(tree_search).mistake == "not_a_function"  # a search, not a function
 
-    X, y = rows["X_train"], rows["y_train"]
-    smaller = GridSearchCV(tree, {"decisiontreeclassifier__max_depth": [4, 7]}, scoring=scorer)
-    fb = q4.evaluate(smaller.fit(X, y), **rows)
-    assert fb.mistake == "wrong_search" and "4, 7 and 10" in fb.message
-    by_accuracy = GridSearchCV(tree, DEPTH_GRID, cv=CV, n_jobs=2).fit(X, y)
-    fb = q4.evaluate(by_accuracy, **rows)
-    assert fb.mistake == "default_scoring" and "cost_scorer" in fb.message
-    other_folds = GridSearchCV(tree, DEPTH_GRID, scoring=scorer, cv=3, n_jobs=2).fit(X, y)
-    fb = q4.evaluate(other_folds, **rows)
-    assert fb.mistake == "wrong_search" and "folds" in fb.message
-    by_log_loss = GridSearchCV(tree, DEPTH_GRID, scoring="neg_log_loss", cv=CV, n_jobs=2)
-    fb = q4.evaluate(by_log_loss.fit(X, y), **rows)
-    assert fb.mistake == "wrong_search" and "cost_scorer" in fb.message
+    def hard_coded(pipeline, param_grid, X, y, cv, signed):
+        return tree_search  # the notebook's search, whatever the case
+
+    assert q4.evaluate(hard_coded).mistake == "wrong_search"
+
+    def the_model(pipeline, param_grid, X, y, cv, signed):
+        return pipeline.fit(X, y)
+
+    assert q4.evaluate(the_model).mistake in {"mutates_input", "wrong_type"}
+
+    def too_few(pipeline, param_grid, X, y):
+        return GridSearchCV(pipeline, param_grid).fit(X, y)
+
+    fb = q4.evaluate(too_few)
+    assert fb.mistake == "signature" and "signed" in fb.message
 
 
 # --------------------------------------------------------------------------- all
@@ -432,9 +497,9 @@ def test_widget_static_fallback_and_summary(widget_data):
 # --------------------------------------------------------------------------- the search
 
 
-def _lesson_cells(*markers: str) -> list[str]:
+def _lesson_cells(*markers: str, lesson=LESSON_B) -> list[str]:
     """The code cells of the lesson that contain each marker, in order (exact source)."""
-    nb = lessons.read_lesson(LESSON.source)
+    nb = lessons.read_lesson(lesson.source)
     found = []
     for marker in markers:
         cells = [c.source for c in nb.cells if c.cell_type == "code" and marker in c.source]
@@ -452,9 +517,7 @@ def test_the_search_settles_on_the_checkpoint_params(rows, capsys):
     ns = {"X_train": rows["X_train"], "y_train": rows["y_train"], "checkpoints": checkpoints}
     ns.update(make_pipeline=make_pipeline, np=np, pd=pd, GridSearchCV=GridSearchCV)
     for source in _lesson_cells(
-        "cv = StratifiedKFold(",
-        "cost_scorer = make_scorer(",
-        "boosting = make_pipeline(",
+        "cv = StratifiedKFold(",  # 05b starts from the checkpoints' rows and scorer
         "boosting_search = Randomized",
         "logistic_search = GridSearchCV(",
     ):
@@ -481,7 +544,7 @@ def test_the_solutions_notebook_states_the_gap():
 
     import nbformat
 
-    nb = nbformat.read(LESSON.solution_path, as_version=4)
+    nb = nbformat.read(LESSON_B.solution_path, as_version=4)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     gaps = [float(g) for g in re.findall(r"accuracy at 0\.5: +[0-9.]+, gap ([0-9.]+) points", text)]
     assert len(gaps) == 2 and all(0 < gap <= 1.5 for gap in gaps)
@@ -489,3 +552,41 @@ def test_the_solutions_notebook_states_the_gap():
     assert not any(
         o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs
     )
+
+
+def test_part_b_starts_from_the_scorer_part_a_builds(rows):
+    """checkpoints.expected_cost / cost_scorer, where 05b starts, are 05a's cost and scorer."""
+    ns = {"np": np, "X_train": rows["X_train"], "y_train": rows["y_train"]}
+    exec(_lesson_cells("cost_scorer = make_scorer(", lesson=LESSON_A)[0], ns)
+    p = np.random.default_rng(0).random(len(rows["y_train"]))
+    assert checkpoints.expected_cost(rows["y_train"], p) == ns["expected_cost"](rows["y_train"], p)
+    model = checkpoints.tuned_pipeline().fit(
+        rows["X_train"].iloc[:2000], rows["y_train"].iloc[:2000]
+    )
+    X, y = rows["X_test"], rows["y_test"]
+    assert checkpoints.cost_scorer()(model, X, y) == ns["cost_scorer"](model, X, y) < 0
+    dear_apples = contract.Contract("expected_cost", 0.05, 0.08, 0.10, 0.30)
+    assert checkpoints.expected_cost(["banana"], [0.3], dear_apples) == 0.0  # 0.3 >= 0.25
+    with pytest.raises(TypeError, match="Contract"):
+        checkpoints.expected_cost(["banana"], [0.3], {"cost_false_banana": 0.3})
+
+
+def test_wrapup_quizzes():
+    from course_utils.exercises.nb05 import wrapup_a, wrapup_b
+
+    right_a = {1: "b", 2: "c", 3: "a", 4: "c", 5: "b", 6: "a"}
+    right_b = {1: "a", 2: "c", 3: "b", 4: "a", 5: "c", 6: "b"}
+    for quiz, right in [(wrapup_a, right_a), (wrapup_b, right_b)]:
+        assert quiz.evaluate(right).ok
+        assert sum(q.revisits is not None for q in quiz.questions) >= 2
+        assert quiz.evaluate(dict.fromkeys(right, ...)).status == "not_attempted"
+    fb = wrapup_a.evaluate({**right_a, 2: "a"})  # the deepest tree: read on the training rows
+    assert not fb.ok and fb.mistake == "scored_on_train" and "memorising" in fb.message
+    fb = wrapup_a.evaluate({**right_a, 1: "a"})  # the negated score read as a gain
+    assert fb.mistake == "negated_score" and "bookkeeping" in fb.message
+    fb = wrapup_a.evaluate({**right_a, 6: "c"})  # preparation fitted once, on all the rows
+    assert fb.mistake == "leakage" and "what the preparation learns from" in fb.message
+    fb = wrapup_b.evaluate({**right_b, 2: "a"})  # chose on the test rows
+    assert fb.mistake == "test_used_for_tuning" and "optimistic" in fb.message
+    fb = wrapup_b.evaluate({**right_b, 3: "a"})
+    assert fb.mistake == "wrong_choice"

@@ -7,7 +7,7 @@ In the notebook::
     q1.check(leaves_key)                      # a hyperparameter's name inside a pipeline
     q2.check(best_depth, curve=curve)         # the depth of the lowest validation cost
     q3.check(tree_best_cost, search=tree_search)    # the best candidate's cost, in euros
-    q4.check(depth_search, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
+    q4.check(tune)                            # build: tune(pipeline, param_grid, X, y, cv, signed)
 
 q1's names come from the notebook's own pipeline (``get_params()`` of the preparation
 pipeline with gradient-boosted trees at its end). q2 reads its expected value from the
@@ -15,9 +15,11 @@ learner's curve (what the question is about: reading it), and spots the classic 
 reading the *training* cost instead. q3 first proves that ``search=`` is the notebook's
 ``tree_search`` - the same grid, scored by the contract's cost on the same folds and rows
 (its scores are compared with a search the check runs itself, once) - and only then reads
-the answer from it, so another search cannot move the expected value. q4 checks the asked
-grid, the contract's scorer and that the search saw the training rows only
-(:func:`course_utils.misconceptions.expect_tuned_on_train_only`).
+the answer from it, so another search cannot move the expected value. q4 is a build task:
+the learner's ``tune`` runs on another world's rows, other grids, folds and contracts, and
+its scores are compared with those of the right scorer and of the typical slips (accuracy,
+a cost not negated, the threshold 0.5, the notebook's contract instead of the one given);
+then the refit and the rows the kept model learned from are checked.
 
 >>> q1.evaluate("max_leaf_nodes").mistake
 'wrong_value'
@@ -40,12 +42,15 @@ from course_utils.exercises import (
     Feedback,
     NearMiss,
     _as_real,
+    _is_estimator,
+    _is_fitted,
     describe,
     expect_number,
     incorrect,
 )
+from course_utils.exercises.quiz import Question, Quiz
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "wrapup_a", "wrapup_b"]
 
 NOTEBOOK = "05"
 
@@ -64,7 +69,6 @@ TREE_GRID = {
     "decisiontreeclassifier__max_depth": [7, 10],
     "decisiontreeclassifier__min_samples_leaf": [1, 20, 50],
 }
-DEPTH_GRID = {"decisiontreeclassifier__max_depth": [4, 7, 10]}
 STEP = "histgradientboostingclassifier"
 TARGET = "max_leaf_nodes"
 
@@ -314,6 +318,8 @@ def _check_q2(answer: Any, curve: Any) -> Feedback:
                 tol=0,
             )
         )
+    near = table.loc[valid <= float(valid.min()) + 0.001, "max_depth"]
+    plateau = f"{near.min():.0f} to {near.max():.0f}" if len(near) > 1 else f"{best:.0f}"
     value = _as_real(answer, "a whole number (a depth)")
     if not isinstance(value, Feedback) and math.isfinite(value):
         if 0 < value < 1 and abs(value - float(valid.min())) <= 0.0005:
@@ -344,9 +350,10 @@ def _check_q2(answer: Any, curve: Any) -> Feedback:
         near_misses=misses,
         wrong="Not the depth with the lowest validation cost. Find the lowest value of the "
         "`validation` column and read the `max_depth` of that row.",
-        success="The validation cost is lowest there: deeper trees fit their training rows "
-        "better and new visits worse. That is the depth to keep - give or take its "
-        "neighbours on the plateau.",
+        success=f"The validation cost is lowest at depth {best:.0f} ({float(valid.min()):.4f} € "
+        f"per visit): deeper trees fit their training rows better and new visits worse. "
+        f"Depths {plateau} all lie within a tenth of a cent of it - differences of the size of "
+        "the fold-to-fold spread - so the honest reading is that plateau, not one depth.",
     )
 
 
@@ -411,7 +418,7 @@ def _grid_keys(grid: dict) -> set:
 
 @cache
 def _reference(which: str, costs: tuple[float, float, float]) -> pd.DataFrame:
-    """The notebook's search (``"tree"``: exercise 3's grid, ``"depth"``: exercise 4's), run
+    """The notebook's search (``"tree"``: exercise 3's grid), run
     by the check on the training rows with the notebook's folds and scorer; its results."""
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
     from sklearn.pipeline import make_pipeline
@@ -419,7 +426,7 @@ def _reference(which: str, costs: tuple[float, float, float]) -> pd.DataFrame:
 
     from course_utils import checkpoints
 
-    grid = {"tree": TREE_GRID, "depth": DEPTH_GRID}[which]
+    grid = {"tree": TREE_GRID}[which]
     tree = make_pipeline(checkpoints.preprocessor(), DecisionTreeClassifier(random_state=0))
     cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     search = GridSearchCV(tree, grid, scoring=cost_scorer(*costs), cv=cv)
@@ -482,6 +489,12 @@ def _same_scores(results: pd.DataFrame, reference: pd.DataFrame) -> bool:
     )
     theirs = reference["mean_test_score"].to_numpy(dtype=float)
     return bool(np.allclose(mine.loc[reference.index].to_numpy(), theirs, atol=1e-9))
+
+
+def _settings(results: pd.DataFrame, row: int) -> str:
+    """One candidate's settings in words: 'max_depth 7, min_samples_leaf 50'."""
+    params = results["params"].iloc[row]
+    return ", ".join(f"{k.split('__')[-1]} {v}" for k, v in params.items())
 
 
 def _check_q3(answer: Any, search: Any) -> Feedback:
@@ -571,9 +584,12 @@ def _check_q3(answer: Any, search: Any) -> Feedback:
         "`mean_test_score` of the row with `rank_test_score` 1 - or simply "
         "`-tree_search.best_score_`.",
         success="`best_score_` is the mean validation score of the winning candidate - the "
-        "top row of the table - and with a cost scorer it is the cost with a minus sign. "
-        "Remember it is the best of several scores: a little optimistic (more about that in "
-        "section 7).",
+        f"top row of the table, {_settings(reference, best_i)} - and with a cost scorer it is "
+        "the cost with a minus sign. The top candidates lie within hundredths of a cent of "
+        "each other, so on that plateau the grid's choice is mostly luck; and a search only "
+        "finds what its grid contains (the validation curve's best depth was not in it). "
+        "Remember `best_score_` is the best of several scores: a little optimistic (notebook "
+        "05b measures that).",
     )
 
 
@@ -604,85 +620,584 @@ q3 = Exercise(
 
 
 # --------------------------------------------------------------------------- q4
+# The build task: `tune(pipeline, param_grid, X, y, cv, signed)`, checked by running it on
+# rows and contracts the notebook never showed.
+
+TUNE_PARAMS = ("pipeline", "param_grid", "X", "y", "cv", "signed")
 
 
-def _check_q4(answer: Any, X_train: Any, y_train: Any, X_test: Any, y_test: Any) -> Feedback:
-    from course_utils.misconceptions import expect_tuned_on_train_only
+class _ByValue:
+    """Equal when the settings and the fitted state are equal.
 
-    if hasattr(answer, "cv_results_") and not hasattr(answer, "best_estimator_"):
-        return incorrect(
-            "Your search was run with `refit=False`, so it kept no model. Leave `refit` at its "
-            "default (True): the search then refits the best depth on the rows it was given.",
-            "check_error",
+    ``check_function`` tells a changed input by ``==``; scikit-learn objects compare by
+    identity, so the deep copy of an untouched pipeline would look changed. The cases' pipeline
+    and folds compare by value instead, and a pipeline fitted in place still shows.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(self) is type(other)
+            and repr(self) == repr(other)
+            and _is_fitted(self) == _is_fitted(other)
         )
-    if isinstance(answer, np.ndarray | pd.DataFrame | pd.Series):
+
+    __hash__ = object.__hash__
+
+
+def _tree_pipeline():
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.tree import DecisionTreeClassifier
+
+    from course_utils import checkpoints
+
+    class CasePipeline(_ByValue, Pipeline):
+        pass
+
+    steps = make_pipeline(checkpoints.preprocessor(), DecisionTreeClassifier(random_state=0))
+    return CasePipeline(steps.steps)
+
+
+def _folds(n_splits: int, random_state: int):
+    from sklearn.model_selection import StratifiedKFold
+
+    class CaseFolds(_ByValue, StratifiedKFold):
+        pass
+
+    return CaseFolds(n_splits=n_splits, shuffle=True, random_state=random_state)
+
+
+@cache
+def _other_rows(seed: int, n_visits: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Training rows of another world (another seed): rows the learner has never seen."""
+    from course_utils import checkpoints, world
+
+    train, _ = world.standard_split(world.generate(seed=seed, n_visits=n_visits).visits)
+    X, y = checkpoints.xy(train.reset_index(drop=True))
+    return X, y
+
+
+def _cases() -> list:
+    from course_utils import contract
+    from course_utils.exercises.functions import Case
+
+    X7, y7 = _other_rows(7, 1500)
+    X11, y11 = _other_rows(11, 1500)
+    dearer_apples = contract.Contract(
+        metric="expected_cost",
+        minimum=0.05,
+        baseline=0.08,
+        cost_false_banana=0.10,
+        cost_false_apple=0.30,
+    )
+    return [
+        Case(
+            args=(
+                _tree_pipeline(),
+                {"decisiontreeclassifier__max_depth": [2, 4, 6]},
+                X7,
+                y7,
+                _folds(3, random_state=1),
+                contract.DEFAULT,
+            ),
+            label="another world's visits (seed 7), the course contract, max_depth 2/4/6, 3 folds",
+        ),
+        Case(
+            args=(
+                _tree_pipeline(),
+                {
+                    "decisiontreeclassifier__max_depth": [3, 8],
+                    "decisiontreeclassifier__min_samples_leaf": [5, 60],
+                },
+                X11,
+                y11,
+                _folds(4, random_state=2),
+                dearer_apples,
+            ),
+            label="another world (seed 11) and a contract where a false apple costs 0.30 € "
+            "(threshold 0.25), a 2 x 2 grid, 4 folds",
+        ),
+    ]
+
+
+def _scorers(signed) -> dict:
+    """The right scorer and the scorers of the typical slips, by name."""
+    from sklearn.metrics import make_scorer
+
+    from course_utils import contract
+
+    def cost_at(threshold: float, c_fb: float, c_fa: float):
+        def cost(y_true, p_banana):
+            took = np.asarray(y_true) == "banana"
+            says = np.asarray(p_banana) >= threshold
+            return (c_fb * (says & ~took).sum() + c_fa * (~says & took).sum()) / len(took)
+
+        return cost
+
+    right = cost_at(signed.best_threshold(), signed.cost_false_banana, signed.cost_false_apple)
+    course = contract.DEFAULT
+    scorers = {
+        "right": make_scorer(right, greater_is_better=False, response_method="predict_proba"),
+        "not_negated": make_scorer(right, response_method="predict_proba"),
+        "at_half": make_scorer(
+            cost_at(0.5, signed.cost_false_banana, signed.cost_false_apple),
+            greater_is_better=False,
+            response_method="predict_proba",
+        ),
+        "accuracy": "accuracy",
+    }
+    if signed != course:
+        scorers["notebook_contract"] = make_scorer(
+            cost_at(course.best_threshold(), course.cost_false_banana, course.cost_false_apple),
+            greater_is_better=False,
+            response_method="predict_proba",
+        )
+    return scorers
+
+
+_REFERENCES: dict[str, pd.DataFrame] = {}
+
+
+def _case_reference(case) -> pd.DataFrame:
+    """Mean validation score of every candidate of the case, under each scorer (one search)."""
+    if case.label not in _REFERENCES:
+        from sklearn.base import clone
+        from sklearn.model_selection import GridSearchCV
+
+        pipeline, grid, X, y, cv, signed = case.args
+        scorers = _scorers(signed)
+        search = GridSearchCV(clone(pipeline), grid, scoring=scorers, cv=cv, refit=False)
+        search.fit(X, y)
+        results = pd.DataFrame(search.cv_results_)
+        table = pd.DataFrame(
+            {name: results[f"mean_test_{name}"].to_numpy() for name in scorers},
+            index=[_key(p) for p in results["params"]],
+        )
+        _REFERENCES[case.label] = table
+    return _REFERENCES[case.label]
+
+
+#: The scorer of each typical slip: (its mistake tag, what the learner reads).
+_SLIPS = {
+    "accuracy": "default_scoring",
+    "not_negated": "negated_score",
+    "at_half": "default_threshold",
+    "notebook_contract": "wrong_value",
+}
+_SLIP_MESSAGES = {
+    "accuracy": "Your search was scored by **accuracy** (the default, or "
+    '`scoring="accuracy"`): the share of right answers at 0.5. The contract judges by the '
+    "expected cost at its own threshold - pass `scoring=` a `make_scorer` of that cost.",
+    "not_negated": "Your scores are the costs *with a plus sign*: the scorer lacks "
+    "`greater_is_better=False`. The search keeps the highest score, so it picked the "
+    "*dearest* candidate. Add `greater_is_better=False` to `make_scorer`.",
+    "at_half": "Your cost is right, but at the threshold **0.5** - `predict`'s "
+    "decision, or a 0.5 written in. The contract decides banana from "
+    "`signed.best_threshold()`; compare P(banana) (`response_method='predict_proba'`) "
+    "with it.",
+    "notebook_contract": "Your cost uses the notebook's contract (0.30 € / 0.10 €, threshold "
+    "0.75), not the one passed as `signed`. Read the threshold and both costs from "
+    "`signed`, so that the function works for any contract.",
+}
+
+
+def _judge_q4(search: Any, case) -> Feedback | None:
+    pipeline, grid, X, y, cv, signed = case.args
+    if _is_estimator(search) and not hasattr(search, "cv_results_"):
+        if hasattr(search, "param_grid") or hasattr(search, "param_distributions"):
+            return incorrect(
+                "Your function returns a search that was never fitted: call `.fit(X, y)` "
+                "on it before returning it.",
+                "not_fitted",
+            )
         return incorrect(
-            f"Expected the fitted search object, got {describe(answer)}. Pass `depth_search` "
-            "itself.",
+            f"Your function returns {describe(search)}, not the fitted search. Return the "
+            "`GridSearchCV` itself (after `.fit(X, y)`): it keeps the model *and* every "
+            "candidate's scores.",
             "wrong_type",
         )
-    if hasattr(answer, "cv_results_"):
-        results = _search_results(answer, "depth_search", DEPTH_GRID)
-        if isinstance(results, Feedback):
-            if results.mistake == "wrong_search" and "candidates" in results.message:
-                return incorrect(
-                    "Your search did not try the asked grid: `max_depth` 4, 7 and 10, and "
-                    "nothing else - `{'decisiontreeclassifier__max_depth': [4, 7, 10]}`.",
-                    "wrong_search",
-                )
-            return results
-    verdict = expect_tuned_on_train_only(
-        answer,
-        X_train,
-        y_train,
-        X_test,
-        y_test,
-        success="Your search saw the training rows only: its cross-validation made the "
-        "validation folds, and the test rows are still new to the chosen model. Their score "
-        "in notebook 06 will be an honest estimate.",
-    )
-    if not verdict.ok:
-        return verdict
-    if not _same_scores(results, _reference("depth", _contract_costs())):
+    if not hasattr(search, "cv_results_"):
         return incorrect(
-            "Fitted on the training rows - good - but its scores are not those of the asked "
-            "search: use the folds `cv` and `scoring=cost_scorer`, as the exercise says.",
+            f"Your function returns {describe(search)}; expected the fitted `GridSearchCV`. "
+            "Return the search object: `return search.fit(X, y)` returns it.",
+            "wrong_type",
+        )
+    results = pd.DataFrame(search.cv_results_)
+    if "mean_test_score" not in results:
+        return incorrect(
+            "Your search recorded several scores (`scoring=` a dict or a list). This task "
+            "wants one: `scoring=` the contract's cost scorer.",
             "wrong_search",
         )
-    return verdict
+    tried = {_key(p) for p in results["params"]}
+    if tried != _grid_keys(grid):
+        notebook = _grid_keys(TREE_GRID)
+        where = " - the notebook's `grid`, not the `param_grid` given" if tried == notebook else ""
+        return incorrect(
+            f"Your search tried {len(tried)} candidates{where}; the `param_grid` given has "
+            f"{len(_grid_keys(grid))}. Pass the function's own `param_grid` to `GridSearchCV`.",
+            "wrong_search",
+        )
+    n_splits = sum(1 for c in results.columns if c.startswith("split") and c.endswith("_score"))
+    if n_splits != cv.get_n_splits():
+        return incorrect(
+            f"Your search used {n_splits} folds; the `cv` given makes "
+            f"{cv.get_n_splits()}. Pass the function's own `cv` (`cv=cv`), not a number or "
+            "the notebook's folds.",
+            "wrong_search",
+        )
+    mine = results["mean_test_score"].to_numpy(dtype=float)
+    if np.isnan(mine).any():
+        return incorrect(
+            "Some of your search's scores are NaN: the scorer failed on a fold (scikit-learn "
+            "warned above). Does your cost function get probabilities "
+            "(`response_method='predict_proba'`, then column banana) and return a number?",
+            "wrong_search",
+        )
+    if not hasattr(search, "best_estimator_"):
+        return incorrect(
+            "Your search ran with `refit=False`, so it kept no model: leave `refit` at its "
+            "default (True) - the search then refits the best candidate on all of `X, y`.",
+            "not_fitted",
+        )
+    seen = _rows_seen(search.best_estimator_)
+    if seen is not None and seen != len(X):
+        return incorrect(
+            f"The model your search kept learned from {seen:,} rows, but `X` has "
+            f"{len(X):,}: your function fitted on other rows than the ones it was given "
+            "(the notebook's `X_train`? test rows added?). A search may see only the rows "
+            "passed to it - `search.fit(X, y)`.",
+            "wrong_rows",
+        )
+    reference = _case_reference(case)
+    mine = pd.Series(mine, index=[_key(p) for p in results["params"]]).loc[reference.index]
+
+    def same(name: str) -> bool:
+        return bool(np.allclose(mine.to_numpy(), reference[name].to_numpy(), atol=1e-9))
+
+    if not same("right"):
+        for slip, tag in _SLIPS.items():
+            if slip in reference and same(slip):
+                return incorrect(_SLIP_MESSAGES[slip], tag)
+        flipped = -reference["at_half"].to_numpy()
+        if np.allclose(mine.to_numpy(), flipped, atol=1e-9):
+            return incorrect(
+                "Two slips: your cost is computed at 0.5 (not `signed.best_threshold()`), "
+                "and without `greater_is_better=False`.",
+                "default_threshold",
+            )
+        return incorrect(
+            "Your search's scores are not the contract's expected cost per visit on the "
+            "folds `cv` given: score with `make_scorer(cost, greater_is_better=False, "
+            "response_method='predict_proba')`, where `cost` charges "
+            "`signed.cost_false_banana` per false banana and `signed.cost_false_apple` per "
+            "false apple at `signed.best_threshold()`, divided by the number of visits.",
+            "wrong_search",
+        )
+    return None
+
+
+def _rows_seen(model: Any) -> int | None:
+    """How many rows a fitted tree pipeline learned from (None if it cannot tell)."""
+    last = model.steps[-1][1] if hasattr(model, "steps") else model
+    tree = getattr(last, "tree_", None)
+    if tree is None:
+        return None
+    return int(tree.n_node_samples[0])
+
+
+def _check_q4(answer: Any) -> Feedback | None:
+    from course_utils.exercises.functions import check_function
+
+    return check_function(answer, _cases(), _judge_q4, what="`tune`", params=TUNE_PARAMS)
 
 
 q4 = Exercise(
     NOTEBOOK,
     "q4",
-    "A search that never sees the test rows",
-    prompt="Make `depth_search`: a `GridSearchCV` of the pipeline `tree` over `max_depth` "
-    "4, 7 and 10, scored by `cost_scorer`, with `cv=cv` and `n_jobs=2`, fitted on the rows "
-    "a search may use.",
-    expects="a fitted GridSearchCV",
-    inputs={
-        "X_train": "the training features",
-        "y_train": "the training labels",
-        "X_test": "the test features",
-        "y_test": "the test labels",
-    },
+    "Build a search that judges by the contract",
+    prompt="Write `tune(pipeline, param_grid, X, y, cv, signed)`: it builds a scorer of the "
+    "expected cost per visit of the contract `signed` (a false banana costs "
+    "`signed.cost_false_banana`, a false apple `signed.cost_false_apple`, banana decided "
+    "when P(banana) >= `signed.best_threshold()`), runs a `GridSearchCV` of `pipeline` over "
+    "`param_grid` with that scorer and the folds `cv`, fits it on `X, y` only, and returns "
+    "the fitted search. The check runs it on another world's visits, other grids, other "
+    "folds and another contract.",
+    expects="a function `tune(pipeline, param_grid, X, y, cv, signed)`",
     checker=_check_q4,
     hints=[
-        "A search is a model-maker: everything it fits or compares must come from the rows "
-        "the model may learn from. Its own cross-validation provides the validation folds.",
-        "`GridSearchCV(tree, {'decisiontreeclassifier__max_depth': [4, 7, 10]}, "
-        "scoring=cost_scorer, cv=cv, n_jobs=2)`, then `.fit(...)` on the training rows.",
-        "`depth_search = GridSearchCV(tree, {'decisiontreeclassifier__max_depth': [4, 7, 10]}, "
-        "scoring=cost_scorer, cv=cv, n_jobs=2).fit(X_train, y_train)`.",
+        "Three steps: a cost function of `(y_true, p_banana)` that reads everything from "
+        "`signed`; a scorer made from it; a search that uses that scorer, the given grid and "
+        "folds, fitted on the given rows. The cell `expected_cost` / `cost_scorer` at the "
+        "top of the notebook does the first two for the notebook's contract.",
+        "`threshold = signed.best_threshold()`; count false bananas "
+        "`(p_banana >= threshold) & (y_true == 'apple')` and false apples the other way; "
+        "`make_scorer(cost, greater_is_better=False, response_method='predict_proba')` - "
+        "a cost is better when lower, and the threshold needs P(banana), not `predict`.",
+        "`search = GridSearchCV(pipeline, param_grid, scoring=scorer, cv=cv)`, then "
+        "`return search.fit(X, y)` - `refit` stays True, so the search keeps the winner.",
     ],
-    solution="depth_search = GridSearchCV(\n"
-    "    tree,\n"
-    "    {'decisiontreeclassifier__max_depth': [4, 7, 10]},\n"
-    "    scoring=cost_scorer,\n"
-    "    cv=cv,\n"
-    "    n_jobs=2,\n"
-    ").fit(X_train, y_train)\n"
-    "q4.check(depth_search, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)",
-    explanation="`fit` on X_train, y_train only. The search's own folds play the part of new "
-    "data while it chooses; the test rows stay unseen until the final score in notebook 06.",
+    solution="""def tune(pipeline, param_grid, X, y, cv, signed):
+    threshold = signed.best_threshold()
+
+    def cost(y_true, p_banana):
+        took_banana = np.asarray(y_true) == "banana"
+        says_banana = np.asarray(p_banana) >= threshold
+        false_bananas = (says_banana & ~took_banana).sum()
+        false_apples = (~says_banana & took_banana).sum()
+        euros = signed.cost_false_banana * false_bananas + signed.cost_false_apple * false_apples
+        return euros / len(took_banana)
+
+    scorer = make_scorer(cost, greater_is_better=False, response_method="predict_proba")
+    search = GridSearchCV(pipeline, param_grid, scoring=scorer, cv=cv)
+    return search.fit(X, y)
+
+
+q4.check(tune)""",
+    explanation="The scorer turns the contract into the search's yardstick: the euros lost "
+    "per visit when deciding at the contract's threshold, negated (`greater_is_better="
+    'False`) so that scikit-learn\'s rule "the highest score wins" picks the cheapest '
+    "candidate, and fed P(banana) (`response_method='predict_proba'`) so that the threshold "
+    "is the contract's, not `predict`'s 0.5. The search sees only the rows it is given: its "
+    "own folds play the part of new visits while it chooses, and the test rows stay unseen "
+    "until notebook 06 - tuned on them, their score would be the winner of a contest held "
+    "on those very rows, and optimistic.",
+    success="Your function tunes any pipeline for any contract, on the rows it is given "
+    "only - the check ran it on two other worlds, grids, fold plans and contracts. "
+    "`tune(...).best_estimator_` is the winner, refitted on all of `X, y`.",
+)
+
+
+# --------------------------------------------------------------------------- wrap-up quizzes
+
+wrapup_a = Quiz(
+    NOTEBOOK,
+    "wrapup_a",
+    "Wrap-up quiz (05a)",
+    questions=[
+        Question(
+            "A grid search scored with `make_scorer(cost, greater_is_better=False)` reports "
+            "`best_score_ = -0.031`. What does its best candidate lose per visit?",
+            {
+                "a": "Nothing: a negative cost is a gain of 0.031 € per visit.",
+                "b": "0.031 € per visit, on average over the validation folds.",
+                "c": "It cannot be told without the accuracy.",
+            },
+            answer="b",
+            why={
+                "a": 'No: scikit-learn negated the cost so that its rule "the highest score '
+                'wins" picks the cheapest candidate. The minus sign is bookkeeping, not a gain.',
+                "b": "Yes: `-best_score_` is the mean validation cost of the winner.",
+                "c": "No: the scorer measures the cost itself; accuracy is another metric, "
+                "and not the contract's.",
+            },
+            tag="negated_score",
+        ),
+        Question(
+            "On a validation curve of a tree's depth, the training cost keeps falling while "
+            "the validation cost falls, bottoms out and rises. Which depth do you keep?",
+            {
+                "a": "The deepest: its training cost is the lowest.",
+                "b": "The one where training and validation costs are closest.",
+                "c": "The one where the validation cost is lowest.",
+            },
+            answer="c",
+            why={
+                "a": "No: the training cost rewards memorising the rows the tree learned from; "
+                "deep trees over-fit and do worse on new visits.",
+                "b": "No: the gap is smallest for shallow trees, where both costs are high - "
+                "they under-fit. A small gap is not the goal.",
+                "c": "Yes: the validation folds stand for new visits.",
+            },
+            tag="scored_on_train",
+        ),
+        Question(
+            "Why does the contract decide banana from P(banana) >= 0.75, not 0.5?",
+            {
+                "a": "A false banana costs three times a false apple (0.30 € against 0.10 €), "
+                "so banana only pays when it is three times as likely as apple.",
+                "b": "Because about 75 % of the visits end in a banana.",
+                "c": "Because accuracy is highest at 0.75.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the threshold is cost of a false banana / (sum of both costs) = "
+                "0.30 / 0.40.",
+                "b": "No: the threshold comes from the two costs, not from the share of "
+                "bananas (which is below 75 %).",
+                "c": "No: accuracy counts both mistakes alike, so it is best near 0.5 for "
+                "honest probabilities; 0.75 comes from the costs.",
+            },
+            revisits="01",
+            tag="wrong_choice",
+        ),
+        Question(
+            "The folds `cv` are `StratifiedKFold(n_splits=5, shuffle=True, random_state=0)`. "
+            "What do `stratified` and `random_state` buy?",
+            {
+                "a": "Each fold is one period of time, in order.",
+                "b": "Faster fits, because each fold is smaller.",
+                "c": "Every fold has about the training rows' share of bananas, and the folds "
+                "are the same at every run.",
+            },
+            answer="c",
+            why={
+                "a": "No: that would be `TimeSeriesSplit`; these folds are shuffled.",
+                "b": "No: five folds mean five fits whatever the split; stratifying changes "
+                "which rows go where, not the time.",
+                "c": "Yes: comparable folds, and scores that do not move between runs.",
+            },
+            revisits="04",
+            tag="wrong_choice",
+        ),
+        Question(
+            "A colleague picks `max_depth` by the score on the test rows, then reports that "
+            "test score. The model itself was fitted on the training rows. The report is:",
+            {
+                "a": "Honest: the test rows were never used to fit the model.",
+                "b": "Optimistic: the depth was chosen because it suited those very rows.",
+                "c": "Pessimistic: the test rows are fewer than the training rows.",
+            },
+            answer="b",
+            why={
+                "a": "No: choosing a setting on the test rows is learning from them too; the "
+                "winner's score includes the luck of the contest.",
+                "b": "Yes: tune on validation folds, and open the test rows once at the end.",
+                "c": "No: fewer rows make a score noisier, not lower on average.",
+            },
+            tag="test_used_for_tuning",
+        ),
+        Question(
+            "Why does the search tune the whole pipeline (preparation and model), not the "
+            "model on rows prepared once beforehand?",
+            {
+                "a": "So that the imputer and the scaler are fitted on each training fold "
+                "only, never on the fold that scores them.",
+                "b": "Because a pipeline fits faster.",
+                "c": "Because `GridSearchCV` refuses NumPy arrays.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: prepared once on all the rows, the medians and scales would carry "
+                "information from the validation folds into training - leakage.",
+                "b": "No: refitting the preparation in every fold is slower, and worth it.",
+                "c": "No: it takes arrays; the point is what the preparation learns from.",
+            },
+            revisits="03",
+            tag="leakage",
+        ),
+    ],
+)
+
+wrapup_b = Quiz(
+    NOTEBOOK,
+    "wrapup_b",
+    "Wrap-up quiz (05b)",
+    questions=[
+        Question(
+            "`RandomizedSearchCV(..., n_iter=8)` over a space of 90 combinations:",
+            {
+                "a": "cross-validates a random sample of 8 of the combinations.",
+                "b": "cross-validates all 90 combinations on 8 folds.",
+                "c": "draws 8 values that are not in the space, between its values.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: 8 candidates, each on every fold - a fraction of the grid's cost.",
+                "b": "No: `n_iter` is the number of candidates; the folds come from `cv`.",
+                "c": "No: with lists it samples from the lists given (with distributions it "
+                "could draw in between).",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "Two tuned models tie on cross-validated log-loss and cost. How did this "
+            "notebook choose between them?",
+            {
+                "a": "By their scores on the test rows, the only data left.",
+                "b": "By the higher accuracy at 0.5.",
+                "c": "By calibration, simplicity and how they answer beyond the training range.",
+            },
+            answer="c",
+            why={
+                "a": "No: choosing on the test rows makes their score optimistic; the test "
+                "set judges the chosen model once, in notebook 06.",
+                "b": "No: the shop does not decide at 0.5, and a tenth of a point of "
+                "accuracy is within the fold-to-fold noise.",
+                "c": "Yes: what the scores cannot see decides a tie.",
+            },
+            tag="test_used_for_tuning",
+        ),
+        Question(
+            "A model is well calibrated. For the visits it gives P(banana) = 0.8:",
+            {
+                "a": "80 % of its predictions on them are right.",
+                "b": "about 8 in 10 of those visits end in a banana.",
+                "c": "it is 80 % sure that its accuracy is good.",
+            },
+            answer="b",
+            why={
+                "a": "No: that is accuracy on those visits; calibration compares the "
+                "predicted probability with the observed share of bananas.",
+                "b": "Yes: and only then does the contract's threshold do what the costs say.",
+                "c": "No: a probability of banana says nothing about the model's accuracy.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            'Nested cross-validation of "search the depth, then fit" reports:',
+            {
+                "a": "how well the whole procedure does on folds that neither chose nor "
+                "fitted its model.",
+                "b": "the best depth, more precisely than one search.",
+                "c": "the test score, without opening the test set.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: an outer fold scores a search run on the other folds - an honest "
+                "estimate of tuning, then fitting.",
+                "b": "No: each outer fold may pick another depth; settings come from the "
+                "ordinary search.",
+                "c": "No: it estimates on the training rows; the test set still judges once.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "Why do the searches score by the contract's expected cost rather than by "
+            "accuracy at 0.5?",
+            {
+                "a": "Accuracy is always lower than the cost.",
+                "b": "The cost is quicker to compute.",
+                "c": "The shop decides at the contract's threshold and the two mistakes cost "
+                "different amounts - accuracy at 0.5 ignores both.",
+            },
+            answer="c",
+            why={
+                "a": "No: they are on different scales (a share, euros); neither is "
+                '"lower" in a useful sense.',
+                "b": "No: both are quick; the point is what they measure.",
+                "c": "Yes: tune by what the contract of notebook 01 judges.",
+            },
+            revisits="01",
+            tag="default_scoring",
+        ),
+        Question(
+            "Notebook 04 measured shuffled folds, time-ordered folds and folds by customer. "
+            "Which question do this notebook's shuffled folds answer?",
+            {
+                "a": "How the model does on new customers next year.",
+                "b": "How the model does on visits it has not seen, of known customers in "
+                "the same year.",
+                "c": "How the model does on the test rows.",
+            },
+            answer="b",
+            why={
+                "a": "No: that needs folds by customer and by time (`GroupKFold`, "
+                "`TimeSeriesSplit`); shuffled folds mix customers and months.",
+                "b": "Yes: the question of the test set of notebook 06, which tuning needs.",
+                "c": "No: the folds are made from the training rows only.",
+            },
+            revisits="04",
+            tag="wrong_choice",
+        ),
+    ],
 )

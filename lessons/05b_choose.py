@@ -1,459 +1,91 @@
 # ruff: noqa: E402
 
 # %% [markdown]
-# # 05 · Tune
+# # 05b · Tune: choose the model
 #
-# *Find the settings that make a model as good as it can be on new visits - by
-# cross-validation on the training rows, with the test set still locked away.*
+# *Tune the two best families of notebook 04, then choose one on more than its score - the
+# model that notebooks 06 to 10 take into production.*
 #
 # **Learning objectives.** By the end of this notebook you can
 #
-# * tell **parameters** (learned by `fit`) from **hyperparameters** (chosen by you), and
-#   read or set a hyperparameter inside a pipeline (`get_params`, `step__param`);
-# * score models the way the contract judges them: with the **expected cost** at the
-#   contract's threshold (a `make_scorer`) and with the **log-loss**, a proper scoring rule;
-# * draw a **validation curve** and read where under-fitting ends and over-fitting begins;
-# * tune with `GridSearchCV` and `RandomizedSearchCV` on the training rows only, and read
-#   `cv_results_`, `best_params_` and `best_score_` (and its sign);
-# * check **calibration** on cross-validated predictions, before the test set is opened;
+# * tune with `RandomizedSearchCV`, record several metrics at once and choose by one;
+# * compare tuned models on cross-validated predictions, and check their **calibration**
+#   before the test set is opened;
 # * **choose a model** on more than its score: calibration, simplicity and how it behaves
 #   beyond the range it was trained on;
-# * explain why tuning on the test set makes its score optimistic, and what **nested
-#   cross-validation** measures.
+# * explain what **nested cross-validation** measures;
+# * see under- and over-fitting in three model families.
 #
-# **Estimated time:** 110 minutes.
+# **Estimated time:** 60 minutes.
 
 # %% [markdown]
 # ## Where we start
 #
-# Notebook 03 cleaned the history, split it and built the preparation pipeline; notebook 04
-# compared model families on it. The checkpoint recreates the rows, so this notebook works
-# even if you skipped those.
+# [05a · Tune: scorers and searches](05a_tune.ipynb) built the contract's scorer and tuned a
+# tree. This part starts on its own: the training rows and the folds come from the
+# checkpoints as before, and the contract's expected cost and its scorer - the ones you
+# wrote in 05a - from `checkpoints.expected_cost` and `checkpoints.cost_scorer`, so the
+# notebook runs whatever you answered there.
 
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import display
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
-from course_utils import checkpoints, world
+from course_utils import checkpoints, contract, world
+from course_utils.exercises.nb05 import wrapup_b
 
-train, test = checkpoints.split()
+BLUE, ORANGE = "#0072B2", "#E69F00"  # Okabe-Ito colours, colour-blind safe
+train, _ = checkpoints.split()  # the test rows stay locked until notebook 06
 X_train, y_train = checkpoints.xy(train)
-X_test, y_test = checkpoints.xy(test)  # locked: only exercise 4's check will see them
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(f"training rows: {len(train):,} visits, {X_train.shape[1]} input columns")
-print(f"test rows: {len(test):,} visits - locked away until notebook 06")
-
-# %% [markdown]
-# Every score in this notebook comes from **cross-validation on the training rows**, with
-# the shuffled, stratified, seeded folds of notebook 04. They answer notebook 06's question -
-# known customers, the same year - which is the one tuning needs: which settings generalise
-# to visits the model has not seen. (Notebook 04 also measured time-ordered folds and folds
-# by customer; notebook 06 reports those estimates next to the final test.)
-
-# %%
-from sklearn.model_selection import StratifiedKFold
-
 cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-
-# %% [markdown]
-# ## The contract's metric, as a scorer
-#
-# scikit-learn scores a classifier by its **accuracy at 0.5** unless told otherwise - the
-# share of visits right when it predicts banana from P(banana) ≥ 0.5. Our contract (notebook
-# 01) decides at **0.75** and judges by the **expected cost per visit**. Tuning by the
-# default would pick settings for a decision the shop never makes. So we give every search
-# two scores it can use instead:
-#
-# * the contract's **expected cost** at its threshold, wrapped by `make_scorer`:
-#   `response_method="predict_proba"` hands our function P(banana), and
-#   `greater_is_better=False` tells the search that lower is better (scikit-learn then
-#   *negates* the cost, so that its usual rule "the highest score wins" still holds);
-# * the **log-loss** (`"neg_log_loss"`, negated the same way): a *proper scoring rule*,
-#   lowest for probabilities that are right on average. It judges the whole probability,
-#   not one threshold - and the contract's threshold only does what the costs ask if the
-#   probabilities are honest.
-
-# %%
-from sklearn.metrics import make_scorer
-
-from course_utils import contract
-
 signed = contract.load()
 threshold = signed.best_threshold()
+cost_scorer = checkpoints.cost_scorer(signed)  # minus the expected cost, at the threshold
 
-
-def expected_cost(y_true, p_banana, threshold=threshold):
-    """Euros lost per visit when deciding banana for P(banana) >= threshold."""
-    took_banana = np.asarray(y_true) == "banana"
-    says_banana = np.asarray(p_banana) >= threshold
-    false_bananas = (says_banana & ~took_banana).sum()
-    false_apples = (~says_banana & took_banana).sum()
-    return (
-        signed.cost_false_banana * false_bananas + signed.cost_false_apple * false_apples
-    ) / len(took_banana)
-
-
-cost_scorer = make_scorer(expected_cost, greater_is_better=False, response_method="predict_proba")
+# %% [markdown]
+# The lines to read every cost against, as in 05a: the best possible (the
+# [Bayes-optimal](glossary:bayes-optimal) decisions from the world's true probabilities,
+# which only the simulation knows), and its accuracy at 0.5.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(f"the contract decides banana at P(banana) >= {threshold:.2f}")
-print(
-    f"a false banana costs {signed.cost_false_banana:.2f} €, a false apple "
-    f"{signed.cost_false_apple:.2f} €"
-)
-
-# And the two lines to read every score against, now in the contract's euros: the prior
-# alone (a `DummyClassifier` that gives every visit the training rows' share of bananas -
-# below 0.75, so at the contract's threshold it always says apple), and the Bayes-optimal
-# line (the world's true probabilities, which only the simulation knows).
-
-# %%
-# NBVAL_CHECK_OUTPUT
-from sklearn.dummy import DummyClassifier
-from sklearn.model_selection import cross_val_score
-
-prior_cost = -cross_val_score(DummyClassifier(), X_train, y_train, cv=cv, scoring=cost_scorer)
 truth = world.generate().visits.set_index("visit_id").loc[train["visit_id"]]
 p_true_train = world.true_proba(truth)
-bayes_cost = expected_cost(y_train, p_true_train)
+bayes_cost = checkpoints.expected_cost(y_train, p_true_train, signed)
 bayes = world.bayes_optimal(truth, y_train)["accuracy"]  # it decides at 0.5
-print(f"prior only (always apple at 0.75):  {prior_cost.mean():.4f} € per visit")
-print(f"Bayes-optimal line, at 0.75:        {bayes_cost:.4f} € per visit")
-print(f"Bayes-optimal accuracy (at 0.5):    {bayes:.3f}")
+print(f"{len(train):,} training visits; contract threshold {threshold:.2f}")
+print(f"Bayes-optimal line, at {threshold:.2f}:     {bayes_cost:.4f} € per visit")
+print(f"Bayes-optimal accuracy (at 0.5): {bayes:.3f}")
 
-# %% [markdown]
-# No model can lose less than 0.0256 € per visit on these rows, nor be right more often
-# than 0.851 of the time when deciding at 0.5 - and ours can't quite reach either line:
-# the Bayes line decides from each visit's complete record, while our table has gaps (some ages,
-# households and temperatures are unknown).
 
-# %% [markdown]
-# ## 1. Parameters and hyperparameters
+# ## 1. Randomized search: the gradient-boosted trees, by three metrics
 #
-# A model has two kinds of numbers:
-#
-# * **parameters** are *learned* by `fit` from the data: the weights of a logistic
-#   regression, the questions and thresholds of a tree. You never set them yourself.
-#   scikit-learn gives them names that end with an underscore: `coef_`, `tree_`.
-# * **hyperparameters** are *chosen* by you before `fit`: how deep a tree may grow
-#   (`max_depth`), how strongly a logistic regression is held back (`C`), how many
-#   neighbours vote (`n_neighbors`), how fast boosting learns (`learning_rate`).
-#
-# | model | parameters (learned) | hyperparameters (chosen) |
-# |---|---|---|
-# | logistic regression | a weight per column, an intercept | `C` |
-# | decision tree | the questions and thresholds of its splits | `max_depth`, `min_samples_leaf` |
-# | k-nearest neighbours | (it stores the training rows) | `n_neighbors` |
-# | gradient-boosted trees | all its small trees | `learning_rate`, `max_leaf_nodes`, `max_iter` |
-#
-# Here are the parameters of a logistic regression at the end of the preparation
-# pipeline - its weights, one per prepared column, the largest first:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-from sklearn.linear_model import LogisticRegression
-
-logistic = make_pipeline(checkpoints.preprocessor(), LogisticRegression(max_iter=1000))
-logistic.fit(X_train, y_train)
-columns = logistic[0][1].get_feature_names_out()  # "group__column", as the preparation named them
-weights = pd.Series(logistic[-1].coef_[0], index=columns)
-print(weights.sort_values(key=abs, ascending=False).head(5).round(2).to_string())
-
-# %% [markdown]
-# `fit` found them: the rush hour at the Station and age's U-shape weigh most, then the
-# children at home and the promotions (a minus sign: towards apple). Its hyperparameters
-# are the settings of each step, listed by `get_params()`. In a pipeline, each name starts
-# with the **step's name and two underscores** - `make_pipeline` names each step after its
-# class, in lower case:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-settings = logistic.get_params()
-print("some of its settings:")
-for key in ["logisticregression__C", "logisticregression__max_iter"]:
-    print(f"  {key} = {settings[key]}")
-print(
-    "  pipeline__columntransformer__age__strategy =",
-    settings["pipeline__columntransformer__age__strategy"],
-)
-
-# %% [markdown]
-# The last one goes three levels deep: the step `pipeline` (the preparation), in it the
-# step `columntransformer`, in it the transformer `age`, and its setting `strategy`.
-# `set_params` changes a setting by the same name; the next `fit` uses it:
-
-# %%
-logistic.set_params(logisticregression__C=0.1)
-print(logistic[-1])
-
-# %% [markdown]
-# ### Exercise 1: name the hyperparameter
-#
-# Notebook 04 found two families neck and neck: the logistic regression above and the
-# gradient-boosted trees. This notebook tunes both, then chooses. Each of the boosting's
-# trees may have at most `max_leaf_nodes` leaves - a hyperparameter we will tune. Here is
-# its pipeline and its step names:
-
-# %%
-from sklearn.ensemble import HistGradientBoostingClassifier
-
-boosting = make_pipeline(checkpoints.preprocessor(), HistGradientBoostingClassifier(random_state=0))
-print([name for name, step in boosting.steps])
-
-# %% [markdown]
-# Give the name under which a search must know the *maximum number of leaves per tree* of
-# this pipeline, as a str.
-
-# %%
-from course_utils.exercises.nb05 import q1, q2, q3, q4
-
-# BEGIN SOLUTION
-leaves_key = "histgradientboostingclassifier__max_leaf_nodes"
-# END SOLUTION
-q1.check(leaves_key)
-
-# %% [markdown]
-# Stuck? `q1.hint()`. And try a wrong name on purpose to see the feedback - for example the
-# name as it is *inside* the model:
-
-# %%
-q1.check("max_leaf_nodes")
-
-# %% [markdown]
-# Whatever you answered, `get_params()` lists every name the pipeline knows:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print([key for key in boosting.get_params() if "leaf" in key])
-
-# %% [markdown]
-# ## 2. A validation curve: from too simple to too complex
-#
-# How deep should a decision tree grow? A **validation curve** fits the model for each
-# value of one hyperparameter and scores it twice, by cross-validation: on the rows it
-# learned from (training) and on the held-out fold (validation). We score with the
-# contract's expected cost (`scoring=cost_scorer`), and turn scikit-learn's negated scores
-# back into euros. Thirteen depths times five folds make 65 fits; `n_jobs=2` runs two at a
-# time (a few seconds).
-
-# %%
-from sklearn.model_selection import validation_curve
-from sklearn.tree import DecisionTreeClassifier
-
-tree = make_pipeline(checkpoints.preprocessor(), DecisionTreeClassifier(random_state=0))
-depths = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20]
-train_scores, valid_scores = validation_curve(
-    tree,
-    X_train,
-    y_train,
-    param_name="decisiontreeclassifier__max_depth",
-    param_range=depths,
-    cv=cv,
-    scoring=cost_scorer,
-    n_jobs=2,
-)
-curve = pd.DataFrame(
-    {
-        "max_depth": depths,
-        "training": -train_scores.mean(axis=1),  # € per visit: lower is better
-        "validation": -valid_scores.mean(axis=1),
-    }
-)
-curve.set_index("max_depth").T.round(4)
-
-# %%
-BLUE, VERMILLION, ORANGE = "#0072B2", "#D55E00", "#E69F00"  # Okabe-Ito, colour-blind safe
-spread = valid_scores.std(axis=1)
-fig, ax = plt.subplots(figsize=(8, 4.2))
-ax.plot(depths, curve["training"], "o-", color=BLUE, label="training rows")
-ax.plot(depths, curve["validation"], "s--", color=VERMILLION, label="validation folds (± std)")
-ax.fill_between(
-    depths, curve["validation"] - spread, curve["validation"] + spread, color=VERMILLION, alpha=0.2
-)
-ax.axhline(bayes_cost, color="black", linestyle="-.", linewidth=1.2)
-ax.axhline(prior_cost.mean(), color="0.4", linestyle=":", linewidth=1.5)
-ax.text(12, bayes_cost - 0.001, f"best possible (Bayes) {bayes_cost:.4f} €", va="top")
-ax.text(12, prior_cost.mean() - 0.001, f"prior only {prior_cost.mean():.4f} €", va="top")
-ax.annotate(
-    "under-fitting:\nboth costs high",
-    xy=(2, 0.047),
-    xytext=(3.5, 0.056),
-    arrowprops={"arrowstyle": "->", "color": "0.3"},
-)
-ax.annotate(
-    "", xy=(15, 0.0124), xytext=(15, 0.037), arrowprops={"arrowstyle": "<->", "color": "0.3"}
-)
-ax.text(15.4, 0.025, "over-fitting:\nthe gap widens", va="center", bbox={"color": "white"})
-ax.set(xticks=[1, 5, 10, 15, 20], ylim=(0, 0.066))
-ax.set_xlabel("max_depth of the tree (levels of yes/no questions)")
-ax.set_ylabel("expected cost per visit at 0.75 (€)")
-ax.set_title("Validation curve of a decision tree (5-fold cross-validation)")
-ax.legend(loc="lower left")
-fig.tight_layout()
-plt.show()
-
-# %% [markdown]
-# **Takeaway:** the training cost only ever falls with depth, while the validation cost
-# falls, bottoms out and rises again - the best depth is where the *validation* curve is
-# lowest.
-#
-# Read the curve from left to right. A tree of depth 1 or 2 is too simple: it does as badly
-# on its own rows as on new ones (**under-fitting**). Deeper trees learn real structure
-# and both costs fall. Then the two curves part: the training cost heads for 0 - a deep
-# tree memorises its rows, noise included - while the validation cost climbs
-# (**over-fitting**).
-#
-# ### Exercise 2: the best depth
-#
-# Which `max_depth` has the lowest mean validation cost? Give the depth (a whole number).
-# Use the table `curve` - by eye or with pandas.
-
-# %%
-# BEGIN SOLUTION
-best_depth = curve.loc[curve["validation"].idxmin(), "max_depth"]
-# END SOLUTION
-q2.check(best_depth, curve=curve)
-
-# %% [markdown]
-# A tempting wrong answer: the depth where the *training* cost is lowest. See what the
-# check says about it:
-
-# %%
-q2.check(curve.loc[curve["training"].idxmin(), "max_depth"], curve=curve)
-
-# %% [markdown]
-# Whatever you answered, here is the curve in numbers: where it bottoms out, and how the
-# two costs part on either side.
-
-# %%
-# NBVAL_CHECK_OUTPUT
-low = curve.loc[curve["validation"].idxmin()]
-print(
-    f"best depth {low['max_depth']:.0f}: validation {low['validation']:.4f} €, "
-    f"training {low['training']:.4f} €"
-)
-for depth in [2, 20]:  # three decimals: deep trees differ a little between library versions
-    row = curve.set_index("max_depth").loc[depth]
-    print(
-        f"depth {depth:>2}: validation {row['validation']:.3f} €, training {row['training']:.3f} €"
-    )
-
-# %% [markdown]
-# The validation cost is lowest at depth 8 (0.0306 € per visit), on a plateau: depths 7
-# to 9 are within about a tenth of a cent of each other - differences of the size of the
-# fold-to-fold spread, so "7 to 9" is the honest reading. At depth 2 the tree under-fits:
-# about 0.047 € on new visits, and no better on its own rows. At depth 20 it over-fits:
-# almost nothing lost on its own rows, 0.042 € on new ones - as bad as the contract's
-# minimum.
-
-# %% [markdown]
-# ## 3. Grid search: every combination of a few values
-#
-# A tree has more than one hyperparameter. `min_samples_leaf` - the fewest training visits
-# a leaf may hold - also stops it from memorising single visits. To tune both, list a few
-# values of each: `GridSearchCV` cross-validates **every combination** (2 × 3 = 6
-# candidates, 30 fits) by the contract's cost, then refits the best one on all the training
-# rows.
-
-# %%
-from sklearn.model_selection import GridSearchCV
-
-grid = {
-    "decisiontreeclassifier__max_depth": [7, 10],
-    "decisiontreeclassifier__min_samples_leaf": [1, 20, 50],
-}
-tree_search = GridSearchCV(tree, grid, scoring=cost_scorer, cv=cv, n_jobs=2)
-tree_search.fit(X_train, y_train)  # the training rows only
-print(f"{len(tree_search.cv_results_['params'])} candidates, each on {cv.get_n_splits()} folds")
-
-# %% [markdown]
-# Everything the search measured is in `cv_results_`, a dictionary with one entry per
-# column. As a table, best first (`rank_test_score` 1 is the best; scikit-learn calls the
-# held-out folds "test", but they are validation folds of the training rows). The scores
-# are *negated* costs: -0.0309 means 0.0309 € lost per visit, and the highest score - the
-# one closest to zero - wins.
-
-
-# %%
-def tidy(search, top=5, metric="score"):
-    """The search's results as a table: one row per candidate, best first by metric."""
-    results = pd.DataFrame(search.cv_results_)
-    params = [column for column in results.columns if column.startswith("param_")]
-    scores = [f"mean_test_{metric}", f"std_test_{metric}", f"rank_test_{metric}"]
-    table = results[params + scores].sort_values(f"rank_test_{metric}").head(top)
-    table.columns = [column.split("__")[-1] for column in table.columns]  # short names
-    return table.reset_index(drop=True)
-
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print(tidy(tree_search).round(4).to_string())
-
-# %% [markdown]
-# The search keeps its verdict in two attributes: `best_params_` (the winning combination)
-# and `best_score_` (its mean validation score - here, a negated cost).
-#
-# ### Exercise 3: read the search
-#
-# What is the cross-validated **expected cost per visit**, in euros, of the best candidate
-# of `tree_search`? Give a positive number, not rounded.
-
-# %%
-# BEGIN SOLUTION
-tree_best_cost = -tree_search.best_score_
-# END SOLUTION
-q3.check(tree_best_cost, search=tree_search)
-
-# %% [markdown]
-# The most frequent slip is to copy `best_score_` as it is. Here is what the check says:
-
-# %%
-q3.check(tree_search.best_score_, search=tree_search)
-
-# %% [markdown]
-# Whatever you answered:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-print("best_params_:", tree_search.best_params_)
-print(
-    f"best_score_:  {tree_search.best_score_:.4f}  (so {-tree_search.best_score_:.4f} € per visit)"
-)
-
-# %% [markdown]
-# Depth 7 with at least 50 visits per leaf: 0.0309 € per visit - and the five best
-# candidates lie within two hundredths of a cent of each other, so on this plateau the
-# grid's choice is mostly luck. It is no better than depth 8 alone on the validation curve
-# (0.0306 €), a depth this grid did not try: a search only finds what its grid contains.
-# Whatever the settings, a single tree stays well behind the best families of notebook 04.
-#
-# ## 4. Randomized search: the gradient-boosted trees, by three metrics
-#
-# Gradient-boosted trees were among the best families of notebook 04. They have more
-# hyperparameters, and they interact:
+# [Gradient-boosted trees](glossary:gradient-boosted-trees) were among the best families of
+# notebook 04. They have more hyperparameters, and they interact:
 #
 # * `learning_rate` - how much each new tree corrects the ones before;
 # * `max_leaf_nodes` - how many leaves each tree may have (its complexity);
 # * `min_samples_leaf` - the fewest visits per leaf;
 # * `max_iter` - the most trees. With more than 10,000 rows, scikit-learn sets 10 % of
-#   them aside and stops adding trees once 10 in a row did not help (*early stopping*), so
-#   this is a ceiling.
+#   them aside and stops adding trees once 10 in a row did not help
+#   ([early stopping](glossary:early-stopping)), so this is a ceiling.
 #
 # Three, five, three and two values make 90 combinations - 450 fits for a grid search.
-# `RandomizedSearchCV` tries a **random sample** of them instead: here 8 (40 fits, some
+# A [randomized search](glossary:randomized-search) (`RandomizedSearchCV`) tries a
+# **random sample** of them instead: here 8 (40 fits, some
 # seconds). A search can record **several scores** at once (`scoring=` a dict) and pick by
 # one of them (`refit=`): we choose by log-loss, and also record the contract's cost and
 # the default accuracy at 0.5 - to see whether the metric changes the choice.
 
 # %%
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import RandomizedSearchCV
 
+boosting = make_pipeline(checkpoints.preprocessor(), HistGradientBoostingClassifier(random_state=0))
 space = {
     "histgradientboostingclassifier__learning_rate": [0.05, 0.1, 0.2],
     "histgradientboostingclassifier__max_leaf_nodes": [3, 5, 7, 15, 31],
@@ -509,15 +141,14 @@ print(by_metric.round(3).to_string())
 # leaves, say - accuracy barely notices, while the log-loss and the cost (which decides at
 # 0.75, not 0.5) do. That is why we tune by what the contract judges.
 
-# %%
+# %% tags=["hidden"]
+# Drawing: each candidate's cost as a bar, best log-loss at the top, and the Bayes line.
 fig, ax = plt.subplots(figsize=(8, 4.4))
 ordered = by_metric.iloc[::-1]
 rows = np.arange(len(ordered))
 ax.barh(rows, ordered["cost (€)"], color=BLUE, label="expected cost at 0.75 (€ per visit)")
 ax.axvline(bayes_cost, color="black", linestyle="-.", linewidth=1.2)
-ax.axvline(-tree_search.best_score_, color=VERMILLION, linestyle="--", linewidth=1.2)
 ax.text(bayes_cost, len(rows) - 0.3, " best possible (Bayes)", va="bottom", fontsize=9)
-ax.text(-tree_search.best_score_, -1.1, " best tuned tree", va="center", fontsize=9)
 ax.set_yticks(rows)
 ax.set_yticklabels(ordered["settings"], fontsize=9)
 ax.set_ylim(-1.6, len(rows) + 0.5)
@@ -529,18 +160,20 @@ plt.show()
 
 # %% [markdown]
 # **Takeaway:** six of the eight candidates lie within about a tenth of a cent of each
-# other and well below the best tuned tree - the settings matter far less here than the
+# other and below the best tuned tree of 05a - the settings matter far less here than the
 # features of notebook 03 and the choice of model family did.
 
 # %% [markdown]
-# ## 5. The logistic regression's `C`
+# ## 2. The logistic regression's `C`
 #
 # The other contender has one hyperparameter worth tuning: `C`, the inverse strength of
-# its regularisation (a small `C` holds the weights back towards zero). A grid over five
-# values, scored by log-loss and by the contract's cost - 25 fits of a fraction of a second:
+# its [regularisation](glossary:regularisation) (a small `C` holds the weights back
+# towards zero). A grid over five values, scored by log-loss and by the contract's cost -
+# 25 fits of a fraction of a second:
 
 # %%
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
 
 logistic = make_pipeline(checkpoints.preprocessor(), LogisticRegression(max_iter=1000))
 logistic_search = GridSearchCV(
@@ -577,7 +210,7 @@ print("best by log-loss:", logistic_search.best_params_)
 # strong one (`C = 0.001`) under-fits. The search keeps `C = 1`, scikit-learn's default.
 
 # %% [markdown]
-# ## 6. Choosing the model: more than one number
+# ## 3. Choosing the model: more than one number
 #
 # Two tuned contenders. Which one goes to notebook 06 and into production? We compare them
 # on four things: their cross-validated scores, the honesty of their probabilities, their
@@ -619,7 +252,7 @@ compare = pd.DataFrame(
     {
         name: {
             "log-loss": log_loss(is_banana, p),
-            "cost at 0.75 (€)": expected_cost(y_train, p),
+            "cost at 0.75 (€)": checkpoints.expected_cost(y_train, p, signed),
             "cost: spread over folds (€)": fold_cost[name],
             "accuracy at 0.75": ((p >= threshold) == is_banana).mean(),
             "accuracy at 0.5": ((p >= 0.5) == is_banana).mean(),
@@ -639,12 +272,13 @@ print(compare.round(4).to_string())
 #
 # The contract decides at 0.75 because a false banana costs three times a false apple.
 # That only works if P(banana) = 0.8 means "8 in 10 of such visits take a banana". A
-# **calibration curve** groups the visits by predicted probability (ten bins) and compares
-# each bin's mean prediction with the share that took a banana - here on the
+# [calibration](glossary:calibration) curve groups the visits by predicted probability
+# (ten bins) and compares each bin's mean prediction with the share that took a banana - here on the
 # cross-validated predictions, so that a fix (a `CalibratedClassifierCV`, say) could still
 # be chosen and judged honestly.
 
-# %%
+# %% tags=["hidden"]
+# Drawing: the calibration curves of the two contenders (scikit-learn's CalibrationDisplay).
 from sklearn.calibration import CalibrationDisplay
 
 fig, ax = plt.subplots(figsize=(5.8, 5))
@@ -710,7 +344,7 @@ print(
 # models answer for prices they have never seen - a banana price shock, say? We take 500
 # training visits, set their banana price so that the relative price runs from -1.2 to
 # +0.8, and average each model's P(banana) - and the world's true probability - at each
-# price. (This is a *partial dependence*, computed by hand.)
+# price. (This is a [partial dependence](glossary:partial-dependence), computed by hand.)
 
 # %%
 from course_utils.features import add_features
@@ -729,7 +363,8 @@ for r in ratios:
     partial["world's truth"].append(world.true_proba(sample_truth).mean())
 partial = pd.DataFrame(partial, index=pd.Index(ratios.round(2), name="relative price"))
 
-# %%
+# %% tags=["hidden"]
+# Drawing: mean P(banana) against the relative price, the training range shaded.
 fig, ax = plt.subplots(figsize=(8, 4.4))
 ax.axvspan(rel_seen.min(), rel_seen.max(), color="0.9", label="range of the training rows")
 ax.plot(ratios, partial["world's truth"], color="black", ls="-.", lw=2, label="world's truth")
@@ -816,10 +451,11 @@ print(f"cost at 0.75: {chosen_cost:.4f} € per visit, Bayes {bayes_cost:.4f} �
 # ### Successive halving, for bigger searches
 #
 # We tried 8 of 90 boosting combinations. When one fit takes minutes instead of a fraction
-# of a second, **successive halving** lets you try many more: `HalvingRandomSearchCV`
-# gives every candidate a small share of the rows first, keeps the best third, gives those
-# three times as many rows, and so on - only the last few are fitted on all the rows. It is
-# still marked *experimental*, so it needs one extra import to switch it on:
+# of a second, [successive halving](glossary:successive-halving) lets you try many more:
+# `HalvingRandomSearchCV` gives every candidate a small share of the rows first, keeps the
+# best third, gives those three times as many rows, and so on - only the last few are
+# fitted on all the rows. It is still marked *experimental*, so it needs one extra import
+# to switch it on:
 #
 # ```python
 # from sklearn.experimental import enable_halving_search_cv  # noqa: F401
@@ -837,54 +473,15 @@ print(f"cost at 0.75: {chosen_cost:.4f} € per visit, Bayes {bayes_cost:.4f} �
 # than our 8. Keep it for big data and slow models - and judge a search by the time it
 # saves, not by its name.
 
-# %% [markdown]
-# ## 7. Keep the test set locked
-#
-# Why all this cross-validation, when the test rows are right there? Because a search picks
-# the candidate with the best score - and among many candidates, the best score is partly
-# **luck**: the candidate whose quirks happened to suit those particular rows. Pick it on
-# the test rows, and its test score is no longer an estimate for new visits; it is the
-# winner of a contest held on those very rows, so it is **optimistic**. The validation
-# folds exist so that the test set can stay out of every decision - until notebook 06
-# scores the final model once.
-#
-# ### Exercise 4: a search that never sees the test rows
-#
-# Make `depth_search`: a `GridSearchCV` of the decision-tree pipeline `tree` over
-# `max_depth` 4, 7 and 10, scored by the contract's cost (`scoring=cost_scorer`), with the
-# folds `cv` and `n_jobs=2`, **fitted** on the right rows. The check needs the test rows -
-# to prove that your search did *not* use them.
-
-# %%
-# BEGIN SOLUTION
-depth_search = GridSearchCV(
-    tree,
-    {"decisiontreeclassifier__max_depth": [4, 7, 10]},
-    scoring=cost_scorer,
-    cv=cv,
-    n_jobs=2,
-).fit(X_train, y_train)
-# END SOLUTION
-q4.check(depth_search, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
 
 # %% [markdown]
-# Here is what the check says to someone who ran the same search on *all* the rows, test
-# rows included:
-
-# %%
-X_all, y_all = pd.concat([X_train, X_test]), pd.concat([y_train, y_test])
-peeking = GridSearchCV(
-    tree, {"decisiontreeclassifier__max_depth": [4, 7, 10]}, scoring=cost_scorer, cv=cv, n_jobs=2
-)
-peeking.fit(X_all, y_all)
-q4.check(peeking, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
-
-# %% [markdown]
-# ### Nested cross-validation: an honest score for "tune, then fit"
+# ## 4. Nested cross-validation: an honest score for "tune, then fit"
 #
-# The same luck hides, more quietly, in `best_score_`: it is the *best* of several
-# cross-validated scores, measured on the very folds that chose the winner - a little
-# optimistic too. **Nested cross-validation** measures the whole procedure instead: an
+# 05a showed why a score on the rows that chose the winner is optimistic: among many
+# candidates, the best score is partly luck. The same luck hides, more quietly, in
+# `best_score_`: it is the *best* of several cross-validated scores, measured on the very
+# folds that chose the winner. [Nested cross-validation](glossary:nested-cross-validation)
+# measures the whole procedure instead: an
 # outer cross-validation holds out a fold, runs the complete search (with its own inner
 # folds) on the rest, and scores the winner on the held-out fold it never saw. Its mean is
 # an honest estimate of "tune the depth, then fit". Wrapped around a small search (3
@@ -893,6 +490,10 @@ q4.check(peeking, X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test
 
 # %%
 # NBVAL_CHECK_OUTPUT
+from sklearn.model_selection import cross_val_score
+from sklearn.tree import DecisionTreeClassifier
+
+tree = make_pipeline(checkpoints.preprocessor(), DecisionTreeClassifier(random_state=0))
 three_folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
 inner_search = GridSearchCV(
     tree, {"decisiontreeclassifier__max_depth": [6, 8, 10]}, scoring=cost_scorer, cv=three_folds
@@ -910,7 +511,7 @@ print(f"best_score_ of the same search on all training rows:    {-inner_search.b
 # good a *procedure* is, not to choose settings - those come from the ordinary search.
 
 # %% [markdown]
-# ## 8. Explore: under- and over-fitting, three models
+# ## 5. Explore: under- and over-fitting, three models
 #
 # The widget shows validation curves of three models - the depth of a tree, the
 # regularisation `C` of a logistic regression (given all pairwise products of the
@@ -968,24 +569,33 @@ display(StaticCopy(fitting.overview(sliders.data)))
 # new visits it will do a little worse.
 
 # %% [markdown]
+# ## Wrap-up quiz
+#
+# Six questions on this notebook and the ones before it: display them, write your letters
+# in `answers`, check.
+
+# %%
+display(wrapup_b)
+
+# %% tags=["quiz"]
+# BEGIN SOLUTION
+answers = {1: "a", 2: "c", 3: "b", 4: "a", 5: "c", 6: "b"}
+# STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
+# END SOLUTION
+wrapup_b.check(answers)
+
+# %% [markdown]
 # ## Recap
 #
 # In this notebook you
 #
-# * told parameters (learned by `fit`, names ending in `_`) from hyperparameters (chosen
-#   by you), and named them inside a pipeline: `step__setting`;
-# * scored by the contract's expected cost at 0.75 (`make_scorer`) and by log-loss - and
-#   learned that scikit-learn negates them, so that the highest score still wins;
-# * drew a validation curve of a tree's depth: under-fitting at depth 2, lowest cost at
-#   7 to 9, over-fitting beyond;
-# * tuned a tree (`GridSearchCV`), the boosting (`RandomizedSearchCV`, three metrics at
-#   once: here they barely disagree) and the logistic regression's `C`, on the training
-#   rows only;
+# * tuned the boosting with `RandomizedSearchCV` by three metrics at once (here they barely
+#   disagree) and the logistic regression's `C` with `GridSearchCV`, on the training rows
+#   only;
 # * compared the two contenders on cross-validated predictions - tied on log-loss and
 #   cost, both well calibrated - and chose the logistic regression for its simplicity and
 #   its behaviour beyond the training range, a choice notebook 08 will put to the test;
-# * saw why the test set stays out of tuning, and measured a search as a procedure with
-#   nested cross-validation;
+# * measured a search as a procedure with nested cross-validation;
 # * moved three models from under- to over-fitting with the sliders.
 #
 # **Next:** [06 · Test on new data](06_test.ipynb) - the chosen model meets the test set,
