@@ -300,7 +300,7 @@ print(f"accuracy at {live['threshold']:.2f}: {live['accuracy']:.1%}")
 # %%
 from course_utils.exercises.nb10 import wrapup_a
 
-wrapup_a
+display(wrapup_a)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION

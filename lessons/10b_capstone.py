@@ -52,7 +52,7 @@ print("the capstone writes into:", capstone_dir.name)
 #   c_fb / (c_fb + c_fa), and the minimum is a judgement the team must defend.
 
 # %%
-contract.DEFAULT
+display(contract.DEFAULT)
 
 # %% [markdown]
 # ### Exercise 4: run the cycle on your world
@@ -165,7 +165,7 @@ q6.check(capstone_dir)
 # %%
 from course_utils.exercises.nb10 import wrapup_b
 
-wrapup_b
+display(wrapup_b)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
