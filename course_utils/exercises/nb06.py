@@ -50,7 +50,7 @@ from course_utils.exercises import (
     incorrect,
 )
 
-__all__ = ["q1", "q2", "q3", "q4", "q5"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "verdict"]
 
 NOTEBOOK = "06"
 
@@ -775,4 +775,324 @@ q5 = Exercise(
     "drawn. Rerunning with other seeds shows how much of the quoted precision is real - "
     "here the seed moves the ends by a few hundredths of a cent, the sample's own "
     "uncertainty (the interval's width) is a few tenths of a cent.",
+)
+
+
+# --------------------------------------------------------------------------- q6 (build)
+
+MISTAKES.setdefault(
+    "compared_wrong_way", "compared the cost with the minimum the wrong way round (>= for <=)"
+)
+MISTAKES.setdefault("mean_proba", "used the mean probability instead of one decision per visit")
+MISTAKES.setdefault(
+    "fixed_threshold", "a threshold typed in instead of the one the contract's costs give"
+)
+MISTAKES.setdefault(
+    "strict_threshold", "banana only above the threshold (>) where the contract says at or above"
+)
+
+VERDICT_KEYS = ("threshold", "false_bananas", "false_apples", "cost", "deploy")
+
+
+def verdict(y_true: Any, proba: Any, contract: Any) -> dict[str, Any]:
+    """The course's verdict: judge test predictions against a success contract.
+
+    Decide banana for every visit whose P(banana) is at least the contract's threshold,
+    count both kinds of mistake, price them with the contract's costs, and compare the
+    expected cost per visit with the contract's minimum.
+
+    >>> from course_utils.contract import DEFAULT
+    >>> verdict(["apple", "banana"], [0.9, 0.2], DEFAULT)["cost"]
+    0.2
+    """
+    threshold = contract.best_threshold()
+    y_true = np.asarray(y_true)
+    says_banana = np.asarray(proba, dtype=float) >= threshold
+    false_bananas = int((says_banana & (y_true == "apple")).sum())
+    false_apples = int((~says_banana & (y_true == "banana")).sum())
+    cost = (
+        contract.cost_false_banana * false_bananas + contract.cost_false_apple * false_apples
+    ) / len(y_true)
+    return {
+        "threshold": threshold,
+        "false_bananas": false_bananas,
+        "false_apples": false_apples,
+        "cost": cost,
+        "deploy": cost <= contract.minimum,
+    }
+
+
+def _visits(seed: int, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """n made-up visits: the fruit taken and a model's P(banana) (``noise``: how far the
+    model is from the truth)."""
+    rng = np.random.default_rng(seed)
+    p = rng.beta(0.6, 0.6, size=n)
+    fruit = np.where(rng.random(n) < p, "banana", "apple").astype(object)
+    proba = np.clip(p + rng.normal(0, noise, size=n), 0.001, 0.999).round(3)
+    return fruit, proba
+
+
+def _verdict_cases() -> list[Any]:
+    from course_utils.contract import DEFAULT, Contract
+    from course_utils.exercises.functions import Case
+
+    pricey_apple = Contract(
+        metric="expected_cost",
+        minimum=0.05,
+        baseline=0.09,
+        cost_false_banana=0.10,
+        cost_false_apple=0.40,
+    )
+    fruit, proba = _visits(2031, 500, 0.05)
+    fruit_b, proba_b = _visits(2032, 400, 0.05)
+    weak_fruit, weak_proba = _visits(2033, 300, 0.45)
+    t = DEFAULT.best_threshold()
+    # one class absent, and two visits exactly at the threshold
+    edge_fruit = np.array(["apple"] * 6, dtype=object)
+    edge_proba = np.array([0.1, t, 0.9, 0.3, t, 0.2])
+    return [
+        Case(
+            args=(pd.Series(fruit, name="fruit"), proba, DEFAULT),
+            label="500 visits of another month, the course's contract",
+        ),
+        Case(
+            args=(fruit_b, proba_b, pricey_apple),
+            label="400 visits under a contract where a false apple costs 0.40 € and a false "
+            "banana 0.10 €",
+        ),
+        Case(
+            args=(weak_fruit, weak_proba, DEFAULT),
+            label="300 visits scored by a much weaker model",
+        ),
+        Case(
+            args=(edge_fruit, edge_proba, DEFAULT),
+            label="six visits that all took an apple, two of them exactly at the threshold",
+        ),
+    ]
+
+
+def _decide(y: np.ndarray, says: np.ndarray) -> tuple[int, int]:
+    return int((says & (y == "apple")).sum()), int((~says & (y == "banana")).sum())
+
+
+def _judge_q6(result: Any, case: Any) -> Feedback | None:
+    y_true, proba, signed = case.args
+    y, p = np.asarray(y_true), np.asarray(proba, dtype=float)
+    n, t = len(y), signed.best_threshold()
+    c_fb, c_fa, minimum = signed.cost_false_banana, signed.cost_false_apple, signed.minimum
+    want = verdict(y_true, proba, signed)
+    if not isinstance(result, dict):
+        return incorrect(
+            f"`verdict` should return a dict with the keys {', '.join(VERDICT_KEYS)}; it "
+            f"returned {describe(result)}.",
+            "wrong_type",
+        )
+    missing = [k for k in VERDICT_KEYS if k not in result]
+    if missing:
+        return incorrect(
+            f"The dict `verdict` returns lacks the key(s) {', '.join(map(repr, missing))}. "
+            f"Expected the keys {', '.join(map(repr, VERDICT_KEYS))}.",
+            "wrong_shape",
+        )
+
+    def same(a: Any, b: float, tol: float = 1e-9) -> bool:
+        try:
+            return abs(float(a) - b) <= tol
+        except (TypeError, ValueError):
+            return False
+
+    got_t = result["threshold"]
+    if not same(got_t, t, 1e-6):
+        if same(got_t, 0.5):
+            return incorrect(
+                "You decided at 0.5, the default of `model.predict`. The contract's "
+                "threshold follows from its costs: `contract.best_threshold()`.",
+                "default_threshold",
+            )
+        if same(got_t, 0.75, 1e-6):
+            return incorrect(
+                "You typed in 0.75 - the course contract's threshold. This contract has other "
+                "costs, so another threshold: read it with `contract.best_threshold()`.",
+                "fixed_threshold",
+            )
+        if same(got_t, 1 - t, 1e-6):
+            return incorrect(
+                f"Your threshold {float(got_t):.2f} is the complement of the contract's "
+                f"({t:.2f}): the costs are swapped in it. `contract.best_threshold()` gives it.",
+                "swapped_costs",
+            )
+        return incorrect(
+            f"The threshold should be the contract's, `contract.best_threshold()` "
+            f"({t:.4f} here); got {describe(got_t)}.",
+            "wrong_value",
+        )
+    counts = (result["false_bananas"], result["false_apples"])
+    try:
+        counts = (
+            (int(counts[0]), int(counts[1]))
+            if all(same(c, round(float(c))) for c in counts)
+            else counts
+        )
+    except (TypeError, ValueError):
+        pass
+    right = (want["false_bananas"], want["false_apples"])
+    if counts != right:
+        half = _decide(y, p >= 0.5)
+        mean_says = np.full(n, p.mean() >= t)
+        if counts == half and half != right:
+            return incorrect(
+                "Your counts are those of a decision at 0.5 (the default of `model.predict`). "
+                "Decide banana when `proba >= contract.best_threshold()`.",
+                "default_threshold",
+            )
+        if counts == _decide(y, p > t) and counts != right:
+            return incorrect(
+                "Visits whose P(banana) equals the threshold exactly were decided apple. The "
+                "contract says banana when P(banana) is *at least* the threshold: use `>=`.",
+                "strict_threshold",
+            )
+        if counts == _decide(y, mean_says):
+            return incorrect(
+                "You took one decision for all visits from the *mean* probability. The "
+                "threshold applies visit by visit: each visit with P(banana) >= threshold is "
+                "a banana decision.",
+                "mean_proba",
+            )
+        if counts == right[::-1]:
+            return incorrect(
+                "Your false bananas and false apples are swapped. A false banana was "
+                "predicted banana but took an apple; a false apple the other way round.",
+                "swapped_axes",
+            )
+        return incorrect(
+            f"The counts are not right: expected {right[0]} false bananas and {right[1]} false "
+            f"apples, got {counts[0]!r} and {counts[1]!r}. A false banana: P(banana) >= the "
+            "threshold, but the visit took an apple.",
+            "wrong_value",
+        )
+    fb, fa = right
+    cost = result["cost"]
+    if not same(cost, want["cost"]):
+        mistakes = fb + fa
+        weighted = np.where(y == "apple", p * c_fb, (1 - p) * c_fa).mean()
+        for value, tag, message in [
+            (
+                (c_fa * fb + c_fb * fa) / n,
+                "swapped_costs",
+                "You priced each mistake with the other one's cost. A false banana costs "
+                "`contract.cost_false_banana`, a false apple `contract.cost_false_apple`.",
+            ),
+            (
+                mistakes / n,
+                "accuracy_with_skewed_costs",
+                "That is the error rate (1 - accuracy): every mistake counted as one. The "
+                "contract judges the expected cost: weigh each kind of mistake by its cost.",
+            ),
+            (
+                1 - mistakes / n,
+                "accuracy_with_skewed_costs",
+                "That is the accuracy. The contract judges the expected cost per visit: "
+                "weigh each kind of mistake by its cost, and divide by the number of visits.",
+            ),
+            (
+                c_fb * fb + c_fa * fa,
+                "count_not_share",
+                "That is the total cost of all the visits. The metric is per visit: divide by "
+                "the number of visits.",
+            ),
+            (
+                weighted,
+                "mean_proba",
+                "You priced the probabilities instead of the decisions. The shop pays for "
+                "what it decides: count the mistakes made at the threshold, then price them.",
+            ),
+        ]:
+            if same(cost, value) and not same(value, want["cost"]):
+                return incorrect(message, tag)
+        return incorrect(
+            f"The cost should be {want['cost']:.6f} € per visit here; got {describe(cost)}. "
+            "(cost of a false banana x their count + cost of a false apple x their count) / "
+            "the number of visits.",
+            "wrong_value",
+        )
+    deploy = result["deploy"]
+    if not isinstance(deploy, bool | np.bool_):
+        return incorrect(f"'deploy' should be True or False; got {describe(deploy)}.", "wrong_type")
+    if bool(deploy) != want["deploy"]:
+        return incorrect(
+            f"The cost is {want['cost']:.4f} € and the contract's minimum {minimum} €: a cost "
+            "at or below the minimum meets the contract (`cost <= contract.minimum`). Your "
+            "comparison goes the wrong way.",
+            "compared_wrong_way",
+        )
+    return None
+
+
+def _check_q6(answer: Any) -> Feedback | None:
+    from course_utils.exercises.functions import check_function
+
+    return check_function(
+        answer,
+        _verdict_cases(),
+        _judge_q6,
+        what="`verdict`",
+        params=("y_true", "proba", "contract"),
+    )
+
+
+_Q6_SOLUTION = """def verdict(y_true, proba, contract):
+    threshold = contract.best_threshold()
+    says_banana = np.asarray(proba) >= threshold
+    took = np.asarray(y_true)
+    false_bananas = int((says_banana & (took == "apple")).sum())
+    false_apples = int((~says_banana & (took == "banana")).sum())
+    cost = contract.cost_false_banana * false_bananas + contract.cost_false_apple * false_apples
+    cost = cost / len(took)
+    return {
+        "threshold": threshold,
+        "false_bananas": false_bananas,
+        "false_apples": false_apples,
+        "cost": cost,
+        "deploy": cost <= contract.minimum,
+    }
+
+
+q6.check(verdict)"""
+
+q6 = Exercise(
+    NOTEBOOK,
+    "q6",
+    "Build the verdict function",
+    prompt="Write `verdict(y_true, proba, contract)`. `y_true`: the fruit each visit took "
+    "('apple' or 'banana'); `proba`: the model's P(banana) for the same visits; `contract`: a "
+    "success contract (`cost_false_banana`, `cost_false_apple`, `minimum`, "
+    "`best_threshold()`). Decide banana for each visit whose P(banana) is at least the "
+    "contract's threshold, count the false bananas and the false apples, compute the expected "
+    "cost per visit, and return a dict with the keys 'threshold', 'false_bananas', "
+    "'false_apples', 'cost' (euros per visit) and 'deploy' (True when the cost meets the "
+    "contract, i.e. is at most its minimum). The check runs it on visits and contracts you "
+    "have not seen.",
+    expects="a function",
+    checker=_check_q6,
+    hints=[
+        "Three steps: a decision per visit at the contract's threshold; the two counts of "
+        "mistakes; their price per visit, compared with `contract.minimum`. Use only what the "
+        "contract gives - no number typed in.",
+        "`says_banana = np.asarray(proba) >= contract.best_threshold()`; a false banana is "
+        "`says_banana & (took == 'apple')`, a false apple `~says_banana & (took == 'banana')`. "
+        "Sum each with `.sum()`.",
+        "`cost = (contract.cost_false_banana * false_bananas + contract.cost_false_apple * "
+        "false_apples) / len(took)`, and `deploy = cost <= contract.minimum` (a cost: lower "
+        "is better).",
+    ],
+    solution=_Q6_SOLUTION,
+    explanation="The verdict uses only what the contract fixed before the test set was "
+    "opened: its threshold (from the costs), its metric (the expected cost per visit) and "
+    "its minimum. One decision per visit at that threshold, each mistake priced by its own "
+    "cost, and `cost <= minimum` because lower costs are better. The same function judges "
+    "any model, any month and any contract - which is what notebook 10 does.",
+    success="Your function gave the right verdict on every held-back case: another month, "
+    "another contract, a weak model and a tiny edge case with no banana at all. It uses the "
+    "contract's threshold, its costs and its minimum - the rule fixed before the test set "
+    "was opened.",
 )
