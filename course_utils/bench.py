@@ -308,7 +308,7 @@ def notebook_measures() -> list[Measure]:
     from .paths import NOTEBOOKS_DIR
 
     measures = []
-    for nb in sorted((NOTEBOOKS_DIR / "solutions").glob("[0-9][0-9]_*.ipynb")):
+    for nb in sorted((NOTEBOOKS_DIR / "solutions").glob("[0-9][0-9]*_*.ipynb")):
         cache: dict[str, list[float]] = {"mem": []}
 
         def run_time(nb: Path = nb, cache: dict = cache) -> float:

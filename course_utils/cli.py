@@ -341,7 +341,7 @@ def _notebooks() -> list[str]:
     """The course's notebooks, as paths from the repository root."""
     from .paths import NOTEBOOKS_DIR, REPO_ROOT
 
-    found = [*NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"), *NOTEBOOKS_DIR.glob("solutions/*.ipynb")]
+    found = [*NOTEBOOKS_DIR.glob("[0-9][0-9]*_*.ipynb"), *NOTEBOOKS_DIR.glob("solutions/*.ipynb")]
     return sorted(p.relative_to(REPO_ROOT).as_posix() for p in found)
 
 
@@ -357,7 +357,7 @@ def _cmd_hub_link(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"no notebook {args.notebook!r} in the course; choose one of: {', '.join(known)}"
             )
-    elif not re.fullmatch(r"notebooks/(solutions/)?[0-9]{2}_\w+\.ipynb", notebook):
+    elif not re.fullmatch(r"notebooks/(solutions/)?[0-9]{2}[a-z]?_\w+\.ipynb", notebook):
         raise UsageError(
             f"expected a course notebook like notebooks/07_deploy.ipynb, got {args.notebook!r}"
         )

@@ -17,7 +17,17 @@ learner times of the instructor guide's session plan come from here, not from a 
   written answer (a markdown cell tagged ``solution``);
 * **widgets**: ``MINUTES_PER_WIDGET`` = 5 minutes for each code cell that builds an
   interactive widget (``make_widget(``, ``interact(`` or an ``ipywidgets`` control such
-  as ``widgets.IntSlider(``).
+  as ``widgets.IntSlider(``);
+* **build tasks**: ``MINUTES_PER_BUILD`` = 15 minutes for each exercise checked in a code
+  cell tagged ``build`` (a function or pipeline of 5-20 lines the learner writes from a
+  specification: reading it, writing, running, reading the feedback, fixing) instead of
+  the 5 of a short exercise;
+* **quizzes**: ``MINUTES_PER_QUIZ_QUESTION`` = 1 minute for each question of a wrap-up
+  quiz (the numbered answers ``1: "b"`` in the solution of the code cell tagged ``quiz``),
+  instead of the 5 of an exercise.
+
+Code cells tagged ``hidden`` (plumbing, collapsed in JupyterLab) are not counted: the
+learner runs them but does not read them.
 
 The sum is rounded **up** to a multiple of ``ROUND_TO`` = 5 minutes.
 
@@ -28,7 +38,7 @@ rebuild the notebooks: ``make notebooks``).
 >>> minutes_for(words=1300, code_lines=80, exercises=3, widgets=1)
 40
 >>> count_content('# %% [markdown]\\n# # Title, two words\\n\\n# %%\\nq1.check(x)\\n')
-{'words': 3, 'code_lines': 1, 'exercises': 1, 'widgets': 0}
+{'words': 3, 'code_lines': 1, 'exercises': 1, 'widgets': 0, 'builds': 0, 'quiz_questions': 0}
 """
 
 from __future__ import annotations
@@ -55,6 +65,8 @@ WORDS_PER_MINUTE = 130
 CODE_LINES_PER_MINUTE = 8
 MINUTES_PER_EXERCISE = 5
 MINUTES_PER_WIDGET = 5
+MINUTES_PER_BUILD = 15
+MINUTES_PER_QUIZ_QUESTION = 1
 ROUND_TO = 5
 #: A notebook longer than this should be split (issue 13); the table flags it.
 SESSION_LIMIT = 60
@@ -65,6 +77,7 @@ GUIDE = REPO_ROOT / "docs" / "instructor-guide.md"
 _HEADER = re.compile(
     r"^(?P<before># \*\*Estimated time:\*\* )(?P<minutes>\d+)(?P<after> minutes\.)$", re.M
 )
+_QUIZ_ANSWER = re.compile(r"(?:^|[{,])\s*(\d+)\s*:", re.M)
 _CHECK = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\.check\(")
 _WIDGET = re.compile(r"\bmake_widget\(|\binteract(?:ive)?\(|\b(?:widgets|W)\.[A-Z]\w*\(")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -87,22 +100,30 @@ def count_content(source: str) -> dict[str, int]:
     """The counts the formula uses, from a lesson source (jupytext percent text).
 
     Returns ``words`` (markdown a learner sees), ``code_lines`` (non-blank lines of the
-    student version of the code cells), ``exercises`` (distinct ``NAME.check(`` receivers
-    plus written-answer cells) and ``widgets`` (code cells that build a widget).
+    student version of the code cells not tagged ``hidden``), ``exercises`` (distinct
+    ``NAME.check(`` receivers plus written-answer cells, except build tasks and quizzes),
+    ``widgets`` (code cells that build a widget), ``builds`` (receivers checked in a cell
+    tagged ``build``) and ``quiz_questions`` (the numbered answers in cells tagged ``quiz``).
 
     >>> count_content('# %% [markdown]\\n# See [the guide](https://x.org/a-b).\\n\\n'
     ...               '# %%\\nimport ipywidgets as widgets\\nwidgets.IntSlider()\\n')
-    {'words': 3, 'code_lines': 2, 'exercises': 0, 'widgets': 1}
+    {'words': 3, 'code_lines': 2, 'exercises': 0, 'widgets': 1, 'builds': 0, 'quiz_questions': 0}
+    >>> count_content('# %% tags=["quiz"]\\nanswers = {1: "a", 2: "c"}\\nquiz.check(answers)\\n'
+    ...               '\\n# %% tags=["hidden"]\\nimport os\\n')["quiz_questions"]
+    2
     """
     import jupytext
 
     notebook = jupytext.reads(source, fmt="py:percent")
-    words = code_lines = widgets = written = 0
+    words = code_lines = widgets = written = questions = 0
     checked: set[str] = set()
+    built: set[str] = set()
+    quizzes: set[str] = set()
     for index, cell in enumerate(notebook.cells, start=1):
         if is_lint_directive(cell):
             continue
-        is_solution = SOLUTION_TAG in cell.metadata.get("tags", [])
+        tags = cell.metadata.get("tags", [])
+        is_solution = SOLUTION_TAG in tags
         if cell.cell_type == "markdown":
             if is_solution:  # a written answer: the learner writes it (an exercise)
                 written += 1
@@ -111,28 +132,48 @@ def count_content(source: str) -> dict[str, int]:
             words += sum(1 for token in text.split() if _WORD.search(token))
         elif cell.cell_type == "code":
             student = student_code(cell.source, whole=is_solution, where=f"cell {index}")
-            code_lines += sum(1 for line in student.split("\n") if line.strip())
-            checked.update(_CHECK.findall(cell.source))
+            if "hidden" not in tags:
+                code_lines += sum(1 for line in student.split("\n") if line.strip())
+            receivers = set(_CHECK.findall(cell.source))
+            if "quiz" in tags:
+                quizzes.update(receivers)
+                questions += len(set(_QUIZ_ANSWER.findall(cell.source)))
+            elif "build" in tags:
+                built.update(receivers)
+            else:
+                checked.update(receivers)
             widgets += bool(_WIDGET.search(cell.source))
     return {
         "words": words,
         "code_lines": code_lines,
-        "exercises": len(checked) + written,
+        "exercises": len(checked - built - quizzes) + written,
         "widgets": widgets,
+        "builds": len(built),
+        "quiz_questions": questions,
     }
 
 
-def _raw_minutes(*, words: int, code_lines: int, exercises: int, widgets: int) -> Fraction:
+def _raw_minutes(
+    *, words: int, code_lines: int, exercises: int, widgets: int, builds: int, quiz_questions: int
+) -> Fraction:
     return (
         Fraction(words, WORDS_PER_MINUTE)
         + Fraction(code_lines, CODE_LINES_PER_MINUTE)
         + MINUTES_PER_EXERCISE * exercises
         + MINUTES_PER_WIDGET * widgets
+        + MINUTES_PER_BUILD * builds
+        + MINUTES_PER_QUIZ_QUESTION * quiz_questions
     )
 
 
 def minutes_for(
-    *, words: int = 0, code_lines: int = 0, exercises: int = 0, widgets: int = 0
+    *,
+    words: int = 0,
+    code_lines: int = 0,
+    exercises: int = 0,
+    widgets: int = 0,
+    builds: int = 0,
+    quiz_questions: int = 0,
 ) -> int:
     """The formula: reading + code + exercises + widgets, rounded up to ``ROUND_TO`` minutes.
 
@@ -146,10 +187,19 @@ def minutes_for(
         ("code_lines", code_lines),
         ("exercises", exercises),
         ("widgets", widgets),
+        ("builds", builds),
+        ("quiz_questions", quiz_questions),
     ):
         if not isinstance(value, int) or value < 0:
             raise ValueError(f"{name} must be a whole number of at least 0, got {value!r}")
-    raw = _raw_minutes(words=words, code_lines=code_lines, exercises=exercises, widgets=widgets)
+    raw = _raw_minutes(
+        words=words,
+        code_lines=code_lines,
+        exercises=exercises,
+        widgets=widgets,
+        builds=builds,
+        quiz_questions=quiz_questions,
+    )
     return ROUND_TO * math.ceil(raw / ROUND_TO)
 
 
@@ -162,8 +212,8 @@ def breakdown(lesson: Lesson | Path | str) -> dict[str, int | float]:
     ``minutes`` (the estimate).
 
     >>> parts = breakdown("00")
-    >>> parts["minutes"] == minutes_for(words=parts["words"], code_lines=parts["code_lines"],
-    ...                                 exercises=parts["exercises"], widgets=parts["widgets"])
+    >>> keys = ("words", "code_lines", "exercises", "widgets", "builds", "quiz_questions")
+    >>> parts["minutes"] == minutes_for(**{k: parts[k] for k in keys})
     True
     """
     counts = count_content(_as_lesson(lesson).source.read_text(encoding="utf-8"))
@@ -173,6 +223,8 @@ def breakdown(lesson: Lesson | Path | str) -> dict[str, int | float]:
         "code_min": round(counts["code_lines"] / CODE_LINES_PER_MINUTE, 1),
         "exercise_min": float(MINUTES_PER_EXERCISE * counts["exercises"]),
         "widget_min": float(MINUTES_PER_WIDGET * counts["widgets"]),
+        "build_min": float(MINUTES_PER_BUILD * counts["builds"]),
+        "quiz_min": float(MINUTES_PER_QUIZ_QUESTION * counts["quiz_questions"]),
         "minutes": minutes_for(**counts),
     }
 
@@ -318,12 +370,13 @@ def table(lessons: Sequence[Lesson]) -> str:
         except LessonError:
             header = "-"
         flag = f"  > {SESSION_LIMIT} min" if b["minutes"] > SESSION_LIMIT else ""
+        tasks = b["exercise_min"] + b["widget_min"] + b["build_min"] + b["quiz_min"]
         if flag:
             long.append(lesson.number)
         rows.append(
             f"{lesson.source.stem:<24}{b['words']:>6}{b['code_lines']:>6}{b['exercises']:>4}"
             f"{b['widgets']:>4}{b['reading_min']:>7.1f}{b['code_min']:>6.1f}"
-            f"{b['exercise_min'] + b['widget_min']:>7.0f}{header:>8}{b['minutes']:>10}{flag}"
+            f"{tasks:>7.0f}{header:>8}{b['minutes']:>10}{flag}"
         )
         total += int(b["minutes"])
     rows.append("-" * len(head))
@@ -336,7 +389,8 @@ def table(lessons: Sequence[Lesson]) -> str:
     rows.append(
         f"(reading at {WORDS_PER_MINUTE} words/min, code at {CODE_LINES_PER_MINUTE} lines/min, "
         f"{MINUTES_PER_EXERCISE} min per exercise, {MINUTES_PER_WIDGET} min per widget, "
-        f"rounded up to {ROUND_TO} min)"
+        f"{MINUTES_PER_BUILD} min per build task, {MINUTES_PER_QUIZ_QUESTION} min per quiz "
+        f"question, hidden cells not counted, rounded up to {ROUND_TO} min)"
     )
     return "\n".join(rows)
 

@@ -111,7 +111,12 @@ SETUP_CELL_ID = "colab-setup"
 #: Seconds a single cell may run while the solutions notebook is executed.
 CELL_TIMEOUT = 600
 
-_LESSON_NAME = re.compile(r"^(?P<number>\d{2})_(?P<slug>[a-z0-9_]+)\.py$")
+#: ``NN_slug.py``, or ``NNa_slug.py``/``NNb_slug.py`` for the parts of a stage split in two.
+_LESSON_NAME = re.compile(r"^(?P<number>\d{2}[a-z]?)_(?P<slug>[a-z0-9_]+)\.py$")
+#: A code cell tagged so is plumbing: collapsed in JupyterLab (it still runs).
+HIDDEN_TAG = "hidden"
+#: ``[term](glossary:anchor)`` in a lesson's markdown links to ``docs/glossary.md#anchor``.
+_GLOSSARY_LINK = re.compile(r"\]\(glossary:(?P<anchor>[a-z0-9-]+)\)")
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION[ \t]*$")
 _END = re.compile(r"^(?P<indent>[ \t]*)# END SOLUTION[ \t]*$")
 
@@ -154,7 +159,12 @@ class Lesson:
 
     @property
     def number(self) -> str:
-        """Two-digit number, e.g. ``"00"``."""
+        """The notebook's number, e.g. ``"00"``, or ``"02a"`` for the first part of stage 02."""
+        return self.source.name.split("_", 1)[0]
+
+    @property
+    def stage(self) -> str:
+        """The lifecycle stage: the two digits, e.g. ``"02"`` for both ``02a`` and ``02b``."""
         return self.source.name[:2]
 
     @property
@@ -182,7 +192,8 @@ def find_lessons(
     """The lesson sources ``NN_name.py`` in ``lessons_dir``, sorted by number.
 
     ``selection`` narrows them down: ``"03"``, ``"03_prepare_data"`` or a path all pick
-    lesson 03. An entry that matches nothing raises ``LessonError``.
+    lesson 03; for a stage split in parts, ``"02a"`` picks one part and ``"02"`` both. An
+    entry that matches nothing raises ``LessonError``.
     """
     lessons = [
         Lesson(p, notebooks_dir)
@@ -194,7 +205,9 @@ def find_lessons(
     picked: list[Lesson] = []
     for wanted in selection:
         key = Path(wanted).name.removesuffix(".py").removesuffix(".ipynb")
-        matches = [lesson for lesson in lessons if key in (lesson.number, lesson.source.stem)]
+        matches = [
+            lesson for lesson in lessons if key in (lesson.number, lesson.stage, lesson.source.stem)
+        ]
         if not matches:
             known = ", ".join(lesson.source.stem for lesson in lessons) or "none"
             raise LessonError(f"No lesson matches {wanted!r}. Lessons in {lessons_dir}: {known}.")
@@ -534,8 +547,8 @@ def make_notebooks(lesson: Lesson) -> tuple[NotebookNode, NotebookNode]:
             student_src = student_code(cell.source, whole=is_solution, where=where)
             new = nbformat.v4.new_code_cell
         elif cell.cell_type == "markdown":
-            solution_src = cell.source
-            student_src = MARKDOWN_PLACEHOLDER if is_solution else cell.source
+            solution_src = glossary_links(cell.source, depth=2)
+            student_src = MARKDOWN_PLACEHOLDER if is_solution else glossary_links(cell.source)
             new = nbformat.v4.new_markdown_cell
         else:
             solution_src = student_src = cell.source
@@ -547,12 +560,38 @@ def make_notebooks(lesson: Lesson) -> tuple[NotebookNode, NotebookNode]:
             meta = copy.deepcopy(metadata)
             if cell_tags:
                 meta["tags"] = cell_tags
+            if HIDDEN_TAG in tags and cell.cell_type == "code":
+                meta["jupyter"] = {**meta.get("jupyter", {}), "source_hidden": True}
             books[kind].cells.append(new(src, id=cell_id, metadata=meta))
         if not setup_added:  # right after the title cell, before any prose refers to code
             for nb in books.values():
                 nb.cells.append(nbformat.v4.new_code_cell(setup_code(), id=SETUP_CELL_ID))
             setup_added = True
     return books["student"], books["solution"]
+
+
+def glossary_links(markdown: str, *, depth: int = 1) -> str:
+    """Turn ``[term](glossary:anchor)`` links into relative links to ``docs/glossary.md``.
+
+    ``depth`` is how many folders the notebook sits below the repository root (1 for
+    ``notebooks/``, 2 for ``notebooks/solutions/``).
+
+    >>> glossary_links("An [estimator](glossary:estimator) learns.")
+    'An [estimator](../docs/glossary.md#estimator) learns.'
+    >>> glossary_links("[ROC AUC](glossary:roc-auc)", depth=2)
+    '[ROC AUC](../../docs/glossary.md#roc-auc)'
+    """
+    up = "../" * depth
+    return _GLOSSARY_LINK.sub(lambda m: f"]({up}docs/glossary.md#{m['anchor']})", markdown)
+
+
+def glossary_anchors(markdown: str) -> list[str]:
+    """The anchors of the ``glossary:`` links in a lesson's markdown, in order.
+
+    >>> glossary_anchors("[a](glossary:x) and [b](glossary:y-z)")
+    ['x', 'y-z']
+    """
+    return [m["anchor"] for m in _GLOSSARY_LINK.finditer(markdown)]
 
 
 def _notebook_metadata() -> dict:
@@ -814,7 +853,7 @@ def check(lessons: Sequence[Lesson]) -> list[str]:
         everything = find_lessons(lessons_dir=lessons[0].source.parent, notebooks_dir=notebooks_dir)
         known = {lesson.filename for lesson in everything}
         for folder in (notebooks_dir, notebooks_dir / SOLUTIONS_SUBDIR):
-            for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+            for path in sorted(folder.glob("[0-9][0-9]*_*.ipynb")):
                 if path.name not in known:
                     problems.append(f"{path}: no lesson source lessons/{path.stem}.py")
     return problems

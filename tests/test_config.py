@@ -8,7 +8,7 @@ from course_utils import config, paths
 
 
 def test_the_notebook_list_is_the_course() -> None:
-    on_disk = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    on_disk = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("[0-9][0-9]*_*.ipynb"))
     assert list(config.NOTEBOOKS) == on_disk
     solutions = sorted(p.stem for p in (paths.NOTEBOOKS_DIR / "solutions").glob("*.ipynb"))
     assert solutions == on_disk

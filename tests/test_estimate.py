@@ -85,7 +85,14 @@ def test_toy_lesson_counts_by_hand() -> None:
     # 2 in the widget cell, 4 in the student version of the exercise (the answer becomes
     # one placeholder line, `print` is dropped, three check lines) = 16.
     # exercises: q1 (twice, counted once), quiz.q2, the written answer = 3; widgets: 1.
-    assert count_content(TOY) == {"words": 260, "code_lines": 16, "exercises": 3, "widgets": 1}
+    assert count_content(TOY) == {
+        "words": 260,
+        "code_lines": 16,
+        "exercises": 3,
+        "widgets": 1,
+        "builds": 0,
+        "quiz_questions": 0,
+    }
 
 
 def test_widgets_are_counted_once_per_cell_whatever_builds_them() -> None:

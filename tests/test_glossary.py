@@ -8,7 +8,7 @@ from course_utils.paths import REPO_ROOT
 
 GLOSSARY = REPO_ROOT / "docs" / "glossary.md"
 FIRST_MET = re.compile(
-    r"^\*First met in notebook \[(?P<number>\d{2})\]\(\.\./notebooks/(?P<file>[^)]+)\)\.\*$"
+    r"^\*First met in notebook \[(?P<number>\d{2}[a-z]?)\]\(\.\./notebooks/(?P<file>[^)]+)\)\.\*$"
 )
 
 
@@ -55,3 +55,30 @@ def test_links_inside_the_glossary_point_to_existing_terms() -> None:
     links = re.findall(r"\]\(#([^)]+)\)", GLOSSARY.read_text(encoding="utf-8"))
     assert links, "the letter index links to the terms"
     assert not [link for link in links if link not in anchors]
+
+
+def test_every_glossary_link_in_a_lesson_names_a_term() -> None:
+    from course_utils import lessons
+
+    anchors = {anchor(term) for term in entries()}
+    broken = [
+        f"{lesson.source.name}: glossary:{name}"
+        for lesson in lessons.find_lessons()
+        for name in lessons.glossary_anchors(lesson.source.read_text(encoding="utf-8"))
+        if name not in anchors
+    ]
+    assert not broken, "links to glossary terms that do not exist:\n" + "\n".join(broken)
+
+
+def test_glossary_links_are_relative_to_each_notebook() -> None:
+    from course_utils import lessons
+
+    assert lessons.glossary_links("[F1](glossary:f1-score)") == (
+        "[F1](../docs/glossary.md#f1-score)"
+    )
+    assert lessons.glossary_links("[F1](glossary:f1-score)", depth=2) == (
+        "[F1](../../docs/glossary.md#f1-score)"
+    )
+    assert lessons.glossary_links("[site](https://x.org/glossary:y)") == (
+        "[site](https://x.org/glossary:y)"
+    )

@@ -40,7 +40,7 @@ def test_notebooks_are_in_sync_with_their_lesson_source(lesson: lessons.Lesson) 
 def test_every_notebook_has_a_lesson_source() -> None:
     known = {lesson.filename for lesson in LESSONS}
     for folder in (lessons.NOTEBOOKS_DIR, lessons.NOTEBOOKS_DIR / lessons.SOLUTIONS_SUBDIR):
-        for path in folder.glob("[0-9][0-9]_*.ipynb"):
+        for path in folder.glob("[0-9][0-9]*_*.ipynb"):
             assert path.name in known, (
                 f"{path} has no lesson source lessons/{path.stem}.py: notebooks are generated "
                 "from lessons/ - add the source (or delete the notebook), then run "
