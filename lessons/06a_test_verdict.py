@@ -189,11 +189,12 @@ print(classification_report(y_test, pred_test, digits=3))
 # ## 4. ROC and precision-recall curves: all thresholds at once
 #
 # A confusion matrix is one threshold. The curves below move the threshold from 1 down to
-# 0 and draw what happens: the **ROC curve** plots the share of banana buyers caught
-# (recall) against the share of apple buyers wrongly offered a banana; the
-# **precision-recall curve** plots precision against recall. Each has a one-number summary:
-# the **[ROC AUC](glossary:roc-auc)** (area under the ROC curve: 1 for a perfect ranking,
-# 0.5 for guessing - the chance that a random banana buyer gets a higher P(banana) than a
+# 0 and draw what happens: the **[ROC curve](glossary:roc-curve)** plots the share of
+# banana buyers caught (recall) against the share of apple buyers wrongly offered a
+# banana; the **[precision-recall curve](glossary:precision-recall-curve)** plots
+# precision against recall. Each has a one-number summary: the
+# **[ROC AUC](glossary:roc-auc)** (area under the ROC curve: 1 for a perfect ranking, 0.5
+# for guessing - the chance that a random banana buyer gets a higher P(banana) than a
 # random apple buyer) and the **[average precision](glossary:average-precision)** (the
 # precisions along the precision-recall curve, averaged with the gain in recall at each
 # step as weights).

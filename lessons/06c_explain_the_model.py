@@ -68,12 +68,12 @@ print(
 # A model we deploy should be one we can explain. Two tools of `sklearn.inspection` work for
 # any model, and our world lets us hold them against the truth.
 #
-# **Permutation importance**: shuffle one column of the test rows - breaking its link with
-# the fruit - and measure how much worse the model's log-loss gets. A column the model
-# relies on hurts when shuffled; one it ignores does not (the log-loss of notebook 04
-# punishes confident wrong probabilities). We do the same to the *world's*
-# true model (wrapped as a scikit-learn classifier that learns nothing), on the complete
-# records of the same visits.
+# **[Permutation importance](glossary:permutation-importance)**: shuffle one column of the
+# test rows - breaking its link with the fruit - and measure how much worse the model's
+# log-loss gets. A column the model relies on hurts when shuffled; one it ignores does not
+# (the log-loss of notebook 04 punishes confident wrong probabilities). We do the same to
+# the *world's* true model (wrapped as a scikit-learn classifier that learns nothing), on
+# the complete records of the same visits.
 
 # %%
 from sklearn.base import BaseEstimator, ClassifierMixin

@@ -785,12 +785,6 @@ MISTAKES.setdefault(
     "compared_wrong_way", "compared the cost with the minimum the wrong way round (>= for <=)"
 )
 MISTAKES.setdefault("mean_proba", "used the mean probability instead of one decision per visit")
-MISTAKES.setdefault(
-    "fixed_threshold", "a threshold typed in instead of the one the contract's costs give"
-)
-MISTAKES.setdefault(
-    "strict_threshold", "banana only above the threshold (>) where the contract says at or above"
-)
 
 VERDICT_KEYS = ("threshold", "false_bananas", "false_apples", "cost", "deploy")
 
@@ -869,6 +863,11 @@ def _verdict_cases() -> list[Any]:
             args=(edge_fruit, edge_proba, DEFAULT),
             label="six visits that all took an apple, two of them exactly at the threshold",
         ),
+        Case(
+            args=(pd.Series(["banana"] * 4), np.array([0.8, 0.95, 0.9, 0.85]), DEFAULT),
+            label="four rush-hour visits that all took a banana, all predicted banana (no "
+            "apple at all, no mistake)",
+        ),
     ]
 
 
@@ -914,7 +913,7 @@ def _judge_q6(result: Any, case: Any) -> Feedback | None:
             return incorrect(
                 "You typed in 0.75 - the course contract's threshold. This contract has other "
                 "costs, so another threshold: read it with `contract.best_threshold()`.",
-                "fixed_threshold",
+                "default_threshold",
             )
         if same(got_t, 1 - t, 1e-6):
             return incorrect(
@@ -950,7 +949,7 @@ def _judge_q6(result: Any, case: Any) -> Feedback | None:
             return incorrect(
                 "Visits whose P(banana) equals the threshold exactly were decided apple. The "
                 "contract says banana when P(banana) is *at least* the threshold: use `>=`.",
-                "strict_threshold",
+                "wrong_value",
             )
         if counts == _decide(y, mean_says):
             return incorrect(
