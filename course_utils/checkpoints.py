@@ -309,7 +309,7 @@ def tuned_model():
     return tuned_pipeline().fit(X_train, y_train)
 
 
-def test_findings(n_resamples: int = 1000, seed: int = 0) -> dict:
+def findings_on_test(n_resamples: int = 1000, seed: int = 0) -> dict:
     """What notebooks 06a and 06b measured on the test rows, for notebook 06c's verdict.
 
     The tuned model (:func:`tuned_model`) decides every test visit once, at the success
@@ -324,7 +324,7 @@ def test_findings(n_resamples: int = 1000, seed: int = 0) -> dict:
     ``estimates`` (the final test, out of time and new customers); ``calibration_gap``
     (mean distance, in probability, between the calibration curve and the diagonal).
 
-    >>> found = test_findings(n_resamples=10)
+    >>> found = findings_on_test(n_resamples=10)
     >>> found["model_cost"] <= found["cost_interval"][1] + 0.01
     True
     """

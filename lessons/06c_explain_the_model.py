@@ -27,7 +27,7 @@
 #
 # The contract, the rows and the tuned model, as in 06a. The verdict needs what 06a and
 # 06b measured on the test visits - the cost, its interval, the slices, the other
-# questions; `checkpoints.test_findings()` recomputes them exactly as those parts did, so
+# questions; `checkpoints.findings_on_test()` recomputes them exactly as those parts did, so
 # this part runs on its own.
 
 # %%
@@ -46,7 +46,7 @@ train, test = checkpoints.split()
 X_train, y_train = checkpoints.xy(train)
 X_test, y_test = checkpoints.xy(test)
 model = checkpoints.tuned_model()  # fitted on X_train, y_train - never on a test row
-found = checkpoints.test_findings()  # what 06a and 06b measured, by name
+found = checkpoints.findings_on_test()  # what 06a and 06b measured, by name
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -118,7 +118,7 @@ def test_notebook_06_is_three_parts_in_the_course_order():
 def test_the_test_rows_meet_the_model_once_and_are_never_fitted_on(part):
     code = "\n".join(lessons.solution_code(c.source) for c in _cells(part))
     # 06a opens the test set; 06b recomputes the very same probabilities; 06c gets them
-    # from checkpoints.test_findings()
+    # from checkpoints.findings_on_test()
     assert code.count("model.predict_proba(X_test)") == (0 if part.number == "06c" else 1)
     assert "model.predict(" not in code and "model.score(" not in code
     assert not re.search(r"\.fit\([^)]*(X_test|y_test|test\b)", code)
@@ -148,7 +148,7 @@ def test_every_check_in_the_lesson_passes(parts):
 
 def test_part_c_starts_from_what_parts_a_and_b_measured(parts):
     a, b, c = parts["06a"], parts["06b"], parts["06c"]
-    found = checkpoints.test_findings()
+    found = checkpoints.findings_on_test()
     np.testing.assert_array_equal(found["proba"], a["proba_test"])
     np.testing.assert_array_equal(found["proba"], b["proba_test"])
     assert found["model_cost"] == pytest.approx(a["model_cost"], abs=1e-12)
