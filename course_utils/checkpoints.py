@@ -572,3 +572,137 @@ def cost_scorer(signed=None):
         greater_is_better=False,
         response_method="predict_proba",
     )
+def findings_on_test(n_resamples: int = 1000, seed: int = 0) -> dict:
+    """What notebooks 06a and 06b measured on the test rows, for notebook 06c's verdict.
+
+    The tuned model (:func:`tuned_model`) decides every test visit once, at the success
+    contract's threshold (``contract.load()``: a learner's own contract counts). Returned,
+    by name: ``threshold``, ``proba`` (P(banana) of each test visit), ``decided``,
+    ``model_cost`` (expected cost per visit), the confusion counts ``true_apples``,
+    ``false_bananas``, ``false_apples``, ``true_bananas``; the 95 % bootstrap intervals
+    ``cost_interval``, ``accuracy_interval`` and ``saving_interval`` (rule of thumb minus
+    model, paired), all from ``n_resamples`` resamples drawn with ``seed`` as notebook 06b
+    does; the slices ``by_store`` and ``by_age`` (visits, accuracy, cost per visit and
+    perfect knowledge's cost); ``station_share`` (the Station's share of the passers-by);
+    ``estimates`` (the final test, out of time and new customers); ``calibration_gap``
+    (mean distance, in probability, between the calibration curve and the diagonal).
+
+    >>> found = findings_on_test(n_resamples=10)
+    >>> found["model_cost"] <= found["cost_interval"][1] + 0.01
+    True
+    """
+    from sklearn.calibration import calibration_curve
+
+    from . import contract
+    from .exercises.nb06 import bootstrap_means
+    from .widgets.costs import rule_of_thumb
+
+    signed = contract.load(quiet=True)
+    c_fb, c_fa = signed.cost_false_banana, signed.cost_false_apple
+    threshold = signed.best_threshold()
+    train, test = split()
+    X_test, y_test = xy(test)
+    model = tuned_model()
+    proba = model.predict_proba(X_test)[:, list(model.classes_).index("banana")]
+    y = y_test.astype(object).to_numpy()
+
+    def costs_of(decided: np.ndarray) -> np.ndarray:
+        return np.where((decided == "banana") & (y == "apple"), c_fb, 0.0) + np.where(
+            (decided == "apple") & (y == "banana"), c_fa, 0.0
+        )
+
+    decided = np.where(proba >= threshold, "banana", "apple")
+    visit_cost = costs_of(decided)
+    right = (decided == y).astype(float)
+    thumb = np.where(rule_of_thumb(test), "banana", "apple")
+
+    def interval(values: np.ndarray) -> list[float]:
+        draws = bootstrap_means(values, seed=seed, n_resamples=n_resamples)
+        return [float(v) for v in np.percentile(draws, [2.5, 97.5])]
+
+    truth = world.generate().visits.set_index("visit_id").loc[test["visit_id"]]
+    p_true = world.true_proba(truth)
+    true_cost = costs_of(np.where(p_true >= threshold, "banana", "apple"))
+
+    def slice_table(groups: pd.Series) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {"right": right, "cost": visit_cost, "truth": true_cost}, index=test.index
+        )
+        grouped = frame.groupby(groups, observed=True)
+        table = pd.DataFrame(
+            {
+                "visits": grouped.size(),
+                "accuracy at 0.75": grouped["right"].mean(),
+                "cost per visit (€)": grouped["cost"].mean(),
+                "perfect knowledge (€)": grouped["truth"].mean(),
+            }
+        )
+        table["gap (€)"] = table["cost per visit (€)"] - table["perfect knowledge (€)"]
+        return table.round(4)
+
+    bands = ["age <30", "age 30-60", "age 60+"]
+    age_band = pd.cut(test["age"], [0, 30, 60, np.inf], right=False, labels=bands)
+    age_band = age_band.cat.add_categories("age unknown").fillna("age unknown")
+
+    sensors = pd.read_json(sources.data_dir() / "sensors.jsonl", lines=True)
+    store_names = {store_id: name for name, store_id in sources.STORE_IDS.items()}
+    footfall = sensors.groupby(sensors["store_id"].map(store_names))["footfall"].sum()
+
+    def estimate(fit_rows: pd.DataFrame, test_rows: pd.DataFrame) -> dict:
+        fitted = tuned_pipeline().fit(*xy(fit_rows))
+        X, y_rows = xy(test_rows)
+        p = fitted.predict_proba(X)[:, 1]
+        says = np.where(p >= threshold, "banana", "apple")
+        costs = np.where((says == "banana") & (y_rows == "apple"), c_fb, 0.0) + np.where(
+            (says == "apple") & (y_rows == "banana"), c_fa, 0.0
+        )
+        low, high = np.percentile(
+            bootstrap_means(costs, seed=seed, n_resamples=n_resamples), [2.5, 97.5]
+        )
+        return {
+            "visits": len(y_rows),
+            "cost per visit (€)": costs.mean(),
+            "95 % interval (€)": f"{low:.4f} to {high:.4f}",
+            "accuracy at 0.75": (says == y_rows).mean(),
+        }
+
+    autumn = pd.Timestamp("2025-10-01")
+    customers = np.sort(train["customer_id"].unique())
+    set_aside = np.random.default_rng(0).choice(customers, size=len(customers) // 5, replace=False)
+    estimates = pd.DataFrame.from_dict(
+        {
+            "final test (known customers, same year)": estimate(train, test),
+            "out of time (Oct-Dec, unseen months)": estimate(
+                train[train["timestamp"] < autumn], test[test["timestamp"] >= autumn]
+            ),
+            "new customers (unseen people)": estimate(
+                train[~train["customer_id"].isin(set_aside)],
+                test[test["customer_id"].isin(set_aside)],
+            ),
+        },
+        orient="index",
+    )
+    observed, predicted = calibration_curve(y == "banana", proba, n_bins=10)
+    bins = pd.cut(proba, np.linspace(0, 1, 11), include_lowest=True)
+    visits_in_bin = pd.Series(proba).groupby(bins, observed=True).size().to_numpy()
+    counts = {
+        "true_apples": int(((decided == "apple") & (y == "apple")).sum()),
+        "false_bananas": int(((decided == "banana") & (y == "apple")).sum()),
+        "false_apples": int(((decided == "apple") & (y == "banana")).sum()),
+        "true_bananas": int(((decided == "banana") & (y == "banana")).sum()),
+    }
+    return {
+        "threshold": threshold,
+        "proba": proba,
+        "decided": decided,
+        "model_cost": float(visit_cost.mean()),
+        **counts,
+        "cost_interval": interval(visit_cost),
+        "accuracy_interval": interval(right),
+        "saving_interval": interval(costs_of(thumb) - visit_cost),
+        "by_store": slice_table(test["store"]),
+        "by_age": slice_table(age_band.rename("age band")),
+        "station_share": float(footfall["Station"] / footfall.sum()),
+        "estimates": estimates,
+        "calibration_gap": float(np.average(np.abs(observed - predicted), weights=visits_in_bin)),
+    }

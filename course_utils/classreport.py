@@ -232,6 +232,10 @@ DISCUSSION_PROMPTS: dict[str, str] = {
     "pays for? What would the contract's cost choose?",
     "negated_score": "Why does scikit-learn return a cost with a minus sign? Which direction is "
     "better for each score?",
+    "compared_wrong_way": "Is a lower cost better or worse? Read the contract's minimum aloud: "
+    "the most the shop accepts to lose per visit.",
+    "mean_proba": "One decision per visit or one for the whole day? What does the shop do "
+    "with a visit whose P(banana) is 0.9 when the average is 0.5?",
 }
 
 #: The simulated class's wrong-answer patterns: per exercise, the mistake tags its tests
@@ -285,6 +289,13 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("06", "q3"): (0.4, {"count_not_share": 2, "wrong_choice": 2}),
     ("06", "q4"): (0.6, {"accuracy_with_skewed_costs": 4, "test_used_for_tuning": 2}),
     ("06", "q5"): (0.5, {"wrong_column": 2, "wrong_value": 3, "count_not_share": 1}),
+    ("06", "q6"): (
+        0.7,
+        {"default_threshold": 3, "swapped_costs": 2, "compared_wrong_way": 2, "mean_proba": 1},
+    ),
+    ("06", "wrapup_a"): (0.4, {"swapped_axes": 2, "test_used_for_tuning": 2}),
+    ("06", "wrapup_b"): (0.4, {"wrong_choice": 3, "wrong_value": 1}),
+    ("06", "wrapup_c"): (0.4, {"wrong_choice": 3}),
     ("07", "q1"): (0.4, {"pickle_runs_code": 4, "try_except_is_no_sandbox": 3}),
     ("07", "q2"): (0.5, {"unit_fahrenheit": 2, "unit_cents": 2, "missing_columns": 2}),
     ("07", "q4"): (0.5, {"one_filter_only": 4, "complement": 1, "wrong_value": 1}),

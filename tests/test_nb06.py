@@ -1,7 +1,8 @@
-"""Notebook 06 "Test on new data": its exercises, its threshold slider and its verdict.
+"""Notebook 06 "Test on new data", in three parts (06a, 06b, 06c): its exercises, its build
+task (the verdict function), its wrap-up quizzes, its threshold slider and its verdict.
 
-The lesson's solution code runs once, in-process, in a throw-away work folder (as the
-build and nbval do); the tests then read its variables and the verdict it saves.
+Each part's solution code runs once, in-process, in a throw-away work folder (as the build
+and nbval do); the tests then read its variables and the verdict it saves.
 """
 
 from __future__ import annotations
@@ -22,12 +23,22 @@ from lesson_runner import run_lesson  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import confusion_matrix  # noqa: E402
 
-from course_utils import checkpoints, contract, lessons, progress  # noqa: E402
-from course_utils.exercises import MISTAKES  # noqa: E402
-from course_utils.exercises.nb06 import q1, q2, q3, q4, q5  # noqa: E402
+from course_utils import checkpoints, config, contract, lessons, progress  # noqa: E402
+from course_utils.exercises import MISTAKES, nb06  # noqa: E402
+from course_utils.exercises.nb06 import (  # noqa: E402
+    q1,
+    q2,
+    q3,
+    q4,
+    q5,
+    q6,
+    wrapup_a,
+    wrapup_b,
+    wrapup_c,
+)
 from course_utils.widgets import Explorer, p95, threshold, update_times  # noqa: E402
 
-(LESSON,) = lessons.find_lessons(["06"])
+PARTS = lessons.find_lessons(["06a", "06b", "06c"])
 
 
 @pytest.fixture(autouse=True)
@@ -41,9 +52,18 @@ def _isolated(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def lesson(tmp_path_factory) -> dict:
-    """Run the solutions version of lesson 06 in-process; return its variables."""
-    return run_lesson("06", tmp_path_factory.mktemp("work"))
+def parts(tmp_path_factory) -> dict[str, dict]:
+    """Run the solutions version of each part in-process; its variables, by part."""
+    return {
+        name: run_lesson(name, tmp_path_factory.mktemp(f"work{name}"))
+        for name in ("06a", "06b", "06c")
+    }
+
+
+@pytest.fixture(scope="module")
+def lesson(parts) -> dict:
+    """The variables of the three parts together (a later part wins a shared name)."""
+    return {**parts["06a"], **parts["06b"], **parts["06c"]}
 
 
 @pytest.fixture(scope="module")
@@ -79,27 +99,73 @@ C_FB, C_FA = contract.DEFAULT.cost_false_banana, contract.DEFAULT.cost_false_app
 T = contract.DEFAULT.best_threshold()
 
 
+def _cells(lesson_file, cell_type="code"):
+    return [c for c in lessons.read_lesson(lesson_file.source).cells if c.cell_type == cell_type]
+
+
 # --------------------------------------------------------------------------- the lesson
 
 
-def test_the_test_rows_meet_the_model_once_and_are_never_fitted_on():
-    code = "\n".join(
-        lessons.solution_code(c.source)
-        for c in lessons.read_lesson(LESSON.source).cells
-        if c.cell_type == "code"
-    )
-    assert code.count("model.predict_proba(X_test)") == 1
+def test_notebook_06_is_three_parts_in_the_course_order():
+    names = [p.source.stem for p in PARTS]
+    assert names == ["06a_test_verdict", "06b_slices_and_uncertainty", "06c_explain_the_model"]
+    i = config.NOTEBOOKS.index(names[0])
+    assert list(config.NOTEBOOKS[i - 1 : i + 4]) == ["05_tune", *names, "07_deploy"]
+    assert "06_test" not in config.NOTEBOOKS
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda p: p.number)
+def test_the_test_rows_meet_the_model_once_and_are_never_fitted_on(part):
+    code = "\n".join(lessons.solution_code(c.source) for c in _cells(part))
+    # 06a opens the test set; 06b recomputes the very same probabilities; 06c gets them
+    # from checkpoints.findings_on_test()
+    assert code.count("model.predict_proba(X_test)") == (0 if part.number == "06c" else 1)
     assert "model.predict(" not in code and "model.score(" not in code
     assert not re.search(r"\.fit\([^)]*(X_test|y_test|test\b)", code)
     assert "GridSearch" not in code and "RandomizedSearch" not in code
 
 
-def test_every_check_in_the_lesson_passes_but_the_shown_mistakes(lesson):
-    out = lesson["_stdout"]
-    assert out.count("✔ Correct") == 5
-    assert "the wrong way round" in out  # q1's shown swap of rows and columns
-    assert "Accuracy counts every mistake the same" in out  # q4's shown misconception
-    assert "DECISION: deploy" in out
+@pytest.mark.parametrize("part", PARTS, ids=lambda p: p.number)
+def test_no_answer_no_hint_in_sight(part):
+    """Run All on a student notebook shows no hint and no answer: no code cell asks for a
+    hint or a solution, no 'Whatever you answered' cell, no check fed a wrong answer."""
+    for cell in _cells(part):
+        assert ".hint(" not in cell.source and ".solution(" not in cell.source
+        for line in cell.source.splitlines():
+            assert not re.match(r"\s*q\d\.check\([\"'\d]", line), line  # a shown answer
+    prose = " ".join(c.source for c in _cells(part, "markdown"))
+    assert "Whatever you answered" not in prose
+
+
+def test_every_check_in_the_lesson_passes(parts):
+    expected = {"06a": 4, "06b": 3, "06c": 2}  # exercises, build task and quiz of each part
+    for name, ns in parts.items():
+        out = ns["_stdout"]
+        assert out.count("✔ Correct") == expected[name], name
+        assert "Not quite" not in out, name
+    assert "DECISION: deploy" in parts["06c"]["_stdout"]
+
+
+def test_part_c_starts_from_what_parts_a_and_b_measured(parts):
+    a, b, c = parts["06a"], parts["06b"], parts["06c"]
+    found = checkpoints.findings_on_test()
+    np.testing.assert_array_equal(found["proba"], a["proba_test"])
+    np.testing.assert_array_equal(found["proba"], b["proba_test"])
+    assert found["model_cost"] == pytest.approx(a["model_cost"], abs=1e-12)
+    assert found["model_cost"] == pytest.approx(b["model_cost"], abs=1e-12)
+    assert found["false_bananas"] == a["false_bananas"] and found["true_apples"] == a["true_apples"]
+    assert found["cost_interval"] == pytest.approx([b["cost_low"], b["cost_high"]])
+    assert found["accuracy_interval"] == pytest.approx([b["acc_low"], b["acc_high"]])
+    assert found["saving_interval"] == pytest.approx([b["saving_low"], b["saving_high"]])
+    pd.testing.assert_frame_equal(found["by_store"], b["by_store"])
+    pd.testing.assert_frame_equal(found["by_age"], b["by_age"])
+    assert found["station_share"] == pytest.approx(b["mix"].loc["Station", "share of passers-by"])
+    pd.testing.assert_frame_equal(
+        found["estimates"], b["estimates"].drop(columns="log-loss"), check_exact=False
+    )
+    gap = np.average(np.abs(b["observed"] - b["predicted"]), weights=b["visits_in_bin"])
+    assert found["calibration_gap"] == pytest.approx(gap)
+    assert c["cost_high"] == b["cost_high"]
 
 
 def test_the_numbers_agree_with_the_confusion_matrix_and_the_widget(lesson):
@@ -116,6 +182,8 @@ def test_the_numbers_agree_with_the_confusion_matrix_and_the_widget(lesson):
     }
     assert result["cost"] == pytest.approx(lesson["model_cost"])
     assert result["meets"] and lesson["model_cost"] <= contract.DEFAULT.minimum
+    assert lesson["test_verdict"] == nb06.verdict(y_test, lesson["proba_test"], contract.DEFAULT)
+    assert lesson["test_verdict"]["cost"] == pytest.approx(by_hand)
     # the cost-aware threshold beats 0.5 for the model and for perfect knowledge
     table = lesson["by_threshold"]["cost per visit (€)"]
     for who in ("tuned model", "perfect knowledge"):
@@ -126,12 +194,14 @@ def test_the_numbers_agree_with_the_confusion_matrix_and_the_widget(lesson):
     weighted = (stores["visits"] * stores["cost per visit (€)"]).sum() / len(y_test)
     assert weighted == pytest.approx(lesson["model_cost"], abs=1e-4)
     assert lesson["by_age"]["visits"].sum() == len(y_test)
+    # 06c's verdict table: the verdict function agrees with a plain count
+    costs = lesson["verdict_table"]["cost per visit (€)"]
+    assert costs["tuned model"] == pytest.approx(by_hand)
 
 
 def _prose() -> str:
-    """All the markdown of the lesson, as one text (the comment marks removed)."""
-    cells = lessons.read_lesson(LESSON.source).cells
-    return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
+    """All the markdown of the three parts, as one text (the comment marks removed)."""
+    return " ".join(" ".join(c.source.split()) for p in PARTS for c in _cells(p, "markdown"))
 
 
 @pytest.mark.exact_numbers
@@ -150,7 +220,6 @@ def test_the_prose_states_the_numbers_the_lesson_computes(lesson):
     assert store_cost.idxmin() == "Station" and ages["cost per visit (€)"].idxmax() == "age unknown"
     assert ns["reweighted"] < model_cost  # "the bill would even be a little lower"
     expected = [
-        f"{ns['false_bananas']} false bananas against {ns['false_apples']} false apples",
         f"right {100 * ns['right_when_banana']:.1f} % of the time",
         f"only {100 * ns['caught']:.1f} % of the banana buyers",
         f"A ROC AUC of {ns['roc_auc_score'](banana, proba):.3f} against "
@@ -190,8 +259,8 @@ def test_the_prose_states_the_numbers_the_lesson_computes(lesson):
     assert not stale, f"the prose of lesson 06 no longer matches its numbers: {stale}"
 
 
-def test_the_verdict_is_saved_for_notebook_07(lesson):
-    saved = json.loads((lesson["_work"] / "verdict_06.json").read_text(encoding="utf-8"))
+def test_the_verdict_is_saved_for_notebook_07(parts, lesson):
+    saved = json.loads((parts["06c"]["_work"] / "verdict_06.json").read_text(encoding="utf-8"))
     assert saved["decision"] == "deploy" and saved["deploy"] is True
     assert saved["contract"] == asdict(contract.DEFAULT)
     assert saved["threshold"] == pytest.approx(0.75)
@@ -206,13 +275,9 @@ def test_the_verdict_is_saved_for_notebook_07(lesson):
     assert saved["reasons"] and saved["watch"]
 
 
-def test_the_decision_follows_the_numbers(lesson, capsys):
+def test_the_decision_follows_the_numbers(parts, capsys):
     """Re-run the decision cell with a stricter contract: it must say "do not deploy"."""
-    (cell,) = [
-        c.source
-        for c in lessons.read_lesson(LESSON.source).cells
-        if c.cell_type == "code" and "DECISION:" in c.source
-    ]
+    (cell,) = [c.source for c in _cells(PARTS[2]) if "DECISION:" in c.source]
     strict = contract.Contract(
         metric="expected_cost",
         minimum=0.02,
@@ -220,7 +285,7 @@ def test_the_decision_follows_the_numbers(lesson, capsys):
         cost_false_banana=C_FB,
         cost_false_apple=C_FA,
     )
-    ns = dict(lesson, signed=strict)
+    ns = dict(parts["06c"], signed=strict)
     exec(lessons.solution_code(cell), ns)
     out = capsys.readouterr().out
     assert "DECISION: do not deploy" in out and "misses the contract" in out
@@ -533,3 +598,207 @@ def test_describe_is_the_text_twin(lesson):
     c = _counts(lesson, T)
     assert f"{c['fb']} false bananas" in text and "Meets the contract" in text
     assert "yes" in text.splitlines()[-1]
+
+
+# --------------------------------------------------------------------------- q6 (build)
+
+
+def _judged(fn):
+    fb = q6.evaluate(fn)
+    assert fb.message and (fb.mistake is None or fb.mistake in MISTAKES), fb
+    return fb
+
+
+def _verdict_variant(
+    *,
+    t=None,
+    swap=False,
+    wrong_way=False,
+    strict=False,
+    mean=False,
+    score="cost",
+    per_visit=True,
+):
+    """A verdict function with one typical slip."""
+
+    def verdict(y_true, proba, contract):
+        thr = contract.best_threshold() if t is None else t
+        took, p = np.asarray(y_true), np.asarray(proba)
+        says = p > thr if strict else p >= thr
+        if mean:
+            says = np.full(len(p), p.mean() >= thr)
+        fb = int((says & (took == "apple")).sum())
+        fa = int((~says & (took == "banana")).sum())
+        c_fb, c_fa = contract.cost_false_banana, contract.cost_false_apple
+        if swap:
+            c_fb, c_fa = c_fa, c_fb
+        cost = (c_fb * fb + c_fa * fa) / (len(took) if per_visit else 1)
+        if score == "accuracy":
+            cost = 1 - (fb + fa) / len(took)
+        if score == "error rate":
+            cost = (fb + fa) / len(took)
+        deploy = cost >= contract.minimum if wrong_way else cost <= contract.minimum
+        return {
+            "threshold": thr,
+            "false_bananas": fb,
+            "false_apples": fa,
+            "cost": cost,
+            "deploy": deploy,
+        }
+
+    return verdict
+
+
+def test_q6_the_solution_passes_on_every_held_back_case(lesson, capsys):
+    assert _run_solution(q6, lesson, capsys).startswith("✔ Correct")
+    assert q6.evaluate(nb06.verdict).ok
+    assert q6.evaluate(_verdict_variant()).ok  # the same rule, written differently
+
+
+def test_q6_cases_are_not_the_notebooks_and_cover_the_traps():
+    cases = nb06._verdict_cases()
+    assert len(cases) >= 4 and all(c.label for c in cases)
+    contracts = {c.args[2] for c in cases}
+    assert any(c.best_threshold() != T for c in contracts)  # another cost table
+    results = [nb06.verdict(*c.args) for c in cases]
+    assert {r["deploy"] for r in results} == {True, False}  # both verdicts occur
+    assert any(set(np.asarray(c.args[0])) == {"apple"} for c in cases)  # one class absent
+    assert all(len(c.args[0]) != 3815 for c in cases)  # not the test set of the notebook
+
+
+@pytest.mark.parametrize(
+    ("variant", "mistake", "words"),
+    [
+        (dict(t=0.5), "default_threshold", "0.5"),
+        (dict(t=0.75), "default_threshold", "typed in 0.75"),
+        (dict(swap=True), "swapped_costs", "other one's cost"),
+        (dict(score="accuracy"), "accuracy_with_skewed_costs", "accuracy"),
+        (dict(score="error rate"), "accuracy_with_skewed_costs", "error rate"),
+        (dict(wrong_way=True), "compared_wrong_way", "wrong way"),
+        (dict(mean=True), "mean_proba", "mean"),
+        (dict(strict=True), "wrong_value", "*at least* the threshold"),
+        (dict(per_visit=False), "count_not_share", "per visit"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_q6_typical_wrong_functions_get_their_tag(variant, mistake, words):
+    fb = _judged(_verdict_variant(**variant))
+    assert fb.status == "incorrect" and fb.mistake == mistake, fb
+    assert words in fb.message, fb.message
+
+
+def test_q6_broken_functions_are_named_clearly():
+    assert q6.evaluate(...).status == "not_attempted"
+
+    def skeleton(y_true, proba, contract):
+        return ...
+
+    assert q6.evaluate(skeleton).status == "not_attempted"
+
+    def no_return(y_true, proba, contract):
+        contract.best_threshold()
+
+    assert _judged(no_return).mistake == "returned_none"
+    fb = _judged(nb06.verdict(["apple"], [0.9], contract.DEFAULT))  # called, not passed
+    assert fb.mistake == "not_a_function"
+    assert _judged(lambda proba: {}).mistake == "signature"
+
+    def as_list(y_true, proba, contract):
+        return [0.1, True]
+
+    assert _judged(as_list).mistake == "wrong_type"
+
+    def cost_only(y_true, proba, contract):
+        return {"cost": 0.1}
+
+    fb = _judged(cost_only)
+    assert fb.mistake == "wrong_shape" and "'threshold'" in fb.message
+
+    def unpacks_a_2x2_matrix(y_true, proba, contract):
+        says = np.where(np.asarray(proba) >= contract.best_threshold(), "banana", "apple")
+        (ta, fb), (fa, tb) = confusion_matrix(y_true, says)  # no labels=: 1x1 when one class
+        return nb06.verdict(y_true, proba, contract)
+
+    fb = _judged(unpacks_a_2x2_matrix)
+    assert fb.mistake == "raised" and "no apple at all" in fb.message
+
+    def sorts_in_place(y_true, proba, contract):
+        np.asarray(proba).sort()
+        return nb06.verdict(y_true, proba, contract)
+
+    assert _judged(sorts_in_place).mistake == "mutates_input"
+
+    def hard_coded(y_true, proba, contract):
+        return {
+            "threshold": 0.75,
+            "false_bananas": 138,
+            "false_apples": 645,
+            "cost": 0.0278,
+            "deploy": True,
+        }
+
+    assert _judged(hard_coded).status == "incorrect"
+
+
+def test_q6_the_student_skeleton_runs_and_is_not_attempted():
+    (cell,) = [c for c in _cells(PARTS[0]) if "build" in c.metadata.get("tags", [])]
+    student = lessons.student_code(cell.source)
+    assert "def verdict(y_true, proba, contract):" in student and '"""' in student
+    ns = {"np": np, "q6": q6}
+    exec(student, ns)
+    assert q6.evaluate(ns["verdict"]).status == "not_attempted"
+    solution_lines = [
+        line
+        for line in lessons.answer_lines(cell.source)
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    assert 5 <= len(solution_lines) <= 20
+
+
+# --------------------------------------------------------------------------- the quizzes
+
+
+@pytest.mark.parametrize("quiz", [wrapup_a, wrapup_b, wrapup_c], ids=lambda q: q.name)
+def test_wrapup_quizzes_right_wrong_and_blank(quiz):
+    questions = quiz.questions
+    assert 5 <= len(questions) <= 8
+    assert sum(q.revisits is not None for q in questions) >= 2
+    assert all(q.revisits < "06" for q in questions if q.revisits)
+    right = {i: q.answer for i, q in enumerate(questions, 1)}
+    assert quiz.evaluate(right).ok
+    assert len({q.answer for q in questions}) >= 2  # the right letters are not all the same
+    for i, q in enumerate(questions, 1):
+        assert set(q.why) == set(q.options)
+        for letter in q.options:
+            if letter == q.answer:
+                continue
+            fb = quiz.evaluate({**right, i: letter})
+            assert fb.status == "incorrect" and q.why[letter] in fb.message, (i, letter)
+            assert fb.mistake in MISTAKES
+    assert quiz.evaluate({i: ... for i in right}).status == "not_attempted"
+
+
+def test_wrapup_wrong_options_carry_their_misconception():
+    right = {i: q.answer for i, q in enumerate(wrapup_a.questions, 1)}
+    wrong = next(k for k in wrapup_a.questions[2].options if k != wrapup_a.questions[2].answer)
+    assert wrapup_a.evaluate({**right, 3: wrong}).mistake == "swapped_axes"
+    wrong = next(k for k in wrapup_a.questions[0].options if k != wrapup_a.questions[0].answer)
+    assert wrapup_a.evaluate({**right, 1: wrong}).mistake == "test_used_for_tuning"
+    right = {i: q.answer for i, q in enumerate(wrapup_b.questions, 1)}
+    wrong = next(k for k in wrapup_b.questions[2].options if k != wrapup_b.questions[2].answer)
+    assert wrapup_b.evaluate({**right, 3: wrong}).mistake == "wrong_value"
+    assert wrapup_b.evaluate({**right, 1: "z"}).status == "incorrect"
+    right = {i: q.answer for i, q in enumerate(wrapup_c.questions, 1)}
+    wrong = next(k for k in wrapup_c.questions[0].options if k != wrapup_c.questions[0].answer)
+    assert wrapup_c.evaluate({**right, 1: wrong}).mistake == "wrong_choice"
+
+
+@pytest.mark.parametrize(
+    ("part", "quiz"), list(zip(PARTS, [wrapup_a, wrapup_b, wrapup_c], strict=True))
+)
+def test_each_part_checks_its_own_quiz_with_the_right_answers(part, quiz):
+    (cell,) = [c for c in _cells(part) if "quiz" in c.metadata.get("tags", [])]
+    assert f"{quiz.name}.check(answers)" in cell.source
+    ns: dict = {}
+    exec(lessons.solution_code(cell.source).replace(f"{quiz.name}.check(answers)", ""), ns)
+    assert quiz.evaluate(ns["answers"]).ok

@@ -49,8 +49,9 @@ from course_utils.exercises import (
     expect_number,
     incorrect,
 )
+from course_utils.exercises.quiz import Question, Quiz
 
-__all__ = ["q1", "q2", "q3", "q4", "q5"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "verdict", "wrapup_a", "wrapup_b", "wrapup_c"]
 
 NOTEBOOK = "06"
 
@@ -775,4 +776,685 @@ q5 = Exercise(
     "drawn. Rerunning with other seeds shows how much of the quoted precision is real - "
     "here the seed moves the ends by a few hundredths of a cent, the sample's own "
     "uncertainty (the interval's width) is a few tenths of a cent.",
+)
+
+
+# --------------------------------------------------------------------------- q6 (build)
+
+MISTAKES.setdefault(
+    "compared_wrong_way", "compared the cost with the minimum the wrong way round (>= for <=)"
+)
+MISTAKES.setdefault("mean_proba", "used the mean probability instead of one decision per visit")
+
+VERDICT_KEYS = ("threshold", "false_bananas", "false_apples", "cost", "deploy")
+
+
+def verdict(y_true: Any, proba: Any, contract: Any) -> dict[str, Any]:
+    """The course's verdict: judge test predictions against a success contract.
+
+    Decide banana for every visit whose P(banana) is at least the contract's threshold,
+    count both kinds of mistake, price them with the contract's costs, and compare the
+    expected cost per visit with the contract's minimum.
+
+    >>> from course_utils.contract import DEFAULT
+    >>> verdict(["apple", "banana"], [0.9, 0.2], DEFAULT)["cost"]
+    0.2
+    """
+    threshold = contract.best_threshold()
+    y_true = np.asarray(y_true)
+    says_banana = np.asarray(proba, dtype=float) >= threshold
+    false_bananas = int((says_banana & (y_true == "apple")).sum())
+    false_apples = int((~says_banana & (y_true == "banana")).sum())
+    cost = (
+        contract.cost_false_banana * false_bananas + contract.cost_false_apple * false_apples
+    ) / len(y_true)
+    return {
+        "threshold": threshold,
+        "false_bananas": false_bananas,
+        "false_apples": false_apples,
+        "cost": cost,
+        "deploy": cost <= contract.minimum,
+    }
+
+
+def _visits(seed: int, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """n made-up visits: the fruit taken and a model's P(banana) (``noise``: how far the
+    model is from the truth)."""
+    rng = np.random.default_rng(seed)
+    p = rng.beta(0.6, 0.6, size=n)
+    fruit = np.where(rng.random(n) < p, "banana", "apple").astype(object)
+    proba = np.clip(p + rng.normal(0, noise, size=n), 0.001, 0.999).round(3)
+    return fruit, proba
+
+
+def _verdict_cases() -> list[Any]:
+    from course_utils.contract import DEFAULT, Contract
+    from course_utils.exercises.functions import Case
+
+    pricey_apple = Contract(
+        metric="expected_cost",
+        minimum=0.05,
+        baseline=0.09,
+        cost_false_banana=0.10,
+        cost_false_apple=0.40,
+    )
+    fruit, proba = _visits(2031, 500, 0.05)
+    fruit_b, proba_b = _visits(2032, 400, 0.05)
+    weak_fruit, weak_proba = _visits(2033, 300, 0.45)
+    t = DEFAULT.best_threshold()
+    # one class absent, and two visits exactly at the threshold
+    edge_fruit = np.array(["apple"] * 6, dtype=object)
+    edge_proba = np.array([0.1, t, 0.9, 0.3, t, 0.2])
+    return [
+        Case(
+            args=(pd.Series(fruit, name="fruit"), proba, DEFAULT),
+            label="500 visits of another month, the course's contract",
+        ),
+        Case(
+            args=(fruit_b, proba_b, pricey_apple),
+            label="400 visits under a contract where a false apple costs 0.40 € and a false "
+            "banana 0.10 €",
+        ),
+        Case(
+            args=(weak_fruit, weak_proba, DEFAULT),
+            label="300 visits scored by a much weaker model",
+        ),
+        Case(
+            args=(edge_fruit, edge_proba, DEFAULT),
+            label="six visits that all took an apple, two of them exactly at the threshold",
+        ),
+        Case(
+            args=(pd.Series(["banana"] * 4), np.array([0.8, 0.95, 0.9, 0.85]), DEFAULT),
+            label="four rush-hour visits that all took a banana, all predicted banana (no "
+            "apple at all, no mistake)",
+        ),
+    ]
+
+
+def _decide(y: np.ndarray, says: np.ndarray) -> tuple[int, int]:
+    return int((says & (y == "apple")).sum()), int((~says & (y == "banana")).sum())
+
+
+def _judge_q6(result: Any, case: Any) -> Feedback | None:
+    y_true, proba, signed = case.args
+    y, p = np.asarray(y_true), np.asarray(proba, dtype=float)
+    n, t = len(y), signed.best_threshold()
+    c_fb, c_fa, minimum = signed.cost_false_banana, signed.cost_false_apple, signed.minimum
+    want = verdict(y_true, proba, signed)
+    if not isinstance(result, dict):
+        return incorrect(
+            f"`verdict` should return a dict with the keys {', '.join(VERDICT_KEYS)}; it "
+            f"returned {describe(result)}.",
+            "wrong_type",
+        )
+    missing = [k for k in VERDICT_KEYS if k not in result]
+    if missing:
+        return incorrect(
+            f"The dict `verdict` returns lacks the key(s) {', '.join(map(repr, missing))}. "
+            f"Expected the keys {', '.join(map(repr, VERDICT_KEYS))}.",
+            "wrong_shape",
+        )
+
+    def same(a: Any, b: float, tol: float = 1e-9) -> bool:
+        try:
+            return abs(float(a) - b) <= tol
+        except (TypeError, ValueError):
+            return False
+
+    got_t = result["threshold"]
+    if not same(got_t, t, 1e-6):
+        if same(got_t, 0.5):
+            return incorrect(
+                "You decided at 0.5, the default of `model.predict`. The contract's "
+                "threshold follows from its costs: `contract.best_threshold()`.",
+                "default_threshold",
+            )
+        if same(got_t, 0.75, 1e-6):
+            return incorrect(
+                "You typed in 0.75 - the course contract's threshold. This contract has other "
+                "costs, so another threshold: read it with `contract.best_threshold()`.",
+                "default_threshold",
+            )
+        if same(got_t, 1 - t, 1e-6):
+            return incorrect(
+                f"Your threshold {float(got_t):.2f} is the complement of the contract's "
+                f"({t:.2f}): the costs are swapped in it. `contract.best_threshold()` gives it.",
+                "swapped_costs",
+            )
+        return incorrect(
+            f"The threshold should be the contract's, `contract.best_threshold()` "
+            f"({t:.4f} here); got {describe(got_t)}.",
+            "wrong_value",
+        )
+    counts = (result["false_bananas"], result["false_apples"])
+    try:
+        counts = (
+            (int(counts[0]), int(counts[1]))
+            if all(same(c, round(float(c))) for c in counts)
+            else counts
+        )
+    except (TypeError, ValueError):
+        pass
+    right = (want["false_bananas"], want["false_apples"])
+    if counts != right:
+        half = _decide(y, p >= 0.5)
+        mean_says = np.full(n, p.mean() >= t)
+        if counts == half and half != right:
+            return incorrect(
+                "Your counts are those of a decision at 0.5 (the default of `model.predict`). "
+                "Decide banana when `proba >= contract.best_threshold()`.",
+                "default_threshold",
+            )
+        if counts == _decide(y, p > t) and counts != right:
+            return incorrect(
+                "Visits whose P(banana) equals the threshold exactly were decided apple. The "
+                "contract says banana when P(banana) is *at least* the threshold: use `>=`.",
+                "wrong_value",
+            )
+        if counts == _decide(y, mean_says):
+            return incorrect(
+                "You took one decision for all visits from the *mean* probability. The "
+                "threshold applies visit by visit: each visit with P(banana) >= threshold is "
+                "a banana decision.",
+                "mean_proba",
+            )
+        if counts == right[::-1]:
+            return incorrect(
+                "Your false bananas and false apples are swapped. A false banana was "
+                "predicted banana but took an apple; a false apple the other way round.",
+                "swapped_axes",
+            )
+        return incorrect(
+            f"The counts are not right: expected {right[0]} false bananas and {right[1]} false "
+            f"apples, got {counts[0]!r} and {counts[1]!r}. A false banana: P(banana) >= the "
+            "threshold, but the visit took an apple.",
+            "wrong_value",
+        )
+    fb, fa = right
+    cost = result["cost"]
+    if not same(cost, want["cost"]):
+        mistakes = fb + fa
+        weighted = np.where(y == "apple", p * c_fb, (1 - p) * c_fa).mean()
+        for value, tag, message in [
+            (
+                (c_fa * fb + c_fb * fa) / n,
+                "swapped_costs",
+                "You priced each mistake with the other one's cost. A false banana costs "
+                "`contract.cost_false_banana`, a false apple `contract.cost_false_apple`.",
+            ),
+            (
+                mistakes / n,
+                "accuracy_with_skewed_costs",
+                "That is the error rate (1 - accuracy): every mistake counted as one. The "
+                "contract judges the expected cost: weigh each kind of mistake by its cost.",
+            ),
+            (
+                1 - mistakes / n,
+                "accuracy_with_skewed_costs",
+                "That is the accuracy. The contract judges the expected cost per visit: "
+                "weigh each kind of mistake by its cost, and divide by the number of visits.",
+            ),
+            (
+                c_fb * fb + c_fa * fa,
+                "count_not_share",
+                "That is the total cost of all the visits. The metric is per visit: divide by "
+                "the number of visits.",
+            ),
+            (
+                weighted,
+                "mean_proba",
+                "You priced the probabilities instead of the decisions. The shop pays for "
+                "what it decides: count the mistakes made at the threshold, then price them.",
+            ),
+        ]:
+            if same(cost, value) and not same(value, want["cost"]):
+                return incorrect(message, tag)
+        return incorrect(
+            f"The cost should be {want['cost']:.6f} € per visit here; got {describe(cost)}. "
+            "(cost of a false banana x their count + cost of a false apple x their count) / "
+            "the number of visits.",
+            "wrong_value",
+        )
+    deploy = result["deploy"]
+    if not isinstance(deploy, bool | np.bool_):
+        return incorrect(f"'deploy' should be True or False; got {describe(deploy)}.", "wrong_type")
+    if bool(deploy) != want["deploy"]:
+        return incorrect(
+            f"The cost is {want['cost']:.4f} € and the contract's minimum {minimum} €: a cost "
+            "at or below the minimum meets the contract (`cost <= contract.minimum`). Your "
+            "comparison goes the wrong way.",
+            "compared_wrong_way",
+        )
+    return None
+
+
+def _check_q6(answer: Any) -> Feedback | None:
+    from course_utils.exercises.functions import check_function
+
+    return check_function(
+        answer,
+        _verdict_cases(),
+        _judge_q6,
+        what="`verdict`",
+        params=("y_true", "proba", "contract"),
+    )
+
+
+_Q6_SOLUTION = """def verdict(y_true, proba, contract):
+    threshold = contract.best_threshold()
+    says_banana = np.asarray(proba) >= threshold
+    took = np.asarray(y_true)
+    false_bananas = int((says_banana & (took == "apple")).sum())
+    false_apples = int((~says_banana & (took == "banana")).sum())
+    cost = contract.cost_false_banana * false_bananas + contract.cost_false_apple * false_apples
+    cost = cost / len(took)
+    return {
+        "threshold": threshold,
+        "false_bananas": false_bananas,
+        "false_apples": false_apples,
+        "cost": cost,
+        "deploy": cost <= contract.minimum,
+    }
+
+
+q6.check(verdict)"""
+
+q6 = Exercise(
+    NOTEBOOK,
+    "q6",
+    "Build the verdict function",
+    prompt="Write `verdict(y_true, proba, contract)`. `y_true`: the fruit each visit took "
+    "('apple' or 'banana'); `proba`: the model's P(banana) for the same visits; `contract`: a "
+    "success contract (`cost_false_banana`, `cost_false_apple`, `minimum`, "
+    "`best_threshold()`). Decide banana for each visit whose P(banana) is at least the "
+    "contract's threshold, count the false bananas and the false apples, compute the expected "
+    "cost per visit, and return a dict with the keys 'threshold', 'false_bananas', "
+    "'false_apples', 'cost' (euros per visit) and 'deploy' (True when the cost meets the "
+    "contract, i.e. is at most its minimum). The check runs it on visits and contracts you "
+    "have not seen.",
+    expects="a function",
+    checker=_check_q6,
+    hints=[
+        "Three steps: a decision per visit at the contract's threshold; the two counts of "
+        "mistakes; their price per visit, compared with `contract.minimum`. Use only what the "
+        "contract gives - no number typed in.",
+        "`says_banana = np.asarray(proba) >= contract.best_threshold()`; a false banana is "
+        "`says_banana & (took == 'apple')`, a false apple `~says_banana & (took == 'banana')`. "
+        "Sum each with `.sum()`.",
+        "`cost = (contract.cost_false_banana * false_bananas + contract.cost_false_apple * "
+        "false_apples) / len(took)`, and `deploy = cost <= contract.minimum` (a cost: lower "
+        "is better).",
+    ],
+    solution=_Q6_SOLUTION,
+    explanation="The verdict uses only what the contract fixed before the test set was "
+    "opened: its threshold (from the costs), its metric (the expected cost per visit) and "
+    "its minimum. One decision per visit at that threshold, each mistake priced by its own "
+    "cost, and `cost <= minimum` because lower costs are better. The same function judges "
+    "any model, any month and any contract - which is what notebook 10 does.",
+    success="Your function gave the right verdict on every held-back case: another month, "
+    "another contract, a weak model and a tiny edge case with no banana at all. It uses the "
+    "contract's threshold, its costs and its minimum - the rule fixed before the test set "
+    "was opened.",
+)
+
+
+# --------------------------------------------------------------------------- wrap-up quizzes
+
+
+def _relabel(question: Question, letters: str) -> Question:
+    """The same question with its options under other letters (``letters[i]`` becomes the
+    letter of the i-th option), so that the right answers do not all sit at one letter."""
+    new = dict(zip(question.options, letters, strict=True))
+    return Question(
+        question.text,
+        {new[k]: question.options[k] for k in sorted(question.options, key=new.get)},
+        answer=new[question.answer],
+        why={new[k]: v for k, v in sorted(question.why.items(), key=lambda kv: new[kv[0]])},
+        revisits=question.revisits,
+        tag=question.tag,
+    )
+
+
+wrapup_a = Quiz(
+    NOTEBOOK,
+    "wrapup_a",
+    "Wrap-up quiz: the verdict (06a)",
+    questions=[
+        Question(
+            "Where does the contract's threshold of 0.75 come from?",
+            {
+                "a": "From the test set: it is where the cost curve of the tuned model is lowest.",
+                "b": "From the costs written in the contract: C_FB / (C_FB + C_FA), fixed before "
+                "any model existed.",
+                "c": "From the model: the usual 0.5 plus a safety margin.",
+            },
+            answer="b",
+            why={
+                "a": "No: a threshold chosen by looking at the test labels is tuned on the test "
+                "set, and the cost measured there becomes optimistic. The contract fixed it "
+                "before the test set was opened.",
+                "b": "Yes: predict banana when P(banana) x C_FA > (1 - P(banana)) x C_FB, i.e. "
+                "when P(banana) >= C_FB / (C_FB + C_FA) = 0.30 / 0.40.",
+                "c": "No: 0.5 is right only when both mistakes cost the same. Here a false "
+                "banana costs three times a false apple, and the costs alone give 0.75.",
+            },
+            revisits="01",
+            tag="test_used_for_tuning",
+        ),
+        _relabel(
+            Question(
+                "Why is the test set opened only once, after every choice is made?",
+                {
+                    "a": "Because predicting on it is slow.",
+                    "b": "Because each change made after looking at its score turns it into one "
+                    "more validation set, and its score becomes optimistic.",
+                    "c": "Because the model forgets the training rows once it has seen the "
+                    "test rows.",
+                },
+                answer="b",
+                why={
+                    "a": "No: predicting 3,815 visits takes a blink. The reason is statistical: "
+                    "choices made on the test score make that score optimistic.",
+                    "b": "Yes: notebook 05 chose everything by cross-validation on the training "
+                    "rows, so the test score stays an honest estimate for new visits.",
+                    "c": "No: predicting changes nothing in a fitted model. The danger is in *our* "
+                    "choices, made after seeing the score.",
+                },
+                revisits="05",
+                tag="test_used_for_tuning",
+            ),
+            "bca",
+        ),
+        _relabel(
+            Question(
+                "In scikit-learn's confusion matrix, what do the rows stand for?",
+                {
+                    "a": "The predicted fruit.",
+                    "b": "The fruit the customer took (the true label).",
+                    "c": "The threshold used for each decision.",
+                },
+                answer="b",
+                why={
+                    "a": "No: that is the columns. Reading the matrix the wrong way round swaps "
+                    "false bananas and false apples - and their costs.",
+                    "b": "Yes: rows are the truth, columns the prediction. A false banana took an "
+                    "apple (row) and was predicted banana (column).",
+                    "c": "No: a confusion matrix is one threshold. Each row is a true fruit.",
+                },
+                tag="swapped_axes",
+            ),
+            "bac",
+        ),
+        _relabel(
+            Question(
+                "At 0.5 the tuned model is right more often than at 0.75, yet it loses more money. "
+                "Why?",
+                {
+                    "a": "Accuracy counts a false banana (0.30 €) and a false apple (0.10 €) "
+                    "as the same mistake; at 0.5 the model makes more of the expensive kind.",
+                    "b": "Because the test set is too small to tell.",
+                    "c": "Because accuracy is computed on the training rows.",
+                },
+                answer="a",
+                why={
+                    "a": "Yes: with skewed costs, the most accurate threshold is not the "
+                    "cheapest - which is why notebook 01's contract names the expected cost, "
+                    "not accuracy.",
+                    "b": "No: the difference is systematic, not luck - perfect knowledge shows "
+                    "the same pattern. Accuracy simply ignores what each mistake costs.",
+                    "c": "No: both are measured on the test rows. Accuracy ignores the costs.",
+                },
+                revisits="01",
+                tag="accuracy_with_skewed_costs",
+            ),
+            "cab",
+        ),
+        Question(
+            "Your verdict function computes the expected cost per visit. When does it say deploy?",
+            {
+                "a": "When the cost is at most the contract's minimum (cost <= minimum).",
+                "b": "When the cost is at least the contract's minimum (cost >= minimum).",
+                "c": "When the ROC AUC is above 0.9.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: a cost is better when lower, so the minimum is the highest "
+                "acceptable cost.",
+                "b": "No: that is the comparison the wrong way round - it would deploy the "
+                "models that lose *more* than the contract accepts.",
+                "c": "No: AUC scores the ranking over all thresholds; the contract judges the "
+                "cost at its own threshold.",
+            },
+            tag="compared_wrong_way",
+        ),
+    ],
+)
+
+wrapup_b = Quiz(
+    NOTEBOOK,
+    "wrapup_b",
+    "Wrap-up quiz: how far to trust the verdict (06b)",
+    questions=[
+        _relabel(
+            Question(
+                "Why does the history hold fewer Station visits than the Station's share of "
+                "passers-by?",
+                {
+                    "a": "Loyalty-app visits were always recorded, others only some of the time, "
+                    "and commuters rarely use the app: a sampling bias.",
+                    "b": "The split put most Station visits in the test set.",
+                    "c": "Fewer people walk past the Station.",
+                },
+                answer="a",
+                why={
+                    "a": "Yes: notebook 02 found it. The test rows come from the same history, so "
+                    "they share the bias.",
+                    "b": "No: the split is random and keeps the mix; training and test rows share "
+                    "the bias of the history they both come from.",
+                    "c": "No: the sensors count more passers-by at the Station than anywhere else. "
+                    "Its visits were recorded less often.",
+                },
+                revisits="02",
+                tag="wrong_choice",
+            ),
+            "bca",
+        ),
+        _relabel(
+            Question(
+                "Why do the customers whose age is unknown cost the most per visit?",
+                {
+                    "a": "Ages are missing mostly for older customers - not at random - and the "
+                    "model cannot see how old they are.",
+                    "b": "Their age was imputed with 0.",
+                    "c": "They all shop at the Station.",
+                },
+                answer="a",
+                why={
+                    "a": "Yes: notebook 03 found the missing ages are not missing at random. "
+                    "Perfect knowledge, which knows their age, does much better there.",
+                    "b": "No: notebook 03's preparation imputes with a statistic of the training "
+                    "rows and adds a missing indicator, not 0.",
+                    "c": "No: they come from every store. What they share is a missing age.",
+                },
+                revisits="03",
+                tag="wrong_choice",
+            ),
+            "cab",
+        ),
+        Question(
+            "The test cost's 95 % bootstrap interval is about 0.026 to 0.030 €. What does it say?",
+            {
+                "a": "95 % of the visits cost between 0.026 and 0.030 €.",
+                "b": "Other samples of 3,815 such visits would plausibly give an average cost "
+                "in that range.",
+                "c": "The model is right on 95 % of the visits.",
+            },
+            answer="b",
+            why={
+                "a": "No: a single visit costs 0, 0.10 or 0.30 €. The interval is about the "
+                "*average* cost, and how much it would move with another sample.",
+                "b": "Yes: the bootstrap resamples the test visits to see how much their mean "
+                "moves - so quote 'about 0.028 €', not four decimals.",
+                "c": "No: 95 % is the confidence level of the interval, not an accuracy.",
+            },
+            tag="wrong_value",
+        ),
+        Question(
+            "A slice of 251 visits costs 0.040 € per visit, the whole test set 0.028 €. What "
+            "do you conclude?",
+            {
+                "a": "A weakness worth watching, with a noisy number: a few visits more or less "
+                "move the third decimal of a small slice.",
+                "b": "The model is broken for that group; it must not be deployed.",
+                "c": "Nothing: slices don't matter when the average meets the contract.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: read the count with the cost, and compare with perfect knowledge "
+                "on the same slice.",
+                "b": "No: it is still within the contract's minimum, and 251 visits give a "
+                "wide interval. Compare it, don't panic.",
+                "c": "No: one average can hide a group the model fails - that is why we slice.",
+            },
+            tag="wrong_choice",
+        ),
+        _relabel(
+            Question(
+                "The out-of-time estimate fits on January to September and scores October to "
+                "December. Why not a random split?",
+                {
+                    "a": "The model is deployed into the future; a random split mixes the months "
+                    "and says nothing about unseen ones.",
+                    "b": "A random split would leave too few training rows.",
+                    "c": "Because the bootstrap needs it.",
+                },
+                answer="a",
+                why={
+                    "a": "Yes: as notebook 04 did with time-ordered folds, the question asked - "
+                    "months the model has never seen - decides how to split.",
+                    "b": "No: the size is about the same. What differs is the question the score "
+                    "answers.",
+                    "c": "No: the bootstrap only resamples the visits scored. The split decides "
+                    "which question the score answers.",
+                },
+                revisits="04",
+                tag="wrong_choice",
+            ),
+            "cba",
+        ),
+    ],
+)
+
+wrapup_c = Quiz(
+    NOTEBOOK,
+    "wrapup_c",
+    "Wrap-up quiz: explain and decide (06c)",
+    questions=[
+        _relabel(
+            Question(
+                "What does a column's permutation importance measure?",
+                {
+                    "a": "How much worse the model's log-loss gets when that column is shuffled.",
+                    "b": "The size of the column's coefficient in the model.",
+                    "c": "The correlation of the column with the fruit.",
+                },
+                answer="a",
+                why={
+                    "a": "Yes: shuffling breaks the column's link with the fruit; a column the "
+                    "model relies on hurts when shuffled.",
+                    "b": "No: coefficients depend on the scaling and exist only for linear "
+                    "models. Permutation importance works for any model.",
+                    "c": "No: correlation ignores the model. Importance asks what *this model* "
+                    "loses without the column.",
+                },
+                tag="wrong_choice",
+            ),
+            "bac",
+        ),
+        _relabel(
+            Question(
+                "Prices have a low permutation importance, yet the world's price effect is "
+                "strong. Why?",
+                {
+                    "a": "Prices moved little in the training year: importance measures what a "
+                    "column did in these visits.",
+                    "b": "The model ignores the prices.",
+                    "c": "Permutation importance is wrong for prices.",
+                },
+                answer="a",
+                why={
+                    "a": "Yes: notebook 05's extrapolation demo showed the effect when prices "
+                    "move further.",
+                    "b": "No: the model uses them; shuffling a column that barely varies simply "
+                    "changes little.",
+                    "c": "No: it measures what it claims - in *these* visits. Read it with that in "
+                    "mind.",
+                },
+                revisits="05",
+                tag="wrong_choice",
+            ),
+            "cab",
+        ),
+        Question(
+            "Partial dependence shows a straight line for temperature where the world has a "
+            "hinge. Why?",
+            {
+                "a": "A logistic regression takes each column as a straight line (in log-odds) "
+                "unless the preparation gives it a shape, as notebook 03 did for age.",
+                "b": "The test set has no hot days.",
+                "c": "The temperature column was dropped.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: notebook 03 gave age its U (the squared distance from 45); "
+                "temperature got no such feature, so the model averages the hinge.",
+                "b": "No: the test year has hot days. The model's form is what limits it.",
+                "c": "No: then its partial dependence would be flat.",
+            },
+            revisits="03",
+            tag="wrong_choice",
+        ),
+        _relabel(
+            Question(
+                "In the verdict table, why compare the model with the rule of thumb?",
+                {
+                    "a": "It is the best strategy without a model: a model must beat it to be "
+                    "worth deploying.",
+                    "b": "It is the contract's minimum.",
+                    "c": "It is the best any model can do.",
+                },
+                answer="a",
+                why={
+                    "a": "Yes: notebook 01's baseline. The minimum lies half-way from it to "
+                    "perfect knowledge.",
+                    "b": "No: the minimum (0.042 €) is stricter than the baseline (0.0578 €).",
+                    "c": "No: that is perfect knowledge, the Bayes-optimal cost.",
+                },
+                revisits="01",
+                tag="wrong_choice",
+            ),
+            "cba",
+        ),
+        _relabel(
+            Question(
+                "What belongs in the model card's 'out of scope'?",
+                {
+                    "a": "The uses the model was not made or tested for - other stores, inputs "
+                    "outside the training ranges, another threshold.",
+                    "b": "The test visits it got wrong.",
+                    "c": "The columns it does not use.",
+                },
+                answer="a",
+                why={
+                    "a": "Yes: it tells a future user where the test's evidence stops.",
+                    "b": "No: mistakes are measured (the confusion matrix, the cost); out of scope "
+                    "is about *uses*.",
+                    "c": "No: the card says which inputs it accepts; out of scope lists uses that "
+                    "were never tested.",
+                },
+                tag="wrong_choice",
+            ),
+            "bca",
+        ),
+    ],
 )
