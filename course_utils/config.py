@@ -39,7 +39,8 @@ NOTEBOOKS = (
     "05_tune",
     "06_test",
     "07_deploy",
-    "08_monitor",
+    "08a_detect_drift",
+    "08b_judge_drift",
     "09_retrain",
     "10_the_whole_cycle",
 )

@@ -1,19 +1,21 @@
-"""Exercises of notebook 08 "Monitor": measure drift, read the alarms, judge them.
+"""Exercises of notebooks 08a and 08b "Monitor": build an alert rule, read the alarms.
 
-In the notebook::
+In notebook 08a (detect drift)::
 
-    from course_utils.exercises.nb08 import q1, q2, q3, q4
+    from course_utils.exercises.nb08 import q5, q6, store_days, transfer_months, wrapup_a
 
-* ``q1`` - the population stability index of ``age`` in April (the students arrive)
-  against the reference month (January), by hand;
-* ``q2`` - the misconception check: a PSI alert and a tiny p-value on temperature in
-  July - is the model broken? (seasonality, and significance is not harm);
-* ``q3`` - which number the monitor compares with the contract once labels arrive
-  (the course's accuracy-with-skewed-costs detector catches "accuracy");
-* ``q4`` - which kind of change does a described dashboard show? (concept drift).
+* ``q5`` - the build task: ``drift_alert(reference, current, reference_days, current_days)``
+  returns ``(alert, psi)`` for a day-level input - one value per store-day, the PSI by hand
+  with empty bins floored, an alert above both 0.25 and the 95 % noise quantile. Checked by
+  running it on months and stores of other years (seeds 7 and 8) the notebook never shows;
+  the judge names the missing log, log10, half a PSI, bins from the wrong month, empty
+  bins, visits counted as independent, a fixed or mean-noise threshold, the wrong side;
+* ``q6`` - transfer: the same rule on Riverside's May and June of another year (seed 2027);
+* ``wrapup_a`` - the wrap-up quiz of part a.
 
-The expected PSI comes from the production months of the default year
-(``drift.production_schedule(drift.DEFAULT_SCHEDULE)``), computed once and cached.
+In notebook 08b (judge the alarms): ``q2`` (a PSI alert and a tiny p-value in July - is the
+model broken?), ``q3`` (which number the live metric compares with the contract), ``q4``
+(which kind of change a dashboard shows), ``wrapup_b``.
 
 >>> q4.evaluate("concept drift").ok
 True
@@ -33,19 +35,16 @@ from course_utils.exercises import (
     MISTAKES,
     Exercise,
     Feedback,
-    NearMiss,
     _is_missing,
     correct,
     describe,
     expect_choice,
-    expect_number,
     incorrect,
     not_attempted,
 )
 from course_utils.exercises.quiz import Question, Quiz
 
 __all__ = [
-    "q1",
     "q2",
     "q3",
     "q4",
@@ -75,204 +74,10 @@ MISTAKES.setdefault("seasonal_psi_alarm", "a seasonal input compared with the wh
 MISTAKES.setdefault("drop_drifting_input", "dropped an input to silence its drift alarm")
 MISTAKES.setdefault("metric_ignores_costs", "a monitoring metric that ignores the contract's costs")
 
-REFERENCE_MONTH, CURRENT_MONTH = "2026-01", "2026-04"
-
-
-# --------------------------------------------------------------------------- the truth
-
-
-@cache
-def _age() -> tuple[np.ndarray, np.ndarray]:
-    """Ages of the reference month (January) and of April in the default year (cached)."""
-    from course_utils import drift
-
-    months = {
-        m.period: m
-        for m in drift.production_schedule(drift.DEFAULT_SCHEDULE)
-        if m.period in (REFERENCE_MONTH, CURRENT_MONTH)
-    }
-    ref = months[REFERENCE_MONTH].visits["age"].to_numpy(dtype=float)
-    cur = months[CURRENT_MONTH].visits["age"].to_numpy(dtype=float)
-    return ref, cur
-
 
 def _deciles(values: np.ndarray) -> np.ndarray:
     inner = np.unique(np.quantile(values, np.linspace(0, 1, 11))[1:-1])
     return np.concatenate([[-np.inf], inner, [np.inf]])
-
-
-def _psi(e: np.ndarray, a: np.ndarray) -> float:
-    return float(np.sum((a - e) * np.log(a / e)))
-
-
-@cache
-def _psi_variants() -> dict[str, float]:
-    """The right PSI, and the values the typical mistakes give (all cached)."""
-    ref, cur = _age()
-    edges = _deciles(ref)
-    n_ref, n_cur = np.histogram(ref, edges)[0], np.histogram(cur, edges)[0]
-    e, a = n_ref / len(ref), n_cur / len(cur)
-    out = {
-        "right": _psi(e, a),
-        "no_log": float(np.sum((a - e) * (a / e))),
-        "log10": float(np.sum((a - e) * np.log10(a / e))),
-        "one_sided": float(np.sum(a * np.log(a / e))),
-        "other_side": float(np.sum(e * np.log(e / a))),
-        "counts": float(np.sum((n_cur - n_ref) * np.log(n_cur / n_ref))),
-    }
-    # The same bins, closed on the right (pd.cut / pd.qcut): a convention, also correct.
-    inner = edges[1:-1]
-    e_r = np.bincount(np.searchsorted(inner, ref, side="left"), minlength=len(edges) - 1)
-    a_r = np.bincount(np.searchsorted(inner, cur, side="left"), minlength=len(edges) - 1)
-    out["right_closed"] = _psi(e_r / len(ref), a_r / len(cur))
-    # Bins cut at the current month's quantiles (reference and current swapped).
-    edges_cur = _deciles(cur)
-    e_c = np.histogram(ref, edges_cur)[0] / len(ref)
-    a_c = np.histogram(cur, edges_cur)[0] / len(cur)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["bins_from_current"] = _psi(e_c, a_c)
-        # np.histogram(x, bins=10) on each month: each with its own equal-width edges.
-        e_s = np.histogram(ref, 10)[0] / len(ref)
-        a_s = np.histogram(cur, 10)[0] / len(cur)
-        out["separate_bins"] = _psi(e_s, a_s)
-        # Outer edges at the reference's min and max: values outside are silently dropped.
-        closed = np.quantile(ref, np.linspace(0, 1, 11))
-        e_d = np.histogram(ref, closed)[0] / len(ref)
-        a_d = np.histogram(cur, closed)[0] / len(cur)
-        out["dropped_outside"] = _psi(e_d, a_d)
-    return out
-
-
-# --------------------------------------------------------------------------- q1
-
-
-def _check_q1(answer: Any) -> Feedback:
-    v = _psi_variants()
-    tight = 0.001
-    near = [
-        NearMiss(
-            v["counts"],
-            "count_not_share",
-            "That is computed from counts of visits. The PSI compares *shares*: divide each "
-            "bin's count by the number of visits of its month (the two months have the same "
-            "number of visits here, so your result is that many times too large).",
-            tol=max(1.0, 0.002 * abs(v["counts"])),
-        ),
-        NearMiss(
-            v["no_log"],
-            "psi_no_log",
-            "The logarithm is missing: each bin contributes (current share − reference share) "
-            "× ln(current share / reference share), not × the ratio itself.",
-            tol=tight,
-        ),
-        NearMiss(
-            v["log10"],
-            "psi_log10",
-            "That uses the base-10 logarithm. The PSI (and its 0.10 / 0.25 thresholds) is "
-            "defined with the natural logarithm: `np.log`, not `np.log10`.",
-            tol=tight,
-        ),
-        NearMiss(
-            v["one_sided"],
-            "psi_one_sided",
-            "That is only one half: current × ln(current / reference) is a KL divergence. The "
-            "PSI multiplies the log ratio by the *difference* (current − reference), which "
-            "makes it symmetric.",
-            tol=tight,
-        ),
-        NearMiss(
-            v["other_side"],
-            "psi_one_sided",
-            "That is only one half: reference × ln(reference / current) is a KL divergence. "
-            "The PSI multiplies the log ratio by the *difference* (current − reference).",
-            tol=tight,
-        ),
-        NearMiss(
-            v["separate_bins"],
-            "psi_separate_bins",
-            "Each month got its own bins: `np.histogram(x, bins=10)` cuts each array at its "
-            "own edges, so bin 3 of January and bin 3 of April are different age ranges. Cut "
-            "the edges once, from the reference, and use them for both months.",
-            tol=1e-4,  # close to the right-closed PSI below: only an exact match counts
-        ),
-        NearMiss(
-            v["bins_from_current"],
-            "psi_bins_from_current",
-            "Close, but your bins were cut at April's quantiles. The bins come from the "
-            "*reference* month (January): its deciles, so each bin holds a tenth of it.",
-            tol=tight,
-        ),
-    ]
-    if abs(v["dropped_outside"] - v["right"]) > 0.01:  # only if some visits fall outside
-        near.append(
-            NearMiss(
-                v["dropped_outside"],
-                "psi_dropped_outside",
-                "Some April visits fell outside your bins: with the reference's minimum and "
-                "maximum as outer edges, younger or older customers are left out and the "
-                "shares no longer add up to 1. Make the outer edges −∞ and +∞.",
-                tol=tight,
-            )
-        )
-    fb = expect_number(
-        answer,
-        v["right"],
-        tol=0.005,
-        what="a number (the PSI of age, April against January)",
-        lo=0,
-        near_misses=near,
-        wrong="Not the PSI of age for April against January. Check each step: deciles of "
-        "January's ages as bin edges (outer edges −∞ and +∞), the share of each month in each "
-        "bin, then the sum of (April − January) × ln(April / January).",
-        success="Well above 0.25: by the rule of thumb, age has drifted - the students are "
-        "here. Every term is positive; the youngest bins, where they crowd in, weigh most.",
-    )
-    if not fb.ok and fb.mistake in ("close", "near", "wrong_value"):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            return fb
-        if math.isfinite(value) and abs(value - v["right_closed"]) <= 0.005:
-            return correct(
-                "Well above 0.25: age has drifted - the students are here. (You closed the "
-                "bins on the right, as pd.cut does; a convention, fine.)"
-            )
-    return fb
-
-
-q1 = Exercise(
-    NOTEBOOK,
-    "q1",
-    "The PSI of age, by hand",
-    prompt="Compute the population stability index of `age` for April (the current month) "
-    "against January (the reference), as the notebook did for temperature: bins at "
-    "January's deciles (outer edges −∞ and +∞), the share of each month in each bin, then "
-    "Σ (current − reference) × ln(current / reference). Give one number; checked to ± 0.005.",
-    expects="a number (the PSI)",
-    checker=_check_q1,
-    hints=[
-        "Take the two columns from the monitor's tables: `inputs['2026-01']['age']` is the "
-        "reference, `inputs['2026-04']['age']` the current month. Then repeat the steps of "
-        "the temperature example.",
-        "Edges: `np.quantile(reference, np.linspace(0, 1, 11))`, keep the inner nine "
-        "(`[1:-1]`), drop repeats with `np.unique`, and add `-np.inf` and `np.inf` at the "
-        "ends. Shares: `np.histogram(x, edges)[0] / len(x)` for each month.",
-        "`terms = (cur_share - ref_share) * np.log(cur_share / ref_share)`; the PSI is "
-        "`terms.sum()`.",
-    ],
-    solution="""reference = inputs["2026-01"]["age"]
-current = inputs["2026-04"]["age"]
-inner = np.unique(np.quantile(reference, np.linspace(0, 1, 11))[1:-1])
-edges = np.concatenate([[-np.inf], inner, [np.inf]])
-ref_share = np.histogram(reference, edges)[0] / len(reference)
-cur_share = np.histogram(current, edges)[0] / len(current)
-psi_age = float(np.sum((cur_share - ref_share) * np.log(cur_share / ref_share)))
-q1.check(psi_age)""",
-    explanation="The bins come from the reference, so each holds a tenth of January's "
-    "customers; the students of April crowd the youngest bins. Each bin adds (change in "
-    "share) × ln(ratio of shares): both factors have the same sign, so every term is "
-    "positive, and bins that moved a lot dominate.",
-)
 
 
 # --------------------------------------------------------------------------- q2
@@ -513,7 +318,6 @@ q4 = Exercise(
 # --------------------------------------------------------------------------- q5: the rule
 
 MISTAKES.setdefault("psi_empty_bins", "a PSI of inf or nan: an empty bin's share of 0 in the log")
-MISTAKES.setdefault("psi_floor", "empty bins floored at another value than the spec's 1e-4")
 MISTAKES.setdefault("rows_as_independent", "counted every visit as independent, not store-days")
 MISTAKES.setdefault("fixed_psi_threshold", "a fixed PSI threshold that ignores the sample size")
 MISTAKES.setdefault("noise_mean_threshold", "alerted above the mean noise, not its 95 % quantile")
@@ -539,10 +343,15 @@ def _rule(
     current_days: Any,
     *,
     per_visit: bool = False,
-    log: bool = True,
     floor: float | None = FLOOR,
+    variant: str = "",
 ) -> dict[str, Any]:
-    """The course's ``drift_alert``, with the knobs the typical mistakes turn."""
+    """The course's ``drift_alert``, with the knobs the typical mistakes turn.
+
+    ``variant`` computes the PSI the way a typical slip does: ``"no_log"``, ``"log10"``,
+    ``"one_sided"`` (a KL divergence), ``"bins_from_current"``, ``"separate_bins"`` (each
+    side cut at its own equal-width edges) or ``"counts"`` (counts instead of shares).
+    """
     import pandas as pd
 
     from course_utils import monitoring
@@ -553,14 +362,26 @@ def _rule(
     else:
         ref = ref_s.groupby(np.asarray(reference_days)).mean()
         cur = cur_s.groupby(np.asarray(current_days)).mean()
-    edges = _deciles(ref.to_numpy())
+    edges = _deciles((cur if variant == "bins_from_current" else ref).to_numpy())
     e = np.histogram(ref, edges)[0] / len(ref)
     a = np.histogram(cur, edges)[0] / len(cur)
+    if variant == "separate_bins":
+        e = np.histogram(ref, 10)[0] / len(ref)
+        a = np.histogram(cur, 10)[0] / len(cur)
+    if variant == "counts":
+        e, a = e * len(ref), a * len(cur)
     empty = bool((a == 0).any() or (e == 0).any())
     if floor is not None:
         e, a = np.clip(e, floor, None), np.clip(a, floor, None)
     with np.errstate(divide="ignore", invalid="ignore"):
-        psi = float(np.sum((a - e) * (np.log(a / e) if log else a / e)))
+        if variant == "no_log":
+            psi = float(np.sum((a - e) * (a / e)))
+        elif variant == "log10":
+            psi = float(np.sum((a - e) * np.log10(a / e)))
+        elif variant == "one_sided":
+            psi = float(np.sum(a * np.log(a / e)))
+        else:
+            psi = float(np.sum((a - e) * np.log(a / e)))
     noise = monitoring.psi_noise_quantile(len(ref), len(cur), bins=len(e))
     noise_10 = monitoring.psi_noise_quantile(len(ref), len(cur), bins=10)
     mean = monitoring.psi_no_drift(len(ref), len(cur), bins=len(e))
@@ -681,10 +502,42 @@ def _judge_q5(result: Any, case: Any) -> Feedback | None:
                 "visits, in the noise threshold.",
             ),
             (
-                _rule(*case.args, log=False)["psi"],
+                _rule(*case.args, variant="no_log")["psi"],
                 "psi_no_log",
                 "The logarithm is missing: each bin adds (current share − reference share) "
                 "× ln(current share / reference share), not × the ratio itself.",
+            ),
+            (
+                _rule(*case.args, variant="log10")["psi"],
+                "psi_log10",
+                "That uses the base-10 logarithm. The PSI (and its 0.10 / 0.25 thresholds) "
+                "is defined with the natural logarithm: `np.log`, not `np.log10`.",
+            ),
+            (
+                _rule(*case.args, variant="one_sided")["psi"],
+                "psi_one_sided",
+                "That is only one half: current × ln(current / reference) is a KL "
+                "divergence. The PSI multiplies the log ratio by the *difference* (current "
+                "− reference), which makes it symmetric.",
+            ),
+            (
+                _rule(*case.args, variant="bins_from_current")["psi"],
+                "psi_bins_from_current",
+                "Your bins were cut at the current month's quantiles. The bins come from "
+                "the *reference*: its deciles, so each bin holds a tenth of it.",
+            ),
+            (
+                _rule(*case.args, variant="separate_bins")["psi"],
+                "psi_separate_bins",
+                "Each side got its own bins: `np.histogram(x, bins=10)` cuts each array at "
+                "its own edges, so bin 3 of one month and bin 3 of the other are different "
+                "ranges. Cut the edges once, from the reference, and use them for both.",
+            ),
+            (
+                _rule(*case.args, variant="counts")["psi"],
+                "count_not_share",
+                "That is computed from counts of store-days. The PSI compares *shares*: "
+                "divide each bin's count by the number of store-days of its month.",
             ),
         ]
         for value, tag, message in variants:
@@ -696,7 +549,7 @@ def _judge_q5(result: Any, case: Any) -> Feedback | None:
                 f"bins are empty: floor both months' shares at exactly {FLOOR:g} "
                 f"(`np.clip(shares, {FLOOR:g}, None)`), after dividing by the number of "
                 "store-days and before the log.",
-                "psi_floor",
+                "psi_empty_bins",
             )
         return incorrect(
             f"Your PSI is {psi:.3f}; the spec's gives {right['psi']:.3f}. Check each step: one "
@@ -742,6 +595,8 @@ def _judge_q5(result: Any, case: Any) -> Feedback | None:
 def _check_q5(answer: Any) -> Feedback:
     from course_utils.exercises.functions import check_function
 
+    if _is_missing(answer):
+        return not_attempted("Write `drift_alert`, run its cell, then check it again.")
     problem = check_function(
         answer,
         _q5_cases(),
@@ -752,9 +607,10 @@ def _check_q5(answer: Any) -> Feedback:
     if problem is not None:
         return problem
     return correct(
-        "Your rule runs right on four months you had not seen: it pages for the price shock, "
-        "and stays quiet on three windows where noise alone pushes the PSI above 0.25. One "
-        "value per store-day, a PSI by hand, and a threshold that grows as the window shrinks."
+        "Your rule runs right on four windows you had not seen: it pages for the price shock, "
+        "and stays quiet on three windows where nothing changed - two of them with a PSI "
+        "above 0.25 from noise alone. One value per store-day, a PSI by hand, and a "
+        "threshold that grows as the window shrinks."
     )
 
 
@@ -919,12 +775,6 @@ q6.check(flagged)""",
 
 # --------------------------------------------------------------------------- wrap-up quizzes
 
-MISTAKES.setdefault("small_window_psi_alarm", "a PSI on a small window read as drift")
-MISTAKES.setdefault("reference_is_training", "production compared with the biased history")
-MISTAKES.setdefault("labels_join_on_row_order", "labels joined to predictions by position")
-MISTAKES.setdefault("unit_break_retrain", "retrained on a broken sensor's values")
-MISTAKES.setdefault("inputs_show_concept_drift", "expected the inputs to show concept drift")
-MISTAKES.setdefault("trees_extrapolate", "expected trees to carry a trend past the training range")
 
 wrapup_a = Quiz(
     NOTEBOOK,
@@ -948,7 +798,7 @@ wrapup_a = Quiz(
                 "c": "Sampling noise alone reaches that on 89 visits: the thresholds 0.10 and "
                 "0.25 were made for large windows.",
             },
-            tag="small_window_psi_alarm",
+            tag="fixed_psi_threshold",
         ),
         Question(
             "February's 2,000 visits fall on about 84 store-days. For the banana price, what "
@@ -1007,7 +857,6 @@ wrapup_a = Quiz(
                 "not the same population as production.",
             },
             revisits="02",
-            tag="reference_is_training",
         ),
         Question(
             "A label arrives a month after its visit. How is it matched with the prediction "
@@ -1027,7 +876,6 @@ wrapup_a = Quiz(
                 "are not a key.",
             },
             revisits="07",
-            tag="labels_join_on_row_order",
         ),
         Question(
             "Notebook 04 grouped its cross-validation folds by customer. Which idea of this "
@@ -1089,7 +937,6 @@ wrapup_b = Quiz(
                 "c": "Each value is possible, the month is not: medians 35 °C above last "
                 "November's are not weather.",
             },
-            tag="unit_break_retrain",
         ),
         Question(
             "From August families go off bananas. Where does the monitor see it first?",
@@ -1105,7 +952,7 @@ wrapup_b = Quiz(
                 "b": "Every value is sound; nothing about the inputs is broken.",
                 "c": "Yes: a change of P(fruit | inputs) shows only in the labels, and late.",
             },
-            tag="inputs_show_concept_drift",
+            tag="said_data_drift",
         ),
         Question(
             "Which change is a **label shift**?",
@@ -1159,7 +1006,6 @@ wrapup_b = Quiz(
                 "on the history cannot show.",
             },
             revisits="05",
-            tag="trees_extrapolate",
         ),
     ],
 )
