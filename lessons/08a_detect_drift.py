@@ -446,7 +446,7 @@ def drift_alert(reference, current, reference_days, current_days):
     alert = psi > max(monitoring.PSI_ALERT, noise)
     return alert, psi
     # STUDENT: # your code here: steps 1 to 5 of the specification
-    # STUDENT: return ..., ...  # alert, psi
+    # STUDENT: return ...  # the pair (alert, psi)
     # END SOLUTION
 
 
