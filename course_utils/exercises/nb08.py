@@ -330,8 +330,9 @@ def store_days(visits: Any) -> np.ndarray:
     """The store-day of each visit, like ``"Central 2026-03-14"`` (one label per row).
 
     >>> from course_utils import drift
-    >>> store_days(drift.month("2026-03", n_visits=3).visits)[0][:8]
-    'Central '
+    >>> days = store_days(drift.month("2026-03", n_visits=3).visits)
+    >>> len(days), days[0].split()[1][:7]
+    (3, '2026-03')
     """
     return (visits["store"].astype(str) + " " + visits["timestamp"].dt.date.astype(str)).to_numpy()
 
@@ -868,9 +869,9 @@ wrapup_a = Quiz(
             },
             answer="b",
             why={
-                "a": "Refused visits leave gaps and batches may come back in another order: "
-                "positions shift, and every label after the first gap lands on the wrong "
-                "prediction.",
+                "a": "Refused visits leave gaps, and labels come from another system (the "
+                "sales report) in its own order: positions shift, and labels land on the "
+                "wrong predictions.",
                 "b": "Yes: a key made by the service for each answer, stored in the log.",
                 "c": "Two visits can share every input (same store, hour, age ...): inputs "
                 "are not a key.",
