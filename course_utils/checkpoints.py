@@ -476,6 +476,8 @@ def drop_duplicate_scans(table: pd.DataFrame) -> pd.DataFrame:
     [1, 3]
     """
     return table.drop_duplicates(subset="visit_id", keep="first")
+
+
 def compare_models(models: dict, X, y, cv, scoring: str = "accuracy") -> pd.DataFrame:
     """Notebook 04a's build task, the course's version: cross-validate several models alike.
 
@@ -530,6 +532,8 @@ def raw_preprocessor():
         ]
     )
     return make_pipeline(columns, StandardScaler())
+
+
 def expected_cost(y_true, p_banana, signed=None) -> float:
     """Euros lost per visit when deciding banana for P(banana) >= the contract's threshold.
 
@@ -572,6 +576,8 @@ def cost_scorer(signed=None):
         greater_is_better=False,
         response_method="predict_proba",
     )
+
+
 def findings_on_test(n_resamples: int = 1000, seed: int = 0) -> dict:
     """What notebooks 06a and 06b measured on the test rows, for notebook 06c's verdict.
 
@@ -705,4 +711,75 @@ def findings_on_test(n_resamples: int = 1000, seed: int = 0) -> dict:
         "station_share": float(footfall["Station"] / footfall.sum()),
         "estimates": estimates,
         "calibration_gap": float(np.average(np.abs(observed - predicted), weights=visits_in_bin)),
+    }
+
+
+def monitored_year(model=None, *, folder=None, label_delay: int = 1) -> dict:
+    """Notebook 08a's result: the production year served, logged, and its labels recorded.
+
+    Registers ``model`` (default: :func:`tuned_model`) in a registry of its own, with its
+    test-set scores in the model card, serves the twelve months of
+    ``drift.DEFAULT_SCHEDULE`` through the service's batch path
+    (:func:`course_utils.replay.replay_month` - the same probabilities as the HTTP service)
+    into a fresh prediction log, and records each month's labels ``label_delay`` months
+    later, as notebook 08a does. ``folder`` (default ``work_dir()/"monitor_08b"``) is
+    emptied first.
+
+    Returns a dict: ``months`` (the :class:`course_utils.drift.Month` s), ``registry``,
+    ``card`` (the model card), ``log_path``, ``requests`` (each visit's answer and its
+    ``period``), ``log`` (the log read back, with ``period``), ``labels_known_at`` (month of
+    the visits -> month at whose end their labels arrived) and ``inputs`` (each month's
+    logged inputs, as the monitor reads them).
+    """
+    import shutil
+    from pathlib import Path
+
+    from . import contract, drift, monitoring, paths, predlog, replay
+    from .registry import Registry
+
+    signed = contract.load(quiet=True)
+    if model is None:
+        model = tuned_model()
+    train, test = split()
+    X_train, y_train = xy(train)
+    X_test, y_test = xy(test)
+    folder = Path(folder) if folder is not None else paths.work_dir() / "monitor_08b"
+    shutil.rmtree(folder, ignore_errors=True)
+    banana = list(model.classes_).index("banana")
+    scores = monitoring.live_metrics(y_test, model.predict_proba(X_test)[:, banana], signed)
+    registry = Registry(folder / "registry", extra_trusted=["course_utils.features.add_features"])
+    card = registry.register(
+        model,
+        X_train=X_train,
+        y_train=y_train,
+        metrics={k: round(scores[k], 6) for k in ("expected_cost", "accuracy")},
+        contract=signed,
+        notes="Notebook 05's tuned pipeline, deployed in notebook 08.",
+    )
+    registry.promote(card.version, alias="production")
+    log_path = folder / "predictions.sqlite"
+    months = list(drift.production_schedule(drift.DEFAULT_SCHEDULE))
+    sent: dict[str, pd.DataFrame] = {}
+    labels_known_at: dict[str, str] = {}
+    for k, month in enumerate(months):
+        sent[month.period] = replay.replay_month(month.visits, registry, log_path=log_path)
+        if k >= label_delay:
+            due = months[k - label_delay]
+            answered = sent[due.period].dropna(subset=["request_id"])
+            bought = answered.merge(due.visits[["visit_id", "fruit"]], on="visit_id")
+            predlog.record_labels(log_path, zip(bought["request_id"], bought["fruit"], strict=True))
+            labels_known_at[due.period] = month.period
+    requests = pd.concat([a.assign(period=p) for p, a in sent.items()], ignore_index=True)
+    log = predlog.read_log(log_path).merge(requests[["request_id", "visit_id", "period"]])
+    yes_no = {"has_kids": "boolean", "loyalty_member": "boolean"}
+    inputs = {p: rows[world.FEATURES].astype(yes_no) for p, rows in log.groupby("period")}
+    return {
+        "months": months,
+        "registry": registry,
+        "card": card,
+        "log_path": log_path,
+        "requests": requests,
+        "log": log,
+        "labels_known_at": labels_known_at,
+        "inputs": inputs,
     }

@@ -205,6 +205,15 @@ DISCUSSION_PROMPTS: dict[str, str] = {
     "value it never saw?",
     "one_filter_only": "Which two conditions does the question ask for? Read the query aloud.",
     "psi_no_log": "Why does the PSI take a logarithm? What happens to a bin that doubles?",
+    "psi_empty_bins": "What is ln(0)? Why does an empty bin need a tiny share before the "
+    "logarithm - and which months leave bins empty?",
+    "rows_as_independent": "Two dozen visits of one store-day share one price: how many units "
+    "of evidence are they?",
+    "fixed_psi_threshold": "On 30 store-days, what PSI does noise alone give? Should the alert "
+    "level depend on the size of the window?",
+    "noise_mean_threshold": "How often does a quiet month land above the mean of its noise? "
+    "Which level should an alert wait for?",
+    "alert_wrong_side": "Does an alert fire when the PSI is above its threshold or below it?",
     "psi_log10": "Natural or base-10 logarithm: does the base change the alert threshold?",
     "psi_one_sided": "The PSI sums both directions of the change: why does one half not suffice?",
     "psi_bins_from_current": "Whose quantiles define the bins, and why the reference month's?",
@@ -312,6 +321,20 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("08", "q2"): (0.6, {"significant_means_harmful": 4, "seasonal_psi_alarm": 3}),
     ("08", "q3"): (0.6, {"metric_ignores_costs": 3, "accuracy_with_skewed_costs": 3}),
     ("08", "q4"): (0.6, {"said_data_drift": 3, "said_prior_shift": 2, "said_seasonality": 1}),
+    ("08", "q5"): (
+        0.7,
+        {
+            "rows_as_independent": 3,
+            "fixed_psi_threshold": 3,
+            "psi_empty_bins": 2,
+            "psi_no_log": 2,
+            "alert_wrong_side": 1,
+            "psi_bins_from_current": 1,
+        },
+    ),
+    ("08", "q6"): (0.5, {"fixed_psi_threshold": 2, "rows_as_independent": 2, "wrong_value": 1}),
+    ("08", "wrapup_a"): (0.5, {"fixed_psi_threshold": 2, "significant_means_harmful": 2}),
+    ("08", "wrapup_b"): (0.5, {"seasonal_psi_alarm": 2, "said_data_drift": 2}),
     ("09", "q1"): (0.5, {"rows_not_unique": 2, "out_of_range": 1, "wrong_value": 2}),
     ("09", "q2"): (0.4, {"wrong_choice": 3}),
     ("09", "q3"): (0.5, {"wrong_choice": 3}),

@@ -1,7 +1,7 @@
-"""Notebook 08 "Monitor": its exercises, its drift simulator and the live-metric rule.
+"""Notebooks 08a and 08b "Monitor": their exercises, the drift simulator and the live-metric rule.
 
 The replay itself (service path == batch path, delayed labels, the alerts of the year) is
-tested in tests/test_replay.py; the notebook runs under nbval.
+tested in tests/test_replay.py; the notebooks run under nbval.
 """
 
 from __future__ import annotations
@@ -17,12 +17,22 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from course_utils import checkpoints, contract, drift, lessons, monitoring, progress, world  # noqa: E402
-from course_utils.exercises import MISTAKES  # noqa: E402
-from course_utils.exercises.nb08 import q1, q2, q3, q4  # noqa: E402
+from course_utils import checkpoints, config, contract, drift, lessons, monitoring, progress, world  # noqa: E402  # noqa: E402
+from course_utils.exercises import MISTAKES, nb08  # noqa: E402
+from course_utils.exercises.nb08 import (  # noqa: E402
+    q2,
+    q3,
+    q4,
+    q5,
+    q6,
+    store_days,
+    transfer_months,
+    wrapup_a,
+    wrapup_b,
+)
 from course_utils.widgets import Explorer, driftsim, p95, update_times  # noqa: E402
 
-(LESSON,) = lessons.find_lessons(["08"])
+PART_A, PART_B = lessons.find_lessons(["08"])
 
 
 @pytest.fixture(autouse=True)
@@ -35,17 +45,6 @@ def _isolated(tmp_path, monkeypatch):
     plt.close("all")
 
 
-@pytest.fixture(scope="module")
-def inputs():
-    """Each month's inputs as the notebook's monitor reads them (the log holds the same)."""
-    yes_no = {"has_kids": "boolean", "loyalty_member": "boolean"}
-    return {
-        m.period: m.visits[world.FEATURES].astype(yes_no)
-        for m in drift.production_schedule(drift.DEFAULT_SCHEDULE)
-        if m.period in ("2026-01", "2026-02", "2026-04")
-    }
-
-
 def _mistake(exercise, answer, **kw):
     fb = exercise.evaluate(answer, **kw)
     assert fb.status == "incorrect", (answer, fb)
@@ -53,57 +52,219 @@ def _mistake(exercise, answer, **kw):
     return fb.mistake
 
 
-def _lesson_cell(marker: str) -> str:
-    _, solution = lessons.make_notebooks(LESSON)
+def _code(lesson, marker: str) -> str:
+    """The solutions version of the lesson's code cell that contains ``marker``."""
+    _, solution = lessons.make_notebooks(lesson)
     (cell,) = [c for c in solution.cells if c.cell_type == "code" and marker in c.source]
     return cell.source
 
 
-# --------------------------------------------------------------------------- q1: PSI
+# --------------------------------------------------------------------------- the split
 
 
-def _shares(reference, current, edges):
-    return (
-        np.histogram(reference, edges)[0] / len(reference),
-        np.histogram(current, edges)[0] / len(current),
+def test_08_is_split_in_two_parts_listed_in_order():
+    assert [lesson.source.stem for lesson in (PART_A, PART_B)] == [
+        "08a_detect_drift",
+        "08b_judge_drift",
+    ]
+    names = list(config.NOTEBOOKS)
+    assert names.index("08a_detect_drift") + 1 == names.index("08b_judge_drift")
+    assert "08_monitor" not in names
+    text_a = PART_A.source.read_text(encoding="utf-8")
+    assert "(08b_judge_drift.ipynb)" in text_a  # part a links to part b
+    assert "(09_retrain.ipynb)" in PART_B.source.read_text(encoding="utf-8")
+
+
+def test_no_hint_calls_and_no_answer_shown_in_the_student_versions():
+    for lesson in (PART_A, PART_B):
+        student, _ = lessons.make_notebooks(lesson)
+        code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
+        assert ".hint(" not in code and ".solution(" not in code
+        assert "Whatever you answered" not in "\n".join(c.source for c in student.cells)
+        assert "max(monitoring.PSI_ALERT, noise)" not in code  # the build answer is hidden
+        assert 'answer_july = "c"' not in code and 'concept drift"' not in code
+
+
+def test_checkpoint_rebuilds_part_as_year(tmp_path):
+    year = checkpoints.monitored_year(folder=tmp_path / "year")
+    log, requests = year["log"], year["requests"]
+    refused = requests.groupby("period")["problem"].apply(lambda s: int(s.notna().sum()))
+    assert refused["2026-11"] == 1302 and refused["2026-12"] == 949  # as part a's text says
+    assert set(year["labels_known_at"]) == {m.period for m in year["months"][:-1]}
+    assert log.loc[log["period"] == "2026-12", "fruit"].isna().all()  # December: no labels
+    assert year["card"].metrics["expected_cost"] == pytest.approx(0.0278, abs=5e-5)
+    assert list(year["inputs"]["2026-01"].columns) == list(world.FEATURES)
+
+
+# --------------------------------------------------------------------------- q5: the build
+
+
+def _solution():
+    namespace = {"np": np, "monitoring": monitoring}
+    code = _code(PART_A, "def drift_alert(").replace("q5.check(drift_alert)", "")
+    exec(compile(code, "<lesson 08a, q5>", "exec"), namespace)
+    return namespace["drift_alert"]
+
+
+def _variant(old: str, new: str):
+    """The lesson's solution with one typical slip written into it."""
+    code = _code(PART_A, "def drift_alert(").replace("q5.check(drift_alert)", "")
+    assert old in code, old
+    namespace = {"np": np, "monitoring": monitoring}
+    exec(compile(code.replace(old, new), "<a slip>", "exec"), namespace)
+    return namespace["drift_alert"]
+
+
+def test_q5_the_lessons_solution_passes_on_unseen_months():
+    fb = q5.evaluate(_solution())
+    assert fb.ok, fb
+    # The cases come from other years of the world, not from the notebook's year.
+    for case in nb08._q5_cases():
+        assert not set(case.args[2]) & set(store_days(drift.month("2026-01", n_visits=50).visits))
+
+
+def test_q5_the_cases_tell_the_rules_apart():
+    cases = nb08._q5_cases()
+    right = [nb08._rule(*c.args) for c in cases]
+    assert right[0]["alert"] and right[0]["empty"]  # the price shock, with empty bins
+    assert not any(r["alert"] for r in right[1:])  # the quiet windows
+    assert right[1]["fixed_rule"] and right[2]["fixed_rule"]  # noise alone above 0.25
+    assert nb08._rule(*cases[3].args, per_visit=True)["alert"]  # rows as units: a false alarm
+
+
+PER_DAY = (
+    "reference.groupby(reference_days).mean()  # one value per store-day\n"
+    "    cur = current.groupby(current_days).mean()"
+)
+PER_VISIT = "reference.reset_index(drop=True)\n    cur = current.reset_index(drop=True)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "tag"),
+    [
+        ("np.log(cur_share / ref_share)", "(cur_share / ref_share)", "psi_no_log"),
+        ("np.log(cur_share / ref_share)", "np.log10(cur_share / ref_share)", "psi_log10"),
+        (", 1e-4, None)", ", 0, None)", "psi_empty_bins"),
+        ("max(monitoring.PSI_ALERT, noise)", "monitoring.PSI_ALERT", "fixed_psi_threshold"),
+        (
+            "monitoring.psi_noise_quantile(len(ref), len(cur), bins=len(ref_share))",
+            "monitoring.psi_no_drift(len(ref), len(cur))",
+            "noise_mean_threshold",
+        ),
+        ("psi > max(", "psi < max(", "alert_wrong_side"),
+        (
+            "reference.groupby(reference_days).mean()",
+            "reference.reset_index(drop=True)",
+            "rows_as_independent",
+        ),
+        ("np.quantile(ref,", "np.quantile(cur,", "psi_bins_from_current"),
+        ("    return alert, psi", "    alert, psi", "returned_none"),
+        ("    return alert, psi", "    return psi, alert", "wrong_type"),
+        ("    return alert, psi", "    return alert", "wrong_type"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and "_" in v and " " not in v else "",
+)
+def test_q5_typical_mistakes_are_named(old, new, tag):
+    slip = _variant(old, new)
+    if tag == "rows_as_independent":  # the current month too
+        slip = _variant(PER_DAY, PER_VISIT)
+    fb = q5.evaluate(slip)
+    assert fb.mistake == tag, fb
+    assert fb.message.startswith("On ") or tag in ("returned_none",), fb.message
+
+
+def test_q5_a_hard_coded_answer_and_odd_answers():
+    assert _mistake(q5, lambda reference, current, reference_days, current_days: (True, 7.7)) in (
+        "wrong_value",
+        "psi_no_log",
     )
+    assert _mistake(q5, lambda reference, current: (True, 1.0)) == "signature"
+    assert _mistake(q5, 0.5) == "not_a_function"
+
+    def raises(reference, current, reference_days, current_days):
+        raise KeyError("price")
+
+    assert _mistake(q5, raises) == "raised"
+
+    def mutates(reference, current, reference_days, current_days):
+        reference[:] = 0
+        return False, 0.0
+
+    assert _mistake(q5, mutates) == "mutates_input"
+    for blank in (..., None):
+        assert q5.evaluate(blank).status == "not_attempted"
 
 
-def test_q1_the_lessons_solution_passes(inputs):
-    namespace = {"np": np, "inputs": inputs, "reference_month": inputs["2026-01"], "q1": q1}
-    code = _lesson_cell("q1.check(psi_age)").replace("q1.check(psi_age)", "")
-    exec(compile(code, "<lesson 08, q1>", "exec"), namespace)
-    assert q1.evaluate(namespace["psi_age"]).ok
-    assert namespace["psi_age"] > monitoring.PSI_ALERT
-    assert q1.evaluate(monitoring.psi(inputs["2026-01"]["age"], inputs["2026-04"]["age"])).ok
+def test_q5_student_skeleton_is_not_attempted():
+    student, _ = lessons.make_notebooks(PART_A)
+    (cell,) = [c for c in student.cells if "def drift_alert(" in c.source]
+    assert "build" in cell.metadata.get("tags", [])
+    namespace = {"np": np, "monitoring": monitoring, "q5": q5}
+    exec(compile(cell.source.replace("q5.check(drift_alert)", ""), "<student>", "exec"), namespace)
+    assert q5.evaluate(namespace["drift_alert"]).status == "not_attempted"
 
 
-def test_q1_typical_mistakes(inputs):
-    ref, cur = inputs["2026-01"]["age"], inputs["2026-04"]["age"]
-    inner = np.unique(np.quantile(ref, np.linspace(0, 1, 11))[1:-1])
-    edges = np.concatenate([[-np.inf], inner, [np.inf]])
-    e, a = _shares(ref, cur, edges)
-    assert _mistake(q1, np.sum((a - e) * (a / e))) == "psi_no_log"
-    assert _mistake(q1, np.sum((a - e) * np.log10(a / e))) == "psi_log10"
-    assert _mistake(q1, np.sum(a * np.log(a / e))) == "psi_one_sided"
-    n_ref, n_cur = np.histogram(ref, edges)[0], np.histogram(cur, edges)[0]
-    assert _mistake(q1, np.sum((n_cur - n_ref) * np.log(n_cur / n_ref))) == "count_not_share"
-    cur_edges = np.concatenate(
-        [[-np.inf], np.unique(np.quantile(cur, np.linspace(0, 1, 11))[1:-1]), [np.inf]]
-    )
-    e2, a2 = _shares(ref, cur, cur_edges)
-    assert _mistake(q1, np.sum((a2 - e2) * np.log(a2 / e2))) == "psi_bins_from_current"
-    e3, a3 = np.histogram(ref, 10)[0] / len(ref), np.histogram(cur, 10)[0] / len(cur)
-    assert _mistake(q1, np.sum((a3 - e3) * np.log(a3 / e3))) == "psi_separate_bins"
-    # The same bins closed on the right (pd.cut) are a convention: accepted.
-    right = pd.cut(ref, edges, right=True).value_counts(normalize=True, sort=False).to_numpy()
-    right_a = pd.cut(cur, edges, right=True).value_counts(normalize=True, sort=False).to_numpy()
-    assert q1.evaluate(np.sum((right_a - right) * np.log(right_a / right))).ok
-    assert _mistake(q1, 3.0) == "wrong_value"
-    assert _mistake(q1, -0.4) == "out_of_range"
+# --------------------------------------------------------------------------- q6: transfer
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
+def test_q6_transfer_runs_the_rule_on_another_store_and_year():
+    may, june = transfer_months()
+    assert set(may["store"].astype(str)) == {"Riverside"} == set(june["store"].astype(str))
+    rule = _solution()
+    names = ["price_apple", "price_banana", "temperature_c"]
+    flagged = [n for n in names if rule(may[n], june[n], store_days(may), store_days(june))[0]]
+    assert q6.evaluate(flagged).ok and q6.evaluate(tuple(reversed(flagged))).ok
+    assert set(flagged) == {"price_banana", "temperature_c"}
+    assert _mistake(q6, names) == "fixed_psi_threshold"  # what 0.25 alone flags
+    assert _mistake(q6, ["price_banana"]) == "wrong_value"
+    assert _mistake(q6, ["age"]) == "wrong_type"
+    assert _mistake(q6, 3) == "wrong_type"
+    for blank in (..., None):
+        assert q6.evaluate(blank).status == "not_attempted"
+
+
+def test_q6_lessons_answer_passes():
+    code = _code(PART_A, "q6.check(flagged)")
+    assert "drift_alert(" in code  # the learner's own rule, run on the new data
+
+
+# --------------------------------------------------------------------------- the quizzes
+
+
+@pytest.mark.parametrize(
+    ("quiz", "right"),
+    [
+        (wrapup_a, {1: "b", 2: "a", 3: "c", 4: "a", 5: "b", 6: "a"}),
+        (wrapup_b, {1: "a", 2: "b", 3: "c", 4: "a", 5: "b", 6: "c"}),
+    ],
+    ids=["a", "b"],
+)
+def test_wrapup_quizzes(quiz, right):
+    assert 5 <= len(quiz.questions) <= 8
+    assert sum(q.revisits is not None for q in quiz.questions) >= 2
+    assert all(q.revisits < "08" for q in quiz.questions if q.revisits)
+    assert quiz.evaluate(right).ok
+    assert quiz.evaluate({k: ... for k in right}).status == "not_attempted"
+    for number, question in enumerate(quiz.questions, start=1):
+        for letter in question.options:
+            if letter == question.answer:
+                continue
+            fb = quiz.evaluate({**right, number: letter})
+            assert fb.status == "incorrect"
+            assert question.why[letter][:40] in fb.message  # that option's misconception
+            if question.tag:
+                assert fb.mistake == question.tag
+    # The lessons' solutions hold the same answers; the student versions ask for them.
+    for lesson, name in ((PART_A, "wrapup_a"), (PART_B, "wrapup_b")):
+        student, _ = lessons.make_notebooks(lesson)
+        (cell,) = [c for c in student.cells if f"{name}.check(" in c.source]
+        assert "quiz" in cell.metadata.get("tags", []) and "1: ..." in cell.source
+
+
+# --------------------------------------------------------------------------- q2-q4
+
+
+@pytest.mark.parametrize("exercise", [q2, q3, q4], ids=lambda e: e.name)
 def test_not_attempted_and_odd_answers(exercise):
     for blank in (..., None):
         assert exercise.evaluate(blank).status == "not_attempted"
@@ -113,9 +274,6 @@ def test_not_attempted_and_odd_answers(exercise):
         fb = exercise.evaluate(answer)
         assert fb.status == "incorrect" and fb.mistake in MISTAKES, (answer, fb)
     assert len(exercise.hints) >= 2 and exercise.solution_text()
-
-
-# --------------------------------------------------------------------------- q2-q4
 
 
 def test_q4_kind_of_change():
@@ -150,12 +308,16 @@ def test_q3_the_live_metric_uses_the_contract():
 
 
 def test_the_lessons_answers_pass():
-    _, solution = lessons.make_notebooks(LESSON)
+    _, solution = lessons.make_notebooks(PART_B)
     source = "\n".join(c.source for c in solution.cells if c.cell_type == "code")
     for line in ('answer_july = "c"', 'live_metric = "expected_cost"', 'kind_of_change = "concept'):
         assert line in source
     assert q2.evaluate("c").ok and q3.evaluate("expected_cost").ok
-    assert "server.stop()" in source  # no port left open at the end
+    _, part_a = lessons.make_notebooks(PART_A)
+    assert "server.stop()" in part_a.cells[-1].source or any(
+        "server.stop()" in c.source for c in part_a.cells
+    )  # no port left open at the end of part a; part b starts no server
+    assert "start_in_background" not in source
 
 
 # --------------------------------------------------------------------------- check_live

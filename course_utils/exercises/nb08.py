@@ -1,19 +1,21 @@
-"""Exercises of notebook 08 "Monitor": measure drift, read the alarms, judge them.
+"""Exercises of notebooks 08a and 08b "Monitor": build an alert rule, read the alarms.
 
-In the notebook::
+In notebook 08a (detect drift)::
 
-    from course_utils.exercises.nb08 import q1, q2, q3, q4
+    from course_utils.exercises.nb08 import q5, q6, store_days, transfer_months, wrapup_a
 
-* ``q1`` - the population stability index of ``age`` in April (the students arrive)
-  against the reference month (January), by hand;
-* ``q2`` - the misconception check: a PSI alert and a tiny p-value on temperature in
-  July - is the model broken? (seasonality, and significance is not harm);
-* ``q3`` - which number the monitor compares with the contract once labels arrive
-  (the course's accuracy-with-skewed-costs detector catches "accuracy");
-* ``q4`` - which kind of change does a described dashboard show? (concept drift).
+* ``q5`` - the build task: ``drift_alert(reference, current, reference_days, current_days)``
+  returns ``(alert, psi)`` for a day-level input - one value per store-day, the PSI by hand
+  with empty bins floored, an alert above both 0.25 and the 95 % noise quantile. Checked by
+  running it on months and stores of other years (seeds 7 and 8) the notebook never shows;
+  the judge names the missing log, log10, half a PSI, bins from the wrong month, empty
+  bins, visits counted as independent, a fixed or mean-noise threshold, the wrong side;
+* ``q6`` - transfer: the same rule on Riverside's May and June of another year (seed 2027);
+* ``wrapup_a`` - the wrap-up quiz of part a.
 
-The expected PSI comes from the production months of the default year
-(``drift.production_schedule(drift.DEFAULT_SCHEDULE)``), computed once and cached.
+In notebook 08b (judge the alarms): ``q2`` (a PSI alert and a tiny p-value in July - is the
+model broken?), ``q3`` (which number the live metric compares with the contract), ``q4``
+(which kind of change a dashboard shows), ``wrapup_b``.
 
 >>> q4.evaluate("concept drift").ok
 True
@@ -33,17 +35,26 @@ from course_utils.exercises import (
     MISTAKES,
     Exercise,
     Feedback,
-    NearMiss,
     _is_missing,
     correct,
     describe,
     expect_choice,
-    expect_number,
     incorrect,
     not_attempted,
 )
+from course_utils.exercises.quiz import Question, Quiz
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = [
+    "q2",
+    "q3",
+    "q4",
+    "q5",
+    "q6",
+    "store_days",
+    "transfer_months",
+    "wrapup_a",
+    "wrapup_b",
+]
 
 NOTEBOOK = "08"
 
@@ -63,204 +74,10 @@ MISTAKES.setdefault("seasonal_psi_alarm", "a seasonal input compared with the wh
 MISTAKES.setdefault("drop_drifting_input", "dropped an input to silence its drift alarm")
 MISTAKES.setdefault("metric_ignores_costs", "a monitoring metric that ignores the contract's costs")
 
-REFERENCE_MONTH, CURRENT_MONTH = "2026-01", "2026-04"
-
-
-# --------------------------------------------------------------------------- the truth
-
-
-@cache
-def _age() -> tuple[np.ndarray, np.ndarray]:
-    """Ages of the reference month (January) and of April in the default year (cached)."""
-    from course_utils import drift
-
-    months = {
-        m.period: m
-        for m in drift.production_schedule(drift.DEFAULT_SCHEDULE)
-        if m.period in (REFERENCE_MONTH, CURRENT_MONTH)
-    }
-    ref = months[REFERENCE_MONTH].visits["age"].to_numpy(dtype=float)
-    cur = months[CURRENT_MONTH].visits["age"].to_numpy(dtype=float)
-    return ref, cur
-
 
 def _deciles(values: np.ndarray) -> np.ndarray:
     inner = np.unique(np.quantile(values, np.linspace(0, 1, 11))[1:-1])
     return np.concatenate([[-np.inf], inner, [np.inf]])
-
-
-def _psi(e: np.ndarray, a: np.ndarray) -> float:
-    return float(np.sum((a - e) * np.log(a / e)))
-
-
-@cache
-def _psi_variants() -> dict[str, float]:
-    """The right PSI, and the values the typical mistakes give (all cached)."""
-    ref, cur = _age()
-    edges = _deciles(ref)
-    n_ref, n_cur = np.histogram(ref, edges)[0], np.histogram(cur, edges)[0]
-    e, a = n_ref / len(ref), n_cur / len(cur)
-    out = {
-        "right": _psi(e, a),
-        "no_log": float(np.sum((a - e) * (a / e))),
-        "log10": float(np.sum((a - e) * np.log10(a / e))),
-        "one_sided": float(np.sum(a * np.log(a / e))),
-        "other_side": float(np.sum(e * np.log(e / a))),
-        "counts": float(np.sum((n_cur - n_ref) * np.log(n_cur / n_ref))),
-    }
-    # The same bins, closed on the right (pd.cut / pd.qcut): a convention, also correct.
-    inner = edges[1:-1]
-    e_r = np.bincount(np.searchsorted(inner, ref, side="left"), minlength=len(edges) - 1)
-    a_r = np.bincount(np.searchsorted(inner, cur, side="left"), minlength=len(edges) - 1)
-    out["right_closed"] = _psi(e_r / len(ref), a_r / len(cur))
-    # Bins cut at the current month's quantiles (reference and current swapped).
-    edges_cur = _deciles(cur)
-    e_c = np.histogram(ref, edges_cur)[0] / len(ref)
-    a_c = np.histogram(cur, edges_cur)[0] / len(cur)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["bins_from_current"] = _psi(e_c, a_c)
-        # np.histogram(x, bins=10) on each month: each with its own equal-width edges.
-        e_s = np.histogram(ref, 10)[0] / len(ref)
-        a_s = np.histogram(cur, 10)[0] / len(cur)
-        out["separate_bins"] = _psi(e_s, a_s)
-        # Outer edges at the reference's min and max: values outside are silently dropped.
-        closed = np.quantile(ref, np.linspace(0, 1, 11))
-        e_d = np.histogram(ref, closed)[0] / len(ref)
-        a_d = np.histogram(cur, closed)[0] / len(cur)
-        out["dropped_outside"] = _psi(e_d, a_d)
-    return out
-
-
-# --------------------------------------------------------------------------- q1
-
-
-def _check_q1(answer: Any) -> Feedback:
-    v = _psi_variants()
-    tight = 0.001
-    near = [
-        NearMiss(
-            v["counts"],
-            "count_not_share",
-            "That is computed from counts of visits. The PSI compares *shares*: divide each "
-            "bin's count by the number of visits of its month (the two months have the same "
-            "number of visits here, so your result is that many times too large).",
-            tol=max(1.0, 0.002 * abs(v["counts"])),
-        ),
-        NearMiss(
-            v["no_log"],
-            "psi_no_log",
-            "The logarithm is missing: each bin contributes (current share − reference share) "
-            "× ln(current share / reference share), not × the ratio itself.",
-            tol=tight,
-        ),
-        NearMiss(
-            v["log10"],
-            "psi_log10",
-            "That uses the base-10 logarithm. The PSI (and its 0.10 / 0.25 thresholds) is "
-            "defined with the natural logarithm: `np.log`, not `np.log10`.",
-            tol=tight,
-        ),
-        NearMiss(
-            v["one_sided"],
-            "psi_one_sided",
-            "That is only one half: current × ln(current / reference) is a KL divergence. The "
-            "PSI multiplies the log ratio by the *difference* (current − reference), which "
-            "makes it symmetric.",
-            tol=tight,
-        ),
-        NearMiss(
-            v["other_side"],
-            "psi_one_sided",
-            "That is only one half: reference × ln(reference / current) is a KL divergence. "
-            "The PSI multiplies the log ratio by the *difference* (current − reference).",
-            tol=tight,
-        ),
-        NearMiss(
-            v["separate_bins"],
-            "psi_separate_bins",
-            "Each month got its own bins: `np.histogram(x, bins=10)` cuts each array at its "
-            "own edges, so bin 3 of January and bin 3 of April are different age ranges. Cut "
-            "the edges once, from the reference, and use them for both months.",
-            tol=1e-4,  # close to the right-closed PSI below: only an exact match counts
-        ),
-        NearMiss(
-            v["bins_from_current"],
-            "psi_bins_from_current",
-            "Close, but your bins were cut at April's quantiles. The bins come from the "
-            "*reference* month (January): its deciles, so each bin holds a tenth of it.",
-            tol=tight,
-        ),
-    ]
-    if abs(v["dropped_outside"] - v["right"]) > 0.01:  # only if some visits fall outside
-        near.append(
-            NearMiss(
-                v["dropped_outside"],
-                "psi_dropped_outside",
-                "Some April visits fell outside your bins: with the reference's minimum and "
-                "maximum as outer edges, younger or older customers are left out and the "
-                "shares no longer add up to 1. Make the outer edges −∞ and +∞.",
-                tol=tight,
-            )
-        )
-    fb = expect_number(
-        answer,
-        v["right"],
-        tol=0.005,
-        what="a number (the PSI of age, April against January)",
-        lo=0,
-        near_misses=near,
-        wrong="Not the PSI of age for April against January. Check each step: deciles of "
-        "January's ages as bin edges (outer edges −∞ and +∞), the share of each month in each "
-        "bin, then the sum of (April − January) × ln(April / January).",
-        success="Well above 0.25: by the rule of thumb, age has drifted - the students are "
-        "here. Every term is positive; the youngest bins, where they crowd in, weigh most.",
-    )
-    if not fb.ok and fb.mistake in ("close", "near", "wrong_value"):
-        try:
-            value = float(answer)
-        except (TypeError, ValueError):
-            return fb
-        if math.isfinite(value) and abs(value - v["right_closed"]) <= 0.005:
-            return correct(
-                "Well above 0.25: age has drifted - the students are here. (You closed the "
-                "bins on the right, as pd.cut does; a convention, fine.)"
-            )
-    return fb
-
-
-q1 = Exercise(
-    NOTEBOOK,
-    "q1",
-    "The PSI of age, by hand",
-    prompt="Compute the population stability index of `age` for April (the current month) "
-    "against January (the reference), as the notebook did for temperature: bins at "
-    "January's deciles (outer edges −∞ and +∞), the share of each month in each bin, then "
-    "Σ (current − reference) × ln(current / reference). Give one number; checked to ± 0.005.",
-    expects="a number (the PSI)",
-    checker=_check_q1,
-    hints=[
-        "Take the two columns from the monitor's tables: `inputs['2026-01']['age']` is the "
-        "reference, `inputs['2026-04']['age']` the current month. Then repeat the steps of "
-        "the temperature example.",
-        "Edges: `np.quantile(reference, np.linspace(0, 1, 11))`, keep the inner nine "
-        "(`[1:-1]`), drop repeats with `np.unique`, and add `-np.inf` and `np.inf` at the "
-        "ends. Shares: `np.histogram(x, edges)[0] / len(x)` for each month.",
-        "`terms = (cur_share - ref_share) * np.log(cur_share / ref_share)`; the PSI is "
-        "`terms.sum()`.",
-    ],
-    solution="""reference = inputs["2026-01"]["age"]
-current = inputs["2026-04"]["age"]
-inner = np.unique(np.quantile(reference, np.linspace(0, 1, 11))[1:-1])
-edges = np.concatenate([[-np.inf], inner, [np.inf]])
-ref_share = np.histogram(reference, edges)[0] / len(reference)
-cur_share = np.histogram(current, edges)[0] / len(current)
-psi_age = float(np.sum((cur_share - ref_share) * np.log(cur_share / ref_share)))
-q1.check(psi_age)""",
-    explanation="The bins come from the reference, so each holds a tenth of January's "
-    "customers; the students of April crowd the youngest bins. Each bin adds (change in "
-    "share) × ln(ratio of shares): both factors have the same sign, so every term is "
-    "positive, and bins that moved a lot dominate.",
-)
 
 
 # --------------------------------------------------------------------------- q2
@@ -495,4 +312,701 @@ q4 = Exercise(
     "predictions are steady, and the errors grow: the relation between inputs and fruit "
     "changed - concept drift. It is the taste change of August to October: families going off "
     "bananas.",
+)
+
+
+# --------------------------------------------------------------------------- q5: the rule
+
+MISTAKES.setdefault("psi_empty_bins", "a PSI of inf or nan: an empty bin's share of 0 in the log")
+MISTAKES.setdefault("rows_as_independent", "counted every visit as independent, not store-days")
+MISTAKES.setdefault("fixed_psi_threshold", "a fixed PSI threshold that ignores the sample size")
+MISTAKES.setdefault("noise_mean_threshold", "alerted above the mean noise, not its 95 % quantile")
+MISTAKES.setdefault("alert_wrong_side", "alerted when the PSI is below the threshold")
+
+FLOOR = 1e-4  # the share given to an empty bin, as monitoring.psi does
+
+
+def store_days(visits: Any) -> np.ndarray:
+    """The store-day of each visit, like ``"Central 2026-03-14"`` (one label per row).
+
+    >>> from course_utils import drift
+    >>> days = store_days(drift.month("2026-03", n_visits=3).visits)
+    >>> len(days), days[0].split()[1][:7]
+    (3, '2026-03')
+    """
+    return (visits["store"].astype(str) + " " + visits["timestamp"].dt.date.astype(str)).to_numpy()
+
+
+def _rule(
+    reference: Any,
+    current: Any,
+    reference_days: Any,
+    current_days: Any,
+    *,
+    per_visit: bool = False,
+    floor: float | None = FLOOR,
+    variant: str = "",
+) -> dict[str, Any]:
+    """The course's ``drift_alert``, with the knobs the typical mistakes turn.
+
+    ``variant`` computes the PSI the way a typical slip does: ``"no_log"``, ``"log10"``,
+    ``"one_sided"`` (a KL divergence), ``"bins_from_current"``, ``"separate_bins"`` (each
+    side cut at its own equal-width edges) or ``"counts"`` (counts instead of shares).
+    """
+    import pandas as pd
+
+    from course_utils import monitoring
+
+    ref_s, cur_s = pd.Series(np.asarray(reference, float)), pd.Series(np.asarray(current, float))
+    if per_visit:
+        ref, cur = ref_s, cur_s
+    else:
+        ref = ref_s.groupby(np.asarray(reference_days)).mean()
+        cur = cur_s.groupby(np.asarray(current_days)).mean()
+    edges = _deciles((cur if variant == "bins_from_current" else ref).to_numpy())
+    e = np.histogram(ref, edges)[0] / len(ref)
+    a = np.histogram(cur, edges)[0] / len(cur)
+    if variant == "separate_bins":
+        e = np.histogram(ref, 10)[0] / len(ref)
+        a = np.histogram(cur, 10)[0] / len(cur)
+    if variant == "counts":
+        e, a = e * len(ref), a * len(cur)
+    empty = bool((a == 0).any() or (e == 0).any())
+    if floor is not None:
+        e, a = np.clip(e, floor, None), np.clip(a, floor, None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if variant == "no_log":
+            psi = float(np.sum((a - e) * (a / e)))
+        elif variant == "log10":
+            psi = float(np.sum((a - e) * np.log10(a / e)))
+        elif variant == "one_sided":
+            psi = float(np.sum(a * np.log(a / e)))
+        else:
+            psi = float(np.sum((a - e) * np.log(a / e)))
+    noise = monitoring.psi_noise_quantile(len(ref), len(cur), bins=len(e))
+    noise_10 = monitoring.psi_noise_quantile(len(ref), len(cur), bins=10)
+    mean = monitoring.psi_no_drift(len(ref), len(cur), bins=len(e))
+    return {
+        "psi": psi,
+        "alert": psi > max(monitoring.PSI_ALERT, noise),
+        "alert_10_bins": psi > max(monitoring.PSI_ALERT, noise_10),
+        "threshold": max(monitoring.PSI_ALERT, noise),
+        "mean_rule": psi > max(monitoring.PSI_ALERT, mean),
+        "fixed_rule": psi > monitoring.PSI_ALERT,
+        "empty": empty,
+        "n": (len(ref), len(cur)),
+    }
+
+
+def _one_store(visits: Any, store: str | None) -> Any:
+    return visits if store is None else visits[visits["store"].astype(str) == store]
+
+
+@cache
+def _month(period: str, scenario: str, seed: int) -> Any:
+    from course_utils import drift
+
+    return drift.month(period, scenario, seed=seed).visits
+
+
+def _case(label, column, ref, cur, store=None):
+    """A Case: the column of two months (each given as (period, scenario, seed)) at a store."""
+    from course_utils.exercises.functions import Case
+
+    r, c = _one_store(_month(*ref), store), _one_store(_month(*cur), store)
+    args = (
+        r[column].reset_index(drop=True),
+        c[column].reset_index(drop=True),
+        store_days(r),
+        store_days(c),
+    )
+    return Case(args=args, label=label)
+
+
+@cache
+def _q5_cases() -> tuple:
+    """Months and stores the notebook never shows: other seeds (years) of the world."""
+    quiet_sep = (("2026-09", "seasonality", 7), ("2026-09", "seasonality", 8))
+    quiet_mar = (("2026-03", "seasonality", 7), ("2026-03", "seasonality", 8))
+    return (
+        _case(
+            "the banana price at Riverside, a May against a June with a price shock "
+            "(real drift; some bins of June stay empty)",
+            "price_banana",
+            ("2026-05", "seasonality", 7),
+            ("2026-06", "price_shock", 7),
+            store="Riverside",
+        ),
+        _case(
+            "the banana price at Central, the Septembers of two other years (no drift, "
+            "about 30 store-days a side)",
+            "price_banana",
+            *quiet_sep,
+            store="Central",
+        ),
+        _case(
+            "the banana price at Central, the Marches of two other years (no drift, about "
+            "30 store-days a side)",
+            "price_banana",
+            *quiet_mar,
+            store="Central",
+        ),
+        _case(
+            "the banana price at all three stores, the Marches of two other years (no "
+            "drift; about 2,000 visits but only about 90 store-days a side)",
+            "price_banana",
+            *quiet_mar,
+        ),
+    )
+
+
+def _close(value: float, target: float) -> bool:
+    return math.isfinite(target) and abs(value - target) <= max(0.005, 0.005 * abs(target))
+
+
+def _judge_q5(result: Any, case: Any) -> Feedback | None:
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        return incorrect(
+            f"Expected a pair `(alert, psi)` - `return alert, psi` - got {describe(result)}.",
+            "wrong_type",
+        )
+    alert, psi = result
+    if not isinstance(alert, bool | np.bool_):
+        return incorrect(
+            f"The first item should be True or False (alert or not), got {describe(alert)}. "
+            "A comparison such as `psi > threshold` gives one; is the order `(alert, psi)`?",
+            "wrong_type",
+        )
+    try:
+        psi = float(psi)
+    except (TypeError, ValueError):
+        return incorrect(
+            f"The second item should be the PSI, a number, got {describe(psi)}.", "wrong_type"
+        )
+    right = _rule(*case.args)
+    if not math.isfinite(psi):
+        return incorrect(
+            f"Your PSI is {psi}: a bin of one month holds no value at all, its share is 0, and "
+            "ln(0) is -inf. Give empty bins a tiny share before the log, as the spec says: "
+            f"`np.clip(shares, {FLOOR:g}, None)` for both months.",
+            "psi_empty_bins",
+        )
+    if not _close(psi, right["psi"]):
+        variants = [
+            (
+                _rule(*case.args, per_visit=True)["psi"],
+                "rows_as_independent",
+                "Your PSI is the one of the visits, row by row. The prices are set once per "
+                "store and day: the visits of a store-day repeat one value and are one unit "
+                "of evidence, not two dozen. Take one value per store-day first - "
+                "`reference.groupby(reference_days).mean()` - and count store-days, not "
+                "visits, in the noise threshold.",
+            ),
+            (
+                _rule(*case.args, variant="no_log")["psi"],
+                "psi_no_log",
+                "The logarithm is missing: each bin adds (current share − reference share) "
+                "× ln(current share / reference share), not × the ratio itself.",
+            ),
+            (
+                _rule(*case.args, variant="log10")["psi"],
+                "psi_log10",
+                "That uses the base-10 logarithm. The PSI (and its 0.10 / 0.25 thresholds) "
+                "is defined with the natural logarithm: `np.log`, not `np.log10`.",
+            ),
+            (
+                _rule(*case.args, variant="one_sided")["psi"],
+                "psi_one_sided",
+                "That is only one half: current × ln(current / reference) is a KL "
+                "divergence. The PSI multiplies the log ratio by the *difference* (current "
+                "− reference), which makes it symmetric.",
+            ),
+            (
+                _rule(*case.args, variant="bins_from_current")["psi"],
+                "psi_bins_from_current",
+                "Your bins were cut at the current month's quantiles. The bins come from "
+                "the *reference*: its deciles, so each bin holds a tenth of it.",
+            ),
+            (
+                _rule(*case.args, variant="separate_bins")["psi"],
+                "psi_separate_bins",
+                "Each side got its own bins: `np.histogram(x, bins=10)` cuts each array at "
+                "its own edges, so bin 3 of one month and bin 3 of the other are different "
+                "ranges. Cut the edges once, from the reference, and use them for both.",
+            ),
+            (
+                _rule(*case.args, variant="counts")["psi"],
+                "count_not_share",
+                "That is computed from counts of store-days. The PSI compares *shares*: "
+                "divide each bin's count by the number of store-days of its month.",
+            ),
+        ]
+        for value, tag, message in variants:
+            if _close(psi, value):
+                return incorrect(message, tag)
+        if right["empty"] and psi > 0:
+            return incorrect(
+                f"Your PSI is {psi:.3f}, where the spec's gives {right['psi']:.3f}. Here some "
+                f"bins are empty: floor both months' shares at exactly {FLOOR:g} "
+                f"(`np.clip(shares, {FLOOR:g}, None)`), after dividing by the number of "
+                "store-days and before the log.",
+                "psi_empty_bins",
+            )
+        return incorrect(
+            f"Your PSI is {psi:.3f}; the spec's gives {right['psi']:.3f}. Check each step: one "
+            "value per store-day (the mean), bins at the *reference* days' deciles with outer "
+            "edges −∞ and +∞, shares (counts / number of store-days), floored at 1e-4, then "
+            "Σ (current − reference) × ln(current / reference).",
+            "wrong_value",
+        )
+    if bool(alert) in (right["alert"], right["alert_10_bins"]):
+        return None
+    n_ref, n_cur = right["n"]
+    if bool(alert) == right["mean_rule"] != right["alert"]:
+        return incorrect(
+            f"Your PSI ({psi:.3f}) is right, but you alert above the *mean* PSI of noise "
+            "(`psi_no_drift`). Half of the quiet months land above their mean: that pages "
+            "someone every other month. Use the level noise exceeds only 5 % of the time: "
+            f"`monitoring.psi_noise_quantile({n_ref}, {n_cur}, bins=...)`.",
+            "noise_mean_threshold",
+        )
+    if bool(alert) == right["fixed_rule"] != right["alert"]:
+        return incorrect(
+            f"Your PSI ({psi:.3f}) is right, but you alert on the rule of thumb alone "
+            f"(above {0.25}). With {n_ref} and {n_cur} store-days, noise alone reaches "
+            f"{right['threshold']:.2f} one quiet month in twenty: the fixed threshold ignores "
+            "the sample size. Alert only above the larger of 0.25 and "
+            "`monitoring.psi_noise_quantile(n_reference_days, n_current_days, bins=...)`.",
+            "fixed_psi_threshold",
+        )
+    if bool(alert) == (psi <= right["threshold"]):
+        return incorrect(
+            f"Your PSI ({psi:.3f}) is right, but the alert points the wrong way: it fires "
+            f"when the PSI is *below* the threshold ({right['threshold']:.2f}). An alert means "
+            "the PSI is *above* it.",
+            "alert_wrong_side",
+        )
+    return incorrect(
+        f"Your PSI ({psi:.3f}) is right, but the alert should be {right['alert']}: the "
+        f"threshold is the larger of 0.25 and the noise quantile ({right['threshold']:.2f}).",
+        "wrong_value",
+    )
+
+
+def _check_q5(answer: Any) -> Feedback:
+    from course_utils.exercises.functions import check_function
+
+    if _is_missing(answer):
+        return not_attempted("Write `drift_alert`, run its cell, then check it again.")
+    problem = check_function(
+        answer,
+        _q5_cases(),
+        _judge_q5,
+        what="`drift_alert`",
+        params=("reference", "current", "reference_days", "current_days"),
+    )
+    if problem is not None:
+        return problem
+    return correct(
+        "Your rule runs right on four windows you had not seen: it pages for the price shock, "
+        "and stays quiet on three windows where nothing changed - two of them with a PSI "
+        "above 0.25 from noise alone. One value per store-day, a PSI by hand, and a "
+        "threshold that grows as the window shrinks."
+    )
+
+
+_Q5_SOLUTION = """def drift_alert(reference, current, reference_days, current_days):
+    ref = reference.groupby(reference_days).mean()  # one value per store-day
+    cur = current.groupby(current_days).mean()
+    inner = np.unique(np.quantile(ref, np.linspace(0, 1, 11))[1:-1])
+    edges = np.concatenate([[-np.inf], inner, [np.inf]])
+    ref_share = np.clip(np.histogram(ref, edges)[0] / len(ref), 1e-4, None)
+    cur_share = np.clip(np.histogram(cur, edges)[0] / len(cur), 1e-4, None)
+    psi = float(np.sum((cur_share - ref_share) * np.log(cur_share / ref_share)))
+    noise = monitoring.psi_noise_quantile(len(ref), len(cur), bins=len(ref_share))
+    alert = psi > max(monitoring.PSI_ALERT, noise)
+    return alert, psi
+
+q5.check(drift_alert)"""
+
+q5 = Exercise(
+    NOTEBOOK,
+    "q5",
+    "Build: an alert rule for a day-level input",
+    prompt="Write `drift_alert(reference, current, reference_days, current_days)`. "
+    "`reference` and `current` hold one number per visit (a day-level input, like a price); "
+    "`reference_days` and `current_days` the store-day of each visit. It returns the pair "
+    "`(alert, psi)`: (1) one value per store-day, the mean of its visits; (2) bins at the "
+    "reference days' deciles, outer edges −∞ and +∞; (3) each side's share per bin, floored "
+    "at 1e-4; (4) psi = Σ (current − reference) × ln(current / reference); (5) alert is True "
+    "when psi is above both 0.25 and `monitoring.psi_noise_quantile(n_ref, n_cur, "
+    "bins=number of bins)`, counted in store-days. The check runs it on months and stores "
+    "you have not seen; the PSI must match to ± 0.005.",
+    expects="a function `drift_alert(reference, current, reference_days, current_days)` "
+    "returning `(alert, psi)`",
+    checker=_check_q5,
+    hints=[
+        "Five steps, five to ten lines: the section's PSI by hand gives steps 2 to 4; "
+        "steps 1 and 5 are what the section on store-days and on small windows added.",
+        "One value per store-day: `ref = reference.groupby(reference_days).mean()` (the same "
+        "for `current`). From there on, `len(ref)` counts store-days, and every share divides "
+        "by it. Floor the shares with `np.clip(shares, 1e-4, None)` before the log.",
+        "`noise = monitoring.psi_noise_quantile(len(ref), len(cur), bins=len(ref_share))`, "
+        "then `alert = psi > max(monitoring.PSI_ALERT, noise)`; `return alert, psi`.",
+    ],
+    solution=_Q5_SOLUTION,
+    explanation="A price is set once per store and day: its visits repeat one value, so the "
+    "evidence is the store-days, not the rows. On a window of 30 store-days noise alone gives "
+    "a PSI near 0.6, so the rule waits for what noise rarely reaches (its 95 % quantile) - and "
+    "still needs 0.25, so a huge window does not page for a change too small to matter. The "
+    "floor keeps an empty bin from making the PSI infinite.",
+)
+
+
+# --------------------------------------------------------------------------- q6: transfer
+
+TRANSFER_INPUTS = ("price_apple", "price_banana", "temperature_c")
+TRANSFER_STORE, TRANSFER_SEED = "Riverside", 2027
+
+
+def transfer_months() -> tuple[Any, Any]:
+    """Riverside's May and June of another year (seed 2027): the transfer exercise's data.
+
+    >>> may, june = transfer_months()
+    >>> sorted(set(may["store"].astype(str)))
+    ['Riverside']
+    """
+    return (
+        _one_store(_month("2026-05", "seasonality", TRANSFER_SEED), TRANSFER_STORE),
+        _one_store(_month("2026-06", "price_shock", TRANSFER_SEED), TRANSFER_STORE),
+    )
+
+
+@cache
+def _transfer_truth() -> dict[str, frozenset]:
+    may, june = transfer_months()
+    out: dict[str, set] = {"right": set(), "fixed": set(), "per_visit": set()}
+    for column in TRANSFER_INPUTS:
+        args = (may[column], june[column], store_days(may), store_days(june))
+        right = _rule(*args)
+        if right["alert"]:
+            out["right"].add(column)
+        if right["fixed_rule"]:
+            out["fixed"].add(column)
+        if _rule(*args, per_visit=True)["alert"]:
+            out["per_visit"].add(column)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _check_q6(answer: Any) -> Feedback:
+    if _is_missing(answer):
+        return not_attempted("Replace the `...` with the list of inputs your rule flags.")
+    if isinstance(answer, str):
+        answer = [answer]
+    if not isinstance(answer, list | tuple | set | frozenset):
+        return incorrect(
+            f"Expected a list of input names, like ['price_apple'], got {describe(answer)}.",
+            "wrong_type",
+        )
+    unknown = [a for a in answer if a not in TRANSFER_INPUTS]
+    if unknown:
+        return incorrect(
+            f"{unknown!r}: expected names among {list(TRANSFER_INPUTS)} only.", "wrong_type"
+        )
+    given, truth = frozenset(answer), _transfer_truth()
+    if given == truth["right"]:
+        return correct(
+            "Your rule, on a store and a year it never saw: the banana price (the shock) and "
+            "the temperature page; the apple price, within noise for 30 store-days, does not. "
+            "The temperature is summer arriving - a change of every year. Part b asks which "
+            "alerts deserve a human."
+        )
+    if given == truth["fixed"]:
+        return incorrect(
+            "That is what a fixed threshold of 0.25 flags. Riverside has about 30 store-days a "
+            "month: noise alone reaches far above 0.25 there. Run the `drift_alert` that "
+            "passed the check above.",
+            "fixed_psi_threshold",
+        )
+    if given == truth["per_visit"]:
+        return incorrect(
+            "That is what the rule flags when every visit counts as independent. Pass the "
+            "store-days (`store_days(may)`, `store_days(june)`) to your function.",
+            "rows_as_independent",
+        )
+    missing, extra = truth["right"] - given, given - truth["right"]
+    parts = []
+    if missing:
+        parts.append(f"your list misses {len(missing)} input(s) the rule flags")
+    if extra:
+        parts.append(f"it holds {len(extra)} input(s) the rule does not flag")
+    return incorrect(
+        "Not what the rule gives: " + " and ".join(parts) + ". Call `drift_alert` for each "
+        "input (May as the reference, June as the current month, with their store-days) and "
+        "keep those whose alert is True.",
+        "wrong_value",
+    )
+
+
+q6 = Exercise(
+    NOTEBOOK,
+    "q6",
+    "Transfer: your rule on another store and another year",
+    prompt="Apply your `drift_alert` to another year of the world, at Riverside: May as the "
+    "reference, June as the current month, for each of 'price_apple', 'price_banana' and "
+    "'temperature_c'. Give the list of the inputs that raise an alert.",
+    expects="a list of input names",
+    checker=_check_q6,
+    hints=[
+        "A loop over the three names, calling `drift_alert(may[name], june[name], "
+        "store_days(may), store_days(june))` each time.",
+        "`drift_alert` returns `(alert, psi)`: keep the name when `alert` is True.",
+        "`flagged = [name for name in names if drift_alert(may[name], june[name], "
+        "store_days(may), store_days(june))[0]]`",
+    ],
+    solution="""names = ["price_apple", "price_banana", "temperature_c"]
+days_may, days_june = store_days(may), store_days(june)
+flagged = [n for n in names if drift_alert(may[n], june[n], days_may, days_june)[0]]
+q6.check(flagged)""",
+    explanation="The rule is the idea, the month is only data: the same five steps judge any "
+    "day-level input of any store. Riverside has about 30 store-days a month, so its noise "
+    "threshold is near 1: the apple price's PSI, well above 0.25, is within noise there.",
+)
+
+
+# --------------------------------------------------------------------------- wrap-up quizzes
+
+
+wrapup_a = Quiz(
+    NOTEBOOK,
+    "wrapup_a",
+    "Wrap-up quiz, part a",
+    questions=[
+        Question(
+            "A store with 89 visits a month shows a PSI of 0.22 on `age` against last month. "
+            "What do you conclude?",
+            {
+                "a": "Drift worth a look: 0.22 is well above the 0.10 of the rule of thumb.",
+                "b": "Nothing yet: on 89 and 89 visits, noise alone gives a PSI near 0.2.",
+                "c": "An alert: any PSI above 0.2 means the customers changed.",
+            },
+            answer="b",
+            why={
+                "a": "The rule of thumb ignores sample size. Two samples of 89 visits from one "
+                "month, with nothing changed, give a PSI near 0.2 on their own.",
+                "b": "Yes: `psi_no_drift(89, 89)` is about 0.2. A small window needs a "
+                "threshold that grows as it shrinks - or more data.",
+                "c": "Sampling noise alone reaches that on 89 visits: the thresholds 0.10 and "
+                "0.25 were made for large windows.",
+            },
+            tag="fixed_psi_threshold",
+        ),
+        Question(
+            "February's 2,000 visits fall on about 84 store-days. For the banana price, what "
+            "is the sample size of a drift test?",
+            {
+                "a": "About 84: the visits of a store-day share one price.",
+                "b": "2,000: one per visit.",
+                "c": "3: one per store.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the effective sample size counts independent units.",
+                "b": "The visits of a store-day repeat the same price: two dozen copies of one "
+                "value are one unit of evidence. Counting them all makes p-values tiny and "
+                "invalid.",
+                "c": "Each store sets a new price every day: the days are units too, not only "
+                "the stores.",
+            },
+            tag="rows_as_independent",
+        ),
+        Question(
+            "On two months of 2,000 visits each, a KS test on `age` gives p = 0.003. What does "
+            "that p-value say?",
+            {
+                "a": "That the model got worse.",
+                "b": "That there is a 0.3 % chance the ages did not change.",
+                "c": "That the two samples probably do not come from one distribution - not "
+                "whether the difference matters.",
+            },
+            answer="c",
+            why={
+                "a": "A p-value compares the inputs; it knows nothing of the model's quality. "
+                "Only the labels can say that.",
+                "b": "A p-value is the chance of data this extreme *if* nothing changed, not "
+                "the chance that nothing changed.",
+                "c": "Yes: with enough data, tiny harmless differences are 'significant'.",
+            },
+            tag="significant_means_harmful",
+        ),
+        Question(
+            "Why does the monitor compare production with January, the first month in "
+            "production, rather than with the training history?",
+            {
+                "a": "The history is biased (notebook 02): production differs from it from "
+                "day one, so every month would drift against it.",
+                "b": "January has more visits than the history.",
+                "c": "The training history may not be read after deployment.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: the history under-recorded some visits (a sampling bias); a "
+                "reference from production itself compares like with like.",
+                "b": "The history has far more visits than one month; the reason is what kind "
+                "of visits it holds.",
+                "c": "Nothing forbids reading it; notebook 09 trains on it again. It is just "
+                "not the same population as production.",
+            },
+            revisits="02",
+        ),
+        Question(
+            "A label arrives a month after its visit. How is it matched with the prediction "
+            "the service made?",
+            {
+                "a": "By position: the n-th label goes with the n-th prediction of the month.",
+                "b": "By the `request_id` the service returned with each answer (notebook 07).",
+                "c": "By the visit's inputs: the same inputs, the same visit.",
+            },
+            answer="b",
+            why={
+                "a": "Refused visits leave gaps, and labels come from another system (the "
+                "sales report) in its own order: positions shift, and labels land on the "
+                "wrong predictions.",
+                "b": "Yes: a key made by the service for each answer, stored in the log.",
+                "c": "Two visits can share every input (same store, hour, age ...): inputs "
+                "are not a key.",
+            },
+            revisits="07",
+        ),
+        Question(
+            "Notebook 04 grouped its cross-validation folds by customer. Which idea of this "
+            "notebook is the same?",
+            {
+                "a": "Rows that share something (a customer, a store-day) are not independent "
+                "evidence: count the groups.",
+                "b": "The PSI's bins are cut at the reference's deciles.",
+                "c": "Labels arrive late.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: a customer's visits in both folds, or a store-day's visits in a "
+                "test, make the evidence look larger than it is.",
+                "b": "That is how a PSI is computed, not a question of independence.",
+                "c": "That is a question of time, not of what counts as one unit.",
+            },
+            revisits="04",
+        ),
+    ],
+)
+
+wrapup_b = Quiz(
+    NOTEBOOK,
+    "wrapup_b",
+    "Wrap-up quiz, part b",
+    questions=[
+        Question(
+            "Every July the PSI of `temperature_c` against the whole training year is above "
+            "1. What should the monitor do?",
+            {
+                "a": "Compare July with the Julys of the history, and stay quiet if they match.",
+                "b": "Page someone every July: the PSI is above 0.25.",
+                "c": "Drop the temperature from the model.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: compare like with like - seasonality must page nobody.",
+                "b": "A month is always narrower than a year: that rule pages every month for "
+                "seasons the model already learned.",
+                "c": "The temperature carries signal; fix the comparison, not the model.",
+            },
+            tag="seasonal_psi_alarm",
+        ),
+        Question(
+            "In November the thermometers report °F. What is the right response?",
+            {
+                "a": "Retrain on November's data so the model learns the new temperatures.",
+                "b": "Fix the data (convert or repair the readings) - a data-quality break, "
+                "not drift.",
+                "c": "Nothing: the values are within the valid range.",
+            },
+            answer="b",
+            why={
+                "a": "Retraining on Fahrenheit numbers would teach the model that November is "
+                "hot. A broken sensor calls for fixing the data.",
+                "b": "Yes: data validation caught it; the world did not change, its "
+                "measurement did.",
+                "c": "Each value is possible, the month is not: medians 35 °C above last "
+                "November's are not weather.",
+            },
+        ),
+        Question(
+            "From August families go off bananas. Where does the monitor see it first?",
+            {
+                "a": "In the PSI of `has_kids`.",
+                "b": "In the data-validation rules.",
+                "c": "In the live metric, once August's labels arrive at the end of September.",
+            },
+            answer="c",
+            why={
+                "a": "The families still come, as often as before: no input moves. Only "
+                "what they buy changed - concept drift.",
+                "b": "Every value is sound; nothing about the inputs is broken.",
+                "c": "Yes: a change of P(fruit | inputs) shows only in the labels, and late.",
+            },
+            tag="said_data_drift",
+        ),
+        Question(
+            "Which change is a **label shift**?",
+            {
+                "a": "A fashion brings more banana buyers, who look exactly like the old ones.",
+                "b": "Bananas get 60 % dearer and fewer are bought.",
+                "c": "Students arrive, younger than the usual customers.",
+            },
+            answer="a",
+            why={
+                "a": "Yes: P(y) changes while P(x | y) holds.",
+                "b": "The price is an input: P(x) moved, and P(x | banana) with it. That is "
+                "covariate shift, here beyond the training range.",
+                "c": "Age is an input: that is covariate shift.",
+            },
+            tag="said_prior_shift",
+        ),
+        Question(
+            "Which number does the live metric compare with the success contract?",
+            {
+                "a": "The accuracy at the threshold.",
+                "b": "The expected cost per visit, in the contract's unit (notebook 01).",
+                "c": "The ROC AUC.",
+            },
+            answer="b",
+            why={
+                "a": "Accuracy counts a false banana like a false apple; the contract "
+                "weighs them by their price.",
+                "b": "Yes: the contract of notebook 01 was signed in euros per visit.",
+                "c": "AUC ignores the threshold and the costs the contract is about.",
+            },
+            revisits="01",
+            tag="accuracy_with_skewed_costs",
+        ),
+        Question(
+            "In June most banana prices lie beyond anything in the training rows. Notebook 05 "
+            "found the logistic regression and the boosted trees about as good in "
+            "cross-validation. Which holds up better in June?",
+            {
+                "a": "The boosted trees: they are the more flexible model.",
+                "b": "Both the same: cross-validation said so.",
+                "c": "The logistic regression: it carries its price slope on past the prices "
+                "it saw, where trees answer flat.",
+            },
+            answer="c",
+            why={
+                "a": "Trees split on the prices they saw; beyond the last split their answer "
+                "stops moving. Flexible inside the range, flat outside.",
+                "b": "Cross-validation only tested prices inside the history's range.",
+                "c": "Yes: robustness beyond the training range is something cross-validation "
+                "on the history cannot show.",
+            },
+            revisits="05",
+        ),
+    ],
 )
