@@ -40,7 +40,8 @@ NOTEBOOKS = (
     "06_test",
     "07_deploy",
     "08_monitor",
-    "09_retrain",
+    "09a_retraining_policies",
+    "09b_champion_challenger",
     "10_the_whole_cycle",
 )
 

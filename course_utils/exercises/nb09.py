@@ -2,22 +2,19 @@
 
 In the notebooks::
 
-    from course_utils.exercises.nb09 import q1, q2, q3, wrapup_a  # 09a
-    from course_utils.exercises.nb09 import q4, q5, wrapup_b  # 09b
+    from course_utils.exercises.nb09 import q1, wrapup_a  # 09a
+    from course_utils.exercises.nb09 import q2, q3, wrapup_b  # 09b
 
-* ``q1`` - how many times a schedule of every 2 months retrains in the year (coaching for
-  counting months, or the decision at the end of December, instead of retrains);
-* ``q2`` - which policy retrains least for about the same final cost (the contract's
-  metric; coaching for the policy that accuracy would pick);
-* ``q3`` - a build task: the learner writes the retraining loop of a schedule,
+* ``q1`` - a build task: the learner writes the retraining loop of a schedule,
   ``run_schedule(history, months, every, fit, cost)``; the check *runs* it on towns and
   months the notebook never shows (other seeds, fewer months, months of different sizes)
   and names the typical slips: look-ahead (learning from a month whose labels have not
   arrived), scoring a month with a model trained on it, never putting the retrained model
-  in production, a window of the last month only, a schedule off by one, and the plain
-  mean of months of different sizes where the cost per visit is asked;
-* ``q4`` - the unit switch: retrain or repair?
-* ``q5`` - the promoted challenger's expected cost on the newest labelled month, the
+  in production, a window of the last month only or without the history, a schedule off
+  by one, and the plain mean of months of different sizes where the cost per visit is
+  asked;
+* ``q2`` - the unit switch: retrain or repair?
+* ``q3`` - the promoted challenger's expected cost on the newest labelled month, the
   evidence for keeping it or rolling back (a misconception check: scoring the challenger
   on the months it was trained on, with :mod:`course_utils.misconceptions`);
 * ``wrapup_a``, ``wrapup_b`` - the wrap-up quizzes of the two parts.
@@ -25,9 +22,9 @@ In the notebooks::
 Expected values come from :mod:`course_utils.retraining` on the course's production year,
 computed once and cached (the simulations share the notebook's fitted models).
 
->>> q4.evaluate(...).status
+>>> q2.evaluate(...).status
 'not_attempted'
->>> q4.evaluate("repair").ok
+>>> q2.evaluate("repair").ok
 True
 """
 
@@ -53,28 +50,25 @@ from course_utils.exercises import (
     incorrect,
 )
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "wrapup_a", "wrapup_b"]
+__all__ = ["q1", "q2", "q3", "wrapup_a", "wrapup_b"]
 
 NOTEBOOK = "09"
 
-# The build task's slips that no other notebook names (see q3).
-MISTAKES.setdefault("never_refit", "a retraining loop that never puts the new model in production")
-MISTAKES.setdefault("off_by_one", "a loop or schedule shifted by one step")
-MISTAKES.setdefault("unweighted_mean", "a plain mean of groups of different sizes")
-#: q1's policy: a schedule of every ``Q1_PERIOD`` months.
-Q1_PERIOD = 2
-#: q2 ranks by the contract's metric: this column of :func:`course_utils.retraining.summary`
-Q2_COLUMN = "final-quarter cost (€/visit)"
-#: ... and "about the same final cost" = within this much (€ per visit) of the lowest.
-SAME_COST = 0.001
-#: q5: the challenger v2 learned from June-August (the last 3 labelled months before
+# q1's slips reuse tags of other notebooks (defined there too): look-ahead is notebook
+# 02's point-in-time leak; a loop that never changes its model serves "another model".
+MISTAKES.setdefault("wrong_model", "the check was given another model than the one being tested")
+MISTAKES.setdefault(
+    "future_information",
+    "a feature built from information after the moment of prediction (point-in-time leak)",
+)
+#: q3: the challenger v2 learned from June-August (the last 3 labelled months before
 #: September; months count from 0 = January) ...
 CHALLENGER_LAST = 7
 #: ... won on September (held out) and was kept on October ...
 SELECTED_ON = 8
 #: ... and November, new to both models, decides whether it stays.
 EVIDENCE = 10
-#: q5's tolerance, in € per visit.
+#: q3's tolerance, in € per visit.
 TOL = 5e-5
 
 
@@ -84,223 +78,18 @@ def _year() -> Any:
     return retraining.production_year()
 
 
-# --------------------------------------------------------------------------- q1
+# --------------------------------------------------------------------------- q1 (build)
 
-
-@cache
-def _q1_expected() -> dict[str, int]:
-    """Retrains of a few schedules, counted with the policy's own rule (no model needed)."""
-    from course_utils import retraining
-
-    n = len(_year())
-
-    def count(period: int) -> int:
-        return sum(retraining.decide("schedule", i, period=period)[0] for i in range(n - 1))
-
-    return {"n_months": n, "expected": count(Q1_PERIOD), "every": count(1), "three": count(3)}
-
-
-def _check_q1(answer: Any) -> Feedback:
-    e = _q1_expected()
-    n = e["n_months"]
-    with_december = e["expected"] + 1
-    return expect_number(
-        answer,
-        e["expected"],
-        tol=0,
-        integer=True,
-        lo=0,
-        hi=n,
-        what="a whole number (how many times the policy retrained)",
-        near_misses=[
-            NearMiss(
-                n,
-                "rows_not_unique",
-                "That is the number of months in the log - every row, not the retrains. Count "
-                "only the rows where `retrain` is True: `sim.log['retrain'].sum()`.",
-            ),
-            NearMiss(
-                n - 1,
-                "rows_not_unique",
-                "That is the number of decisions (one at the end of each month but the last), "
-                "not the number of retrains. Most decisions say 'not due'. Count the rows "
-                "where `retrain` is True.",
-            ),
-            NearMiss(
-                with_december,
-                "wrong_value",
-                "Did you divide the year by the period? That counts a retrain at the end of "
-                "December too - but a model retrained at the end of the year would only serve "
-                "next year, so the simulation does not make that decision. Count the True "
-                "values of the log's `retrain` column instead.",
-            ),
-            NearMiss(
-                e["every"],
-                "wrong_value",
-                "That is how often the 'every month' schedule retrains. Run the simulation "
-                f"with `period={Q1_PERIOD}`.",
-            ),
-            NearMiss(
-                e["three"],
-                "wrong_value",
-                "That is how often the 'every 3 months' schedule retrains. Run the simulation "
-                f"with `period={Q1_PERIOD}`.",
-            ),
-        ],
-        wrong=f"Not the number of retrains of the schedule with `period={Q1_PERIOD}`. Run "
-        f"`retraining.simulate('schedule', period={Q1_PERIOD})` and count the True values of "
-        "its log's `retrain` column.",
-        success="Remember the first decision: at the end of January no label has arrived "
-        "yet, so there is nothing to retrain on - labels come a month late.",
-    )
-
-
-q1 = Exercise(
-    NOTEBOOK,
-    "q1",
-    "How often does a schedule retrain?",
-    prompt=f"Simulate the year with a retraining schedule of every {Q1_PERIOD} months "
-    "(`retraining.simulate('schedule', period=...)`, all data). How many times does it "
-    "retrain? Give a whole number.",
-    expects="a whole number",
-    checker=_check_q1,
-    hints=[
-        "The simulation's `log` has one row per month; the column `retrain` says whether the "
-        "policy retrained at the end of that month.",
-        "True counts as 1 and False as 0, so the sum of a True/False column counts the "
-        "Trues. Look at the `reason` column too: why is there no retrain at the end of "
-        "January, nor at the end of December?",
-        f"`sim = retraining.simulate('schedule', period={Q1_PERIOD})` then "
-        "`int(sim.log['retrain'].sum())` (or `sim.retrains`).",
-    ],
-    solution=f"sim2 = retraining.simulate('schedule', period={Q1_PERIOD})\n"
-    "n_retrains = int(sim2.log['retrain'].sum())\nq1.check(n_retrains)",
-    explanation="Each row of the log is a month; `retrain` is True where the policy decided "
-    "to retrain at the end of that month. Its sum counts the retrains.",
-)
-
-
-# --------------------------------------------------------------------------- q2
-
-
-@cache
-def _q2_table() -> pd.DataFrame:
-    from course_utils import retraining
-
-    return retraining.summary(retraining.standard_policies(_year()))
-
-
-def _fewest(table: pd.DataFrame, column: str, tol: float, lower_is_better: bool) -> list[str]:
-    """The policies with the fewest retrains among those within ``tol`` of the best."""
-    values = table[column]
-    if lower_is_better:
-        good = table[values <= values.min() + tol + 1e-9]
-    else:
-        good = table[values >= values.max() - tol - 1e-9]
-    return list(good.index[good["retrains"] == good["retrains"].min()])
-
-
-def _accuracy_column(table: pd.DataFrame) -> str:
-    return next(c for c in table.columns if c.startswith("final-quarter accuracy"))
-
-
-def _q2_expected() -> tuple[str, list[str], pd.DataFrame]:
-    table = _q2_table()
-    best = _fewest(table, Q2_COLUMN, SAME_COST, lower_is_better=True)
-    return best[0], best, table
-
-
-def _check_q2(answer: Any) -> Feedback:
-    expected, accepted, table = _q2_expected()
-    final = table[Q2_COLUMN]
-    top = final.min()
-    by_accuracy = _fewest(table, _accuracy_column(table), 0.005, lower_is_better=False)
-    explanations: dict[str, tuple[str, str]] = {}
-    for label in table.index:
-        if label in accepted:
-            continue
-        n = int(table.loc[label, "retrains"])
-        behind = final[label] - top
-        if label in by_accuracy:
-            text = (
-                f"'{label}' is what the final-quarter *accuracy* would pick - but accuracy "
-                "counts a false banana and a false apple alike, while the contract says a "
-                f"false banana costs {_contract().cost_ratio:g} times a false apple. Rank by "
-                "the contract's metric: the "
-                "final-quarter cost (€ per visit), lower is better."
-            )
-            explanations[label] = ("accuracy_with_skewed_costs", text)
-            continue
-        if behind > SAME_COST + 1e-9:
-            text = (
-                f"'{label}' ends the year clearly more expensive than the best policies (look "
-                "at the final-quarter cost), so it does not reach 'about the same final "
-                "cost'. Fewer retrains only count among the policies that end the year "
-                "about as cheaply as the best."
-            )
-            if n == 0:
-                text = (
-                    "Never retraining retrains least, of course - but it ends the year "
-                    "clearly more expensive than the best policies. The question asks for "
-                    "the fewest retrains among the policies that end the year about as "
-                    "cheaply as the best."
-                )
-        else:
-            text = (
-                f"'{label}' ends the year about as cheaply, but it retrains {n} times. Another "
-                "policy gets there with fewer retrains: compare the `retrains` column of "
-                "the policies with about the same final-quarter cost."
-            )
-        explanations[label] = ("wrong_choice", text)
-    return expect_choice(
-        answer,
-        accepted,
-        list(table.index),
-        explanations=explanations,
-        what="one of the policy names of the table (e.g. 'never')",
-        success="More retrains are not better: what matters is retraining when there is "
-        "something new to learn, on enough data. Each retrain costs compute, review and risk.",
-    )
-
-
-q2 = Exercise(
-    NOTEBOOK,
-    "q2",
-    "Fewest retrains for about the same final cost",
-    prompt="Look at the table of policies. Among the policies whose final-quarter cost "
-    f"(€ per visit, the contract's metric) is within {SAME_COST} € of the lowest (1 € per "
-    "1,000 visits), which one retrains least? Give its name as in the table, e.g. 'on "
-    "alert, all data'.",
-    expects="a policy name from the table",
-    checker=_check_q2,
-    hints=[
-        f"Two columns matter: '{Q2_COLUMN}' and 'retrains'. The contract judges by cost, "
-        "so lower is better.",
-        f"First keep the policies whose final-quarter cost is at most {SAME_COST} above the "
-        "smallest one; then pick the one with the smallest number of retrains.",
-        f"`cost = table['{Q2_COLUMN}']`, `good = table[cost <= cost.min() + {SAME_COST}]` "
-        "then `good['retrains'].idxmin()`.",
-    ],
-    solution=f"cost = table['{Q2_COLUMN}']\n"
-    f"good = table[cost <= cost.min() + {SAME_COST}]\n"
-    "fewest = good['retrains'].idxmin()\nq2.check(fewest)",
-    explanation="Keep the policies that end the year about as cheaply as the best (in the "
-    "contract's metric), then take the one with the fewest retrains.",
-)
-
-
-# --------------------------------------------------------------------------- q3 (build)
-
-#: q3's function: its name and parameters, as the notebook's skeleton gives them.
-Q3_PARAMS = ("history", "months", "every", "fit", "cost")
+#: q1's function: its name and parameters, as the notebook's skeleton gives them.
+Q1_PARAMS = ("history", "months", "every", "fit", "cost")
 #: Costs are compared to this (€ per visit): the given ``cost`` is exact, so only a
 #: different model or a different month can move a number by more.
-Q3_TOL = 1e-9
+Q1_TOL = 1e-9
 
-#: The worlds q3 is run on - never the notebook's year: (label, seed, months as
+#: The worlds q1 is run on - never the notebook's year: (label, seed, months as
 #: (scenario, visits), every). Months of different sizes, so a plain mean of the monthly
 #: costs is not the cost per visit.
-Q3_WORLDS = (
+Q1_WORLDS = (
     (
         "six months of another town (seed 7), retrain every 2 months",
         7,
@@ -404,13 +193,13 @@ def make_cost(contract: Any = None) -> Any:
 
 
 @cache
-def _q3_cases() -> tuple:
+def _q1_cases() -> tuple:
     from course_utils import drift
     from course_utils.exercises.functions import Case
 
     fit, cost = make_fit(), make_cost()
     cases = []
-    for label, seed, plan, every in Q3_WORLDS:
+    for label, seed, plan, every in Q1_WORLDS:
         history_months = [
             _xy_month(drift.month(f"2025-{m:02d}", seed=seed, n_visits=500).visits)
             for m in range(1, 7)
@@ -458,19 +247,19 @@ def _replay(
     return monthly
 
 
-def _q3_slips(history: Any, months: list, every: int) -> list[tuple[str, str, dict]]:
+def _q1_slips(history: Any, months: list, every: int) -> list[tuple[str, str, dict]]:
     """The typical wrong loops: (tag, message, arguments of :func:`_replay`)."""
     off = [s for s in range(1, max(every, 2)) if s != every]
     slips: list[tuple[str, str, dict]] = [
         (
-            "never_refit",
+            "wrong_model",
             "Every month costs what the first model costs: your loop never put a retrained "
             "model into production. When a retrain is due, fit a fresh model and *assign* "
             "it - `model = fit(...)` - so that it serves from the next month.",
             {"due": lambda i: False},
         ),
         (
-            "leakage",
+            "future_information",
             "Look-ahead: at the end of month i your retrain learned from month i itself - but "
             "its labels (what the customers bought) arrive only a month later. In production "
             "that model could not exist yet. Learn from the history and months 0 .. i-1 only "
@@ -522,7 +311,7 @@ def _q3_slips(history: Any, months: list, every: int) -> list[tuple[str, str, di
     for s in off:
         slips.append(
             (
-                "off_by_one",
+                "wrong_value",
                 "Your retrains happen in the wrong months: the schedule is shifted. Months "
                 "count from 0, so month i is the (i + 1)-th: a retrain is due at the end of "
                 "month i when `(i + 1) % every == 0` - with `every=3`, at the end of months "
@@ -533,7 +322,7 @@ def _q3_slips(history: Any, months: list, every: int) -> list[tuple[str, str, di
     if every == 1:
         slips.append(
             (
-                "off_by_one",
+                "wrong_value",
                 "Your retrains happen in the wrong months: with `every=1` a retrain is due "
                 "at the end of *every* month, month 0 included (it learns from the history "
                 "alone, as no label has arrived yet).",
@@ -544,7 +333,7 @@ def _q3_slips(history: Any, months: list, every: int) -> list[tuple[str, str, di
 
 
 def _same(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and bool(np.allclose(a, b, rtol=0, atol=Q3_TOL))
+    return len(a) == len(b) and bool(np.allclose(a, b, rtol=0, atol=Q1_TOL))
 
 
 def _as_costs(values: Any, n: int) -> list[float] | Feedback:
@@ -573,7 +362,7 @@ def _as_costs(values: Any, n: int) -> list[float] | Feedback:
     return out
 
 
-def _judge_q3(result: Any, case: Any) -> Feedback | None:
+def _judge_q1(result: Any, case: Any) -> Feedback | None:
     history, months, every, fit, cost = case.args
     if not isinstance(result, tuple | list) or len(result) != 2:
         return incorrect(
@@ -587,11 +376,11 @@ def _judge_q3(result: Any, case: Any) -> Feedback | None:
         return costs
     expected = _replay(history, months, every, fit, cost)
     if not _same(costs, expected):
-        for tag, message, how in _q3_slips(history, months, every):
+        for tag, message, how in _q1_slips(history, months, every):
             if _same(costs, _replay(history, months, every, fit, cost, **how)):
                 return incorrect(message, tag)
         first = next(
-            i for i, (a, b) in enumerate(zip(costs, expected, strict=True)) if abs(a - b) > Q3_TOL
+            i for i, (a, b) in enumerate(zip(costs, expected, strict=True)) if abs(a - b) > Q1_TOL
         )
         if first == 0:
             return incorrect(
@@ -610,8 +399,8 @@ def _judge_q3(result: Any, case: Any) -> Feedback | None:
     plain = float(np.mean(costs))
     if (
         not isinstance(_as_real(per_visit, "per_visit"), Feedback)
-        and abs(plain - right) > Q3_TOL
-        and abs(float(per_visit) - plain) <= Q3_TOL
+        and abs(plain - right) > Q1_TOL
+        and abs(float(per_visit) - plain) <= Q1_TOL
     ):
         return incorrect(
             "Your monthly costs are right, but `per_visit` is the plain mean of the months' "
@@ -619,7 +408,7 @@ def _judge_q3(result: Any, case: Any) -> Feedback | None:
             "so a small month would weigh as much as a big one. The year's cost per visit is "
             "all its euros over all its visits: weight each month's cost by its number of "
             "visits, `len(y)`.",
-            "unweighted_mean",
+            "wrong_value",
         )
     return _per_visit_problem(per_visit, right)
 
@@ -628,7 +417,7 @@ def _per_visit_problem(per_visit: Any, right: float) -> Feedback | None:
     fb = expect_number(
         per_visit,
         right,
-        tol=Q3_TOL,
+        tol=Q1_TOL,
         lo=0,
         what="`per_visit`, the year's cost per visit (€, a small positive number)",
         wrong="Your monthly costs are right, but `per_visit` is not the year's cost per "
@@ -638,13 +427,13 @@ def _per_visit_problem(per_visit: Any, right: float) -> Feedback | None:
     return None if fb.ok else fb
 
 
-def _check_q3(answer: Any) -> Feedback | None:
+def _check_q1(answer: Any) -> Feedback | None:
     from course_utils.exercises.functions import check_function
 
-    return check_function(answer, _q3_cases(), _judge_q3, what="`run_schedule`", params=Q3_PARAMS)
+    return check_function(answer, _q1_cases(), _judge_q1, what="`run_schedule`", params=Q1_PARAMS)
 
 
-Q3_SOLUTION = """\
+Q1_SOLUTION = """\
 def run_schedule(history, months, every, fit, cost):
     model = fit([history])  # in production on day one
     monthly, euros, visits = [], 0.0, 0
@@ -657,11 +446,11 @@ def run_schedule(history, months, every, fit, cost):
     return monthly, euros / visits
 
 
-q3.check(run_schedule)"""
+q1.check(run_schedule)"""
 
-q3 = Exercise(
+q1 = Exercise(
     NOTEBOOK,
-    "q3",
+    "q1",
     "Build: the retraining loop of a schedule",
     prompt="Write `run_schedule(history, months, every, fit, cost)`: replay production "
     "under the policy *retrain every `every` months, on all the labelled data*. Start with "
@@ -673,7 +462,7 @@ q3 = Exercise(
     "visit of all the months together (all their euros over all their visits). The check "
     "runs your function on towns and months you have not seen.",
     expects="a function",
-    checker=_check_q3,
+    checker=_check_q1,
     hints=[
         "The notebook's loop above is the pattern: score the month with the model in "
         "production, then decide at the end of the month. Here the decision is the "
@@ -687,7 +476,11 @@ q3 = Exercise(
         "`if (i + 1) % every == 0: model = fit([history] + months[:i])`. Return "
         "`monthly, euros / visits`.",
     ],
-    solution=Q3_SOLUTION,
+    solution=Q1_SOLUTION,
+    success="Your loop respects the calendar: each month is scored by the model really in "
+    "production, each retrain learns only from labels that had arrived, and the year's cost "
+    "weights the months by their visits. `retraining.simulate('schedule', period=...)` runs "
+    "the same loop on the course's year.",
     explanation="The model in production scores each month as it comes; the decision is "
     "made at the end of the month, with the labels known then (up to the month before), "
     "and the new model serves from the next month. The year's cost per visit weights each "
@@ -695,16 +488,16 @@ q3 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q4
+# --------------------------------------------------------------------------- q2
 
-Q4_CHOICES = ("retrain", "repair", "roll back", "wait")
+Q2_CHOICES = ("retrain", "repair", "roll back", "wait")
 
 
-def _check_q4(answer: Any) -> Feedback:
+def _check_q2(answer: Any) -> Feedback:
     return expect_choice(
         answer,
         "repair",
-        Q4_CHOICES,
+        Q2_CHOICES,
         explanations={
             "retrain": (
                 "wrong_choice",
@@ -727,22 +520,22 @@ def _check_q4(answer: Any) -> Feedback:
                 "going for as long as the sensor reports °F.",
             ),
         },
-        what=f"one of {', '.join(repr(c) for c in Q4_CHOICES)}",
+        what=f"one of {', '.join(repr(c) for c in Q2_CHOICES)}",
         success="The data broke, not the world: convert the readings back to °C (and make "
         "the data validation stop bad readings before they reach the model). The model is "
         "fine again the same day, and nothing depends on the bug.",
     )
 
 
-q4 = Exercise(
+q2 = Exercise(
     NOTEBOOK,
-    "q4",
+    "q2",
     "The unit switch: retrain or repair?",
     prompt="In November the data validation alert fires: every store's thermometer now "
     "reports degrees Fahrenheit. What should the team do first? Answer one of "
-    f"{', '.join(repr(c) for c in Q4_CHOICES)}.",
-    expects=f"one of {', '.join(repr(c) for c in Q4_CHOICES)}",
-    checker=_check_q4,
+    f"{', '.join(repr(c) for c in Q2_CHOICES)}.",
+    expects=f"one of {', '.join(repr(c) for c in Q2_CHOICES)}",
+    checker=_check_q2,
     hints=[
         "Ask what changed: how customers choose fruit, or how a number is written down?",
         "Retraining teaches a model a new relation between inputs and labels. Has the "
@@ -750,13 +543,13 @@ q4 = Exercise(
         "Fix the input: convert °F back to °C before predicting, as notebook 03 did for "
         "Riverside's thermometer.",
     ],
-    solution="first_move = 'repair'\nq4.check(first_move)",
+    solution="first_move = 'repair'\nq2.check(first_move)",
     explanation="The relation between temperature and fruit is unchanged; only the unit of "
     "the reported number changed. Repairing the input restores the model at once.",
 )
 
 
-# --------------------------------------------------------------------------- q5
+# --------------------------------------------------------------------------- q3
 
 
 def _contract() -> Any:
@@ -791,7 +584,7 @@ def _same_model(a: Any, b: Any, X: pd.DataFrame) -> bool:
     return pa.shape == pb.shape and bool(np.allclose(pa, pb, atol=1e-9))
 
 
-def _check_q5(answer: Any, model: Any) -> Feedback:
+def _check_q3(answer: Any, model: Any) -> Feedback:
     from course_utils import misconceptions, retraining
 
     if not _is_estimator(model):
@@ -885,9 +678,9 @@ def _check_q5(answer: Any, model: Any) -> Feedback:
     )
 
 
-q5 = Exercise(
+q3 = Exercise(
     NOTEBOOK,
-    "q5",
+    "q3",
     "Is the new champion still better?",
     prompt="It is the end of December: November's labels have just arrived. What is the "
     "expected cost per visit (€) of v2 - the challenger promoted at the end of October - on "
@@ -895,16 +688,16 @@ q5 = Exercise(
     "Checked to ± 0.00005 (don't round).",
     expects="an expected cost in € per visit",
     inputs={"model": "the model you scored: `v2`"},
-    checker=_check_q5,
+    checker=_check_q3,
     hints=[
         "Which months did v2 learn from, and which months were already used to promote and "
         "keep it? None of them may decide now: only new evidence counts.",
         "Months count from 0 = January, so November is month 10. The notebook's "
         "`cost_on(model, month)` gives a model's expected cost on a month's repaired inputs.",
-        "`v2_cost_november = cost_on(v2, 10)` then `q5.check(v2_cost_november, model=v2)`.",
+        "`v2_cost_november = cost_on(v2, 10)` then `q3.check(v2_cost_november, model=v2)`.",
     ],
     solution="v2_cost_november = cost_on(v2, 10)  # November: new to both models\n"
-    "q5.check(v2_cost_november, model=v2)",
+    "q3.check(v2_cost_november, model=v2)",
     explanation="v2 was trained on June-August, promoted on September and kept on October. "
     "November's labels are new to both models: the fair evidence.",
 )
@@ -937,25 +730,7 @@ def _quiz_a() -> Any:
                     "c": "No: May has no labels yet - and a window of one month would forget "
                     "the rest of the year.",
                 },
-                tag="leakage",
-            ),
-            Question(
-                "From January to March nothing changed in the world. What did retraining at "
-                "the end of March buy?",
-                {
-                    "a": "A clearly cheaper model in April",
-                    "b": "Almost nothing: there was nothing new to learn, and each retrain "
-                    "costs compute and a review",
-                    "c": "A model that can no longer drift",
-                },
-                answer="b",
-                why={
-                    "a": "No: v1 was already next to the best possible line; the difference "
-                    "was far smaller than the luck of one month.",
-                    "b": "Yes: retraining helps only when the labels hold something new.",
-                    "c": "No: every model drifts when the world moves; retraining resets "
-                    "nothing for good.",
-                },
+                tag="future_information",
             ),
             Question(
                 "The taste change moved no input. Which of notebook 08's alerts could see it?",
