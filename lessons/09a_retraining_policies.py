@@ -413,7 +413,7 @@ def run_schedule(history, months, every, fit, cost):
         if (i + 1) % every == 0:  # the end of every `every`-th month
             model = fit([history] + months[:i])  # labels known up to month i - 1
     return monthly, euros / visits
-    # STUDENT: model = fit([history])  # in production on day one
+    # STUDENT: model = ...  # the model in production on day one
     # STUDENT: monthly = []
     # STUDENT: # your loop over the months here
     # STUDENT: return ...  # monthly, per_visit
