@@ -335,13 +335,25 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("08", "q6"): (0.5, {"fixed_psi_threshold": 2, "rows_as_independent": 2, "wrong_value": 1}),
     ("08", "wrapup_a"): (0.5, {"fixed_psi_threshold": 2, "significant_means_harmful": 2}),
     ("08", "wrapup_b"): (0.5, {"seasonal_psi_alarm": 2, "said_data_drift": 2}),
-    ("09", "q1"): (0.5, {"rows_not_unique": 2, "out_of_range": 1, "wrong_value": 2}),
-    ("09", "q2"): (0.4, {"wrong_choice": 3}),
-    ("09", "q3"): (0.5, {"wrong_choice": 3}),
-    ("09", "q4"): (0.6, {"scored_on_train": 4, "not_fitted": 1, "missing_input": 1}),
+    ("09", "q1"): (
+        0.7,
+        {"future_information": 3, "scored_on_train": 2, "wrong_rows": 2, "wrong_model": 1},
+    ),
+    ("09", "q2"): (0.5, {"wrong_choice": 3}),
+    ("09", "q3"): (0.6, {"scored_on_train": 4, "not_fitted": 1, "missing_input": 1}),
+    ("09", "wrapup_a"): (0.4, {"future_information": 2, "accuracy_with_skewed_costs": 2}),
+    ("09", "wrapup_b"): (0.4, {"scored_on_train": 2, "wrong_choice": 2}),
     ("10", "q1"): (0.5, {"wrong_choice": 3}),
     ("10", "q2"): (0.5, {"accuracy_with_skewed_costs": 3, "unit_cents": 2, "wrong_value": 1}),
     ("10", "q3"): (0.5, {"wrong_choice": 3}),
+    ("10", "q4"): (0.3, {"course_world": 3, "wrong_type": 1}),
+    ("10", "q5"): (
+        0.6,
+        {"strict_inequality": 3, "course_minimum": 2, "retrain_without_evidence": 2},
+    ),
+    ("10", "q6"): (0.5, {"memo_missing_figures": 3, "wrong_type": 2, "decision_mismatch": 1}),
+    ("10", "wrapup_a"): (0.4, {"alert_means_worse": 3, "wrong_choice": 2}),
+    ("10", "wrapup_b"): (0.4, {"strict_inequality": 2, "typed_figures": 2}),
 }
 
 # Okabe-Ito colours; each state of a heat-map cell also has its own symbol.

@@ -48,7 +48,8 @@ NOTEBOOKS = (
     "07b_serve_model",
     "08a_detect_drift",
     "08b_judge_drift",
-    "09_retrain",
+    "09a_retraining_policies",
+    "09b_champion_challenger",
     "10a_the_whole_cycle",
     "10b_capstone",
 )

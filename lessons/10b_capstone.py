@@ -90,6 +90,7 @@ q4.check(my_summary)
 # %%
 display(q5)
 
+
 # %% tags=["build"]
 def decide(summary):
     """The verdict on one run of the cycle.

@@ -1,6 +1,6 @@
-"""Notebook 09 "Retrain": its exercises, its policy comparer and what the lesson shows.
+"""Notebook 09 "Retrain" (parts 09a and 09b): exercises, quizzes, policy comparer, lessons.
 
-The lesson's solution code runs once, in-process, in a throw-away work folder (as the
+Each part's solution code runs once, in-process, in a throw-away work folder (as the
 build and nbval do); the tests then read its variables. The production year and its
 fitted models are cached per session, so the exercises' expected values cost nothing
 more.
@@ -19,11 +19,11 @@ import pytest  # noqa: E402
 from lesson_runner import run_lesson  # noqa: E402
 
 from course_utils import lessons, monitoring, progress, retraining  # noqa: E402
-from course_utils.exercises import MISTAKES  # noqa: E402
-from course_utils.exercises.nb09 import q1, q2, q3, q4  # noqa: E402
+from course_utils.exercises import MISTAKES, nb09  # noqa: E402
+from course_utils.exercises.nb09 import q1, q2, q3, wrapup_a, wrapup_b  # noqa: E402
 from course_utils.widgets import Explorer, p95, policies, update_times  # noqa: E402
 
-(LESSON,) = lessons.find_lessons(["09"])
+LESSON_A, LESSON_B = lessons.find_lessons(["09a", "09b"])
 
 
 @pytest.fixture(autouse=True)
@@ -37,9 +37,15 @@ def _isolated(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
+def lesson_a(tmp_path_factory) -> dict:
+    """Run the solutions version of lesson 09a in-process; return its variables."""
+    return run_lesson("09a", tmp_path_factory.mktemp("work"))
+
+
+@pytest.fixture(scope="module")
 def lesson(tmp_path_factory) -> dict:
-    """Run the solutions version of lesson 09 in-process; return its variables."""
-    return run_lesson("09", tmp_path_factory.mktemp("work"))
+    """Run the solutions version of lesson 09b in-process; return its variables."""
+    return run_lesson("09b", tmp_path_factory.mktemp("work"))
 
 
 def _mistake(exercise, answer, **inputs) -> str | None:
@@ -58,28 +64,53 @@ def _run_solution(exercise, lesson, capsys) -> str:
 ODD = ["five", pd.DataFrame({"x": [1, 2]}), float("nan"), [1, 2], {"a": 1}, object()]
 
 
-# --------------------------------------------------------------------------- the lesson
+# --------------------------------------------------------------------------- the lessons
 
 
-def test_every_check_in_the_lesson_passes_but_the_shown_mistakes(lesson):
-    out = lesson["_stdout"]
-    assert out.count("✔ Correct") == 4
-    assert "every row, not the retrains" in out  # q1's shown slip: months, not retrains
-    assert "a month it was trained on" in out  # q4's shown misconception
+def test_the_parts_are_the_stage_in_order():
+    assert LESSON_A.source.name == "09a_retraining_policies.py"
+    assert LESSON_B.source.name == "09b_champion_challenger.py"
+    text_a = LESSON_A.source.read_text(encoding="utf-8")
+    text_b = LESSON_B.source.read_text(encoding="utf-8")
+    assert "(09b_champion_challenger.ipynb)" in text_a  # part a leads to part b
+    assert "(10_the_whole_cycle.ipynb)" in text_b  # part b leads to notebook 10
+    for text in (text_a, text_b):
+        assert "Whatever you answered" not in text
+        assert ".hint()\n" not in text.replace("# ", "")  # no code cell shows a hint
 
 
-def test_the_loop_written_out_is_the_on_alert_policy(lesson):
-    log = lesson["on_alert_log"]
+def test_every_check_in_the_lessons_passes(lesson_a, lesson):
+    assert lesson_a["_stdout"].count("✔ Correct") == 2  # the build task and the quiz
+    assert lesson["_stdout"].count("✔ Correct") == 3  # two exercises and the quiz
+    assert "✘" not in lesson_a["_stdout"] + lesson["_stdout"]
+
+
+def test_the_loop_written_out_is_the_on_alert_policy(lesson_a):
+    log = lesson_a["on_alert_log"]
     sim = retraining.simulate("on_alert", window="all")
     assert np.allclose(log["cost"], sim.log["expected_cost"])
     assert log["retrain at the end"].tolist() == sim.log["retrain"].tolist()
     assert (log["input alerts"] > 0).tolist() == sim.log["input_alerts"].ne("").tolist()
 
 
-def test_fresh_model_is_the_modules(lesson):
-    mine, theirs = lesson["fresh_model"](), retraining.new_model()
-    assert mine.get_params(deep=True).keys() == theirs.get_params(deep=True).keys()
-    assert repr(mine) == repr(theirs)
+def test_fresh_model_is_the_modules(lesson_a, lesson):
+    for mine in (lesson_a["fresh_model"](), lesson["fresh_model"]()):
+        theirs = retraining.new_model()
+        assert mine.get_params(deep=True).keys() == theirs.get_params(deep=True).keys()
+        assert repr(mine) == repr(theirs)
+
+
+def test_the_build_solution_replays_the_courses_schedule(lesson_a):
+    """The learner's loop, run on the course's year, is the module's schedule of 3 months."""
+    year = lesson_a["year"]
+    history = retraining._xy(year.history)
+    months = [(year.inputs(i), year.labels(i)) for i in range(len(year))]
+    monthly, per_visit = lesson_a["run_schedule"](
+        history, months, 3, nb09.make_fit(), nb09.make_cost(year.contract)
+    )
+    sim = retraining.simulate("schedule", period=3)
+    assert np.allclose(monthly, sim.log["expected_cost"], atol=1e-12)
+    assert per_visit == pytest.approx(float(np.mean(monthly)))  # 2,000 visits every month
 
 
 def test_the_notebooks_repair_is_the_modules(lesson):
@@ -106,8 +137,6 @@ def test_the_challenger_is_promoted_then_rolled_back(lesson):
     # The by-hand bootstrap of September is the helper's, with the same seed.
     assert lesson["low"] == pytest.approx(lesson["round_1"]["low"])
     assert lesson["high"] == pytest.approx(lesson["round_1"]["high"])
-    # The counterfactual of the price shock: boosting would have cost more in June-July.
-    assert lesson["extra"]["difference"] > 0
     assert lesson["cost_on"](lesson["peeking"], 8) < cost_on(v2, 8)  # the optimistic score
     registry = lesson["registry"]
     assert registry.aliases() == {"production": "v1"}
@@ -121,6 +150,12 @@ def test_the_challenger_is_promoted_then_rolled_back(lesson):
     assert np.allclose(pipeline.predict_proba(X), v2.predict_proba(X))
 
 
+def test_the_price_shock_counterfactual(lesson_a):
+    v1, boosting, scores_on = lesson_a["v1"], lesson_a["boosting"], lesson_a["scores_on"]
+    for month in (5, 6):  # June, July: the trees cost more
+        assert scores_on(boosting, month)["expected_cost"] > scores_on(v1, month)["expected_cost"]
+
+
 def test_the_shown_unit_example_is_ambiguous(lesson):
     out = lesson["_stdout"]
     lines = [line for line in out.splitlines() if "the model, reading '25'" in line]
@@ -129,27 +164,109 @@ def test_the_shown_unit_example_is_ambiguous(lesson):
     assert abs(truths[0] - truths[1]) > 0.3  # the world sees two different days
 
 
-# --------------------------------------------------------------------------- q1
+# --------------------------------------------------------------------------- q1 (build)
+
+SOLUTION = nb09.Q1_SOLUTION.replace("q1.check(run_schedule)", "")
 
 
-def test_q1_solution_and_typical_mistakes(lesson, capsys):
-    assert _run_solution(q1, lesson, capsys).startswith("✔ Correct")
-    n = retraining.simulate("schedule", period=2).retrains
-    assert q1.evaluate(n).ok and q1.evaluate(np.int64(n)).ok and q1.evaluate(float(n)).ok
-    assert _mistake(q1, 12) == "rows_not_unique"  # the months of the log
-    assert _mistake(q1, 11) == "rows_not_unique"  # the decisions
-    fb = q1.evaluate(n + 1)  # 12 / 2, with a retrain at the end of December
-    assert fb.mistake == "wrong_value" and "December" in fb.message
-    assert "every month" in q1.evaluate(10).message
-    assert "every 3 months" in q1.evaluate(3).message
-    assert _mistake(q1, 2.5) == "not_integer"
-    assert _mistake(q1, -1) == "out_of_range"
+def _fn(source: str):
+    ns: dict = {}
+    exec(source, ns)
+    return ns["run_schedule"]
 
 
-def test_q1_never_reveals_the_answer():
-    n = retraining.simulate("schedule", period=2).retrains
-    for wrong in (12, 11, n + 1, 10, 3, 7):
-        assert str(n) not in q1.evaluate(wrong).message.replace(str(2), "")
+def _variant(old: str, new: str):
+    assert old in SOLUTION, old
+    return _fn(SOLUTION.replace(old, new))
+
+
+RETRAIN = "model = fit([history] + months[:i])"
+
+
+def test_q1_solution_passes(lesson_a, capsys):
+    assert _run_solution(q1, lesson_a, capsys).startswith("✔ Correct")
+    assert q1.evaluate(_fn(SOLUTION)).ok
+
+
+def test_q1_not_attempted_and_not_a_function():
+    assert q1.evaluate(...).status == "not_attempted"
+    stub = "def run_schedule(history, months, every, fit, cost):\n    return ...\n"
+    assert q1.evaluate(_fn(stub)).status == "not_attempted"
+    assert _mistake(q1, 0.03) == "not_a_function"
+    assert _mistake(q1, lambda months, every: 0) == "signature"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "tag", "words"),
+    [
+        (RETRAIN, "fit([history] + months[:i])", "wrong_model", "never put a retrained"),
+        ("months[:i])", "months[: i + 1])", "future_information", "Look-ahead"),
+        (RETRAIN, "model = fit([months[i - 1]])", "wrong_rows", "last labelled month only"),
+        (RETRAIN, "model = fit([history, months[i - 1]])", "wrong_rows", "history and the last"),
+        (RETRAIN, "model = fit(months[:i] or [history])", "wrong_rows", "forgot the history"),
+        ("(i + 1) % every == 0", "i % every == 0", "wrong_value", "schedule is shifted"),
+        ("euros / visits", "sum(monthly) / len(monthly)", "wrong_value", "plain mean"),
+        ("    return monthly, euros / visits", "    monthly", "returned_none", "forget `return`"),
+        ("    return monthly, euros / visits", "    return monthly", "wrong_type", "two things"),
+        ("    model = fit([history])  #", "    months.pop()\n    model = fit([history])  #",
+         "mutates_input", "in place"),
+    ],
+)  # fmt: skip
+def test_q1_typical_mistakes_are_named(old, new, tag, words):
+    fb = q1.evaluate(_variant(old, new))
+    assert fb.status == "incorrect" and fb.mistake == tag, fb
+    assert words in fb.message, fb.message
+    assert fb.message.startswith("On ")  # names the unseen case it failed on
+
+
+def test_q1_refitting_before_scoring_is_scored_on_train():
+    before = """
+def run_schedule(history, months, every, fit, cost):
+    model = fit([history])
+    monthly = []
+    for i, (X, y) in enumerate(months):
+        if (i + 1) % every == 0:
+            model = fit([history] + months[: i + 1])  # refit first: the month it scores
+        monthly.append(cost(model, X, y))
+    sizes = [len(y) for _, y in months]
+    return monthly, sum(c * n for c, n in zip(monthly, sizes)) / sum(sizes)
+"""
+    fb = q1.evaluate(_fn(before))
+    assert fb.mistake == "scored_on_train" and "learned from" in fb.message
+
+
+def test_q1_a_hard_coded_answer_fails():
+    hard = "def run_schedule(history, months, every, fit, cost):\n    return [0.03] * 12, 0.03\n"
+    assert _mistake(q1, _fn(hard)) == "wrong_shape"
+    same = (
+        "def run_schedule(history, months, every, fit, cost):\n"
+        "    return [0.03] * len(months), 0.03\n"
+    )
+    fb = q1.evaluate(_fn(same))
+    assert fb.mistake == "wrong_value" and "Month 0" in fb.message
+
+
+def test_q1_cases_are_not_the_courses_year():
+    cases = nb09._q1_cases()
+    assert len(cases) >= 3
+    for case in cases:
+        history, months, every, _, _ = case.args
+        sizes = {len(y) for _, y in months}
+        assert len(months) < 12 and len(sizes) > 1  # fewer months, of different sizes
+    assert {c.args[2] for c in cases} == {1, 2, 3}
+
+
+def test_q1_every_slip_differs_from_the_right_loop_somewhere():
+    differs: dict[tuple[str, str], bool] = {}
+    for case in nb09._q1_cases():
+        history, months, every, fit, cost = case.args
+        right = nb09._replay(history, months, every, fit, cost)
+        for tag, message, how in nb09._q1_slips(history, months, every):
+            wrong = nb09._replay(history, months, every, fit, cost, **how)
+            key = (tag, message)
+            differs[key] = differs.get(key, False) or not nb09._same(wrong, right)
+    assert len(differs) >= 7
+    assert all(differs.values()), [k for k, v in differs.items() if not v]
 
 
 # --------------------------------------------------------------------------- q2
@@ -157,81 +274,87 @@ def test_q1_never_reveals_the_answer():
 
 def test_q2_solution_and_typical_mistakes(lesson, capsys):
     assert _run_solution(q2, lesson, capsys).startswith("✔ Correct")
-    table = lesson["table"]
-    cost = table["final-quarter cost (€/visit)"]  # the contract's metric: lower is better
-    good = table[cost <= cost.min() + 0.001]
-    answer = good["retrains"].idxmin()
-    assert q2.evaluate(answer).ok and q2.evaluate(f"  {answer.upper()} ").ok
-    # Ranked by accuracy (at 0.75) the same rule picks another policy: the misconception.
-    accuracy = table["final-quarter accuracy (at 0.75)"]
-    by_accuracy = table[accuracy >= accuracy.max() - 0.005 - 1e-9]["retrains"].idxmin()
-    assert by_accuracy != answer
-    fb = q2.evaluate(by_accuracy)
-    assert fb.mistake == "accuracy_with_skewed_costs" and "contract's metric" in fb.message
-    fb = q2.evaluate("every month")
-    assert fb.mistake == "wrong_choice" and "retrains 10 times" in fb.message
-    fb = q2.evaluate("on alert, last 3 months")
-    assert fb.mistake == "wrong_choice" and "clearly more expensive" in fb.message
-    for wrong in table.index.drop(answer):
-        assert answer not in q2.evaluate(wrong).message  # never leaks the answer
-    assert _mistake(q2, "sometimes") == "wrong_type"
+    assert q2.evaluate(" Repair").ok
+    fb = q2.evaluate("retrain")
+    assert fb.mistake == "wrong_choice" and "labels arrive a month late" in fb.message
+    fb = q2.evaluate("roll back")
+    assert fb.mistake == "wrong_choice" and "trained on °C" in fb.message
+    assert "Waiting" in q2.evaluate("wait").message
+    assert _mistake(q2, "panic") == "wrong_type"
 
 
 # --------------------------------------------------------------------------- q3
 
 
-def test_q3_solution_and_typical_mistakes(lesson, capsys):
+def test_q3_solution_and_the_misconception(lesson, capsys):
     assert _run_solution(q3, lesson, capsys).startswith("✔ Correct")
-    assert q3.evaluate(" Repair").ok
-    fb = q3.evaluate("retrain")
-    assert fb.mistake == "wrong_choice" and "labels arrive a month late" in fb.message
-    fb = q3.evaluate("roll back")
-    assert fb.mistake == "wrong_choice" and "trained on °C" in fb.message
-    assert "Waiting" in q3.evaluate("wait").message
-    assert _mistake(q3, "panic") == "wrong_type"
-
-
-# --------------------------------------------------------------------------- q4
-
-
-def test_q4_solution_and_the_misconception(lesson, capsys):
-    assert _run_solution(q4, lesson, capsys).startswith("✔ Correct")
     v1, v2, cost_on, year = lesson["v1"], lesson["v2"], lesson["cost_on"], lesson["year"]
-    assert q4.evaluate(cost_on(v2, 10), model=v2).ok
+    assert q3.evaluate(cost_on(v2, 10), model=v2).ok
     # scored on the months it learned from: the misconception
     for month in (5, 6, 7):
-        fb = q4.evaluate(cost_on(v2, month), model=v2)
+        fb = q3.evaluate(cost_on(v2, month), model=v2)
         assert fb.mistake == "scored_on_train", month
     X_train, y_train = retraining.training_window(year, 7, window="recent")
     p = v2.predict_proba(X_train)[:, 1]
     whole = monitoring.live_metrics(y_train, p, year.contract)["expected_cost"]
-    assert q4.evaluate(whole, model=v2).mistake == "scored_on_train"  # via misconceptions
+    assert q3.evaluate(whole, model=v2).mistake == "scored_on_train"  # via misconceptions
     # other slips
-    assert "already used" in q4.evaluate(cost_on(v2, 8), model=v2).message
-    assert "already used" in q4.evaluate(cost_on(v2, 9), model=v2).message
-    assert "champion" in q4.evaluate(cost_on(v1, 10), model=v2).message
+    assert "already used" in q3.evaluate(cost_on(v2, 8), model=v2).message
+    assert "already used" in q3.evaluate(cost_on(v2, 9), model=v2).message
+    assert "champion" in q3.evaluate(cost_on(v1, 10), model=v2).message
     raw = lesson["scores_on"](v2, 10)["expected_cost"]
-    assert "°F" in q4.evaluate(raw, model=v2).message
+    assert "°F" in q3.evaluate(raw, model=v2).message
     accuracy = lesson["scores_on"](v2, 10, lesson["repaired_inputs"])["accuracy"]
-    assert "accuracy" in q4.evaluate(accuracy, model=v2).message
+    assert "accuracy" in q3.evaluate(accuracy, model=v2).message
 
 
-def test_q4_checks_the_model_it_is_given(lesson):
+def test_q3_checks_the_model_it_is_given(lesson):
     v1, v2, cost_on = lesson["v1"], lesson["v2"], lesson["cost_on"]
     answer = cost_on(v2, 10)
-    fb = q4.evaluate(cost_on(v1, 10), model=v1)
+    fb = q3.evaluate(cost_on(v1, 10), model=v1)
     assert fb.mistake == "wrong_value" and "old champion" in fb.message
-    assert _mistake(q4, answer, model=retraining.new_model()) == "not_fitted"
-    assert _mistake(q4, answer, model="v2") == "wrong_type"
-    assert _mistake(q4, answer, model=lesson["peeking"]) == "wrong_value"
-    assert _mistake(q4, answer) == "missing_input"
-    assert _mistake(q4, answer, model=v2, month=10) == "unknown_input"
+    assert _mistake(q3, answer, model=retraining.new_model()) == "not_fitted"
+    assert _mistake(q3, answer, model="v2") == "wrong_type"
+    assert _mistake(q3, answer, model=lesson["peeking"]) == "wrong_value"
+    assert _mistake(q3, answer) == "missing_input"
+    assert _mistake(q3, answer, model=v2, month=10) == "unknown_input"
+
+
+def test_the_answer_to_q3_is_not_printed_in_the_notebook(lesson):
+    shown = f"{lesson['cost_on'](lesson['v2'], 10):.4f}"
+    assert shown not in lesson["_stdout"]
+
+
+# --------------------------------------------------------------------------- quizzes
+
+
+def test_wrapup_a(lesson_a):
+    right = {1: "b", 2: "c", 3: "b", 4: "a", 5: "b"}
+    assert wrapup_a.evaluate(right).ok
+    assert sum(q.revisits is not None for q in wrapup_a.questions) >= 2
+    fb = wrapup_a.evaluate({**right, 1: "a"})  # learned from May at the end of May
+    assert fb.mistake == "future_information" and "look-ahead" in fb.message
+    fb = wrapup_a.evaluate({**right, 3: "a"})
+    assert fb.mistake == "accuracy_with_skewed_costs"
+    assert wrapup_a.evaluate(...).status == "not_attempted"
+    assert wrapup_a.evaluate({**right, 2: ...}).status != "correct"
+
+
+def test_wrapup_b(lesson):
+    right = {1: "c", 2: "a", 3: "b", 4: "b", 5: "b", 6: "b", 7: "a"}
+    assert wrapup_b.evaluate(right).ok
+    assert sum(q.revisits is not None for q in wrapup_b.questions) >= 2
+    fb = wrapup_b.evaluate({**right, 3: "a"})
+    assert fb.mistake == "scored_on_train"
+    fb = wrapup_b.evaluate({**right, 5: "a"})
+    assert fb.mistake == "wrong_choice" and "false precision" in fb.message
+    assert wrapup_b.evaluate(...).status == "not_attempted"
 
 
 # --------------------------------------------------------------------------- all
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda q: q.name)
+@pytest.mark.parametrize("exercise", [q1, q2, q3], ids=lambda q: q.name)
 def test_not_attempted_and_odd_input_never_raise(exercise, lesson):
     inputs = {"model": lesson["v2"]} if exercise.inputs else {}
     for missing in (..., None):
