@@ -245,6 +245,25 @@ DISCUSSION_PROMPTS: dict[str, str] = {
     "the most the shop accepts to lose per visit.",
     "mean_proba": "One decision per visit or one for the whole day? What does the shop do "
     "with a visit whose P(banana) is 0.9 when the average is 0.5?",
+    # notebook 10's capstone and wrap-up quizzes
+    "course_world": "What did you change - the world, the contract, or both? Which figures of "
+    "the report should move, and which should not?",
+    "strict_inequality": "Read the contract aloud: 'at most the minimum'. Does a cost equal to "
+    "the minimum meet it?",
+    "course_minimum": "Whose minimum is 0.042? Where does this contract's own minimum live, "
+    "and why must the verdict read it from there?",
+    "course_threshold": "Where does 0.75 come from? What threshold do this contract's costs give?",
+    "wrong_direction": "Is a cost better when it is higher or lower? Which way must the "
+    "comparison with the minimum go?",
+    "decision_mismatch": "Does the decision follow from the verdict's own figures? Could a "
+    "reader find the same decision from them?",
+    "retrain_without_evidence": "Did the retraining policy pay for itself over the year? What "
+    "would keep it without that evidence cost?",
+    "memo_missing_figures": "Could a colleague check this memo's decision without opening the "
+    "report? Which two figures does it rest on?",
+    "alert_means_worse": "What does an input alert look at, and what can it not see? Who "
+    "answers the question it asks?",
+    "typed_figures": "What happens to a typed number when the cycle is rerun on new data?",
 }
 
 #: The simulated class's wrong-answer patterns: per exercise, the mistake tags its tests

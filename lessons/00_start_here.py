@@ -22,10 +22,10 @@
 # ## The course in one picture
 #
 # Machine learning is more than training a model, so the course follows the whole
-# **lifecycle**, one stage per notebook. The next cell draws it (you do not need to read
-# the drawing code - it is plain matplotlib).
+# **lifecycle**, one stage per notebook. The next cell draws it; its code is folded away
+# (plain matplotlib, not part of the lesson - click the bar to unfold it if you are curious).
 
-# %%
+# %% tags=["hidden"]
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -76,8 +76,10 @@ plt.show()
 #
 # In words: **01** define success → **02** collect data → **03** prepare data → **04** train
 # → **05** tune → **06** test on new data → **07** deploy → **08** monitor → **09** retrain
-# → back to 01. Notebook **10** puts the whole cycle into one reproducible command. The
-# point of the course: the product is the *process*, not the model.
+# → back to 01. Notebook **10** puts the whole cycle into one reproducible command, and
+# its second part is your capstone. Stages 02 to 10 come in parts (02a, 02b, ...) so that
+# no notebook takes more than about an hour. The point of the course: the product is the
+# *process*, not the model.
 
 # %% [markdown]
 # ## The running example: apple or banana?
@@ -198,8 +200,8 @@ q1.check(...)
 # ### Exercise 1: share of banana visits
 #
 # Replace the `...` below with code that computes the share of visits that ended with a
-# banana - a fraction between 0 and 1 - then run the cell. Stuck? Run `q1.hint()` in the
-# cell after it.
+# banana - a fraction between 0 and 1 - then run the cell. Stuck? Type `q1.hint()` in a
+# new cell (the **+** button adds one) and run it; `q1.hint(2)` says more.
 
 # %%
 # BEGIN SOLUTION
@@ -207,28 +209,12 @@ banana_share = (visits["fruit"] == "banana").mean()
 # END SOLUTION
 q1.check(banana_share)
 
-# %%
-q1.hint()
-
 # %% [markdown]
 # A wrong answer gets feedback about *what kind* of mistake it is. Try a few: a text, a
 # percentage such as `45`, a count of visits ...
 
 # %%
 q1.check("banana")
-
-# %% [markdown]
-# Whatever you answered, here is the share - we will meet it again:
-
-# %%
-# NBVAL_CHECK_OUTPUT
-share = (visits["fruit"] == "banana").mean()
-print(f"banana: {share:.1%} of the visits, apple: {1 - share:.1%}")
-
-# %% [markdown]
-# About 62 % of visits end with a banana (61.6 %). So a "model" that always says *banana*
-# is already right 62 % of the time: that is the **baseline** any real model must beat, and
-# notebook 01 starts from it.
 
 # %% [markdown]
 # ### Exercise 2: how many customers?
@@ -310,6 +296,25 @@ from course_utils import config
 Markdown(config.solutions_badges())
 
 # %% [markdown]
+# ## Wrap-up quiz
+#
+# Every notebook ends with a short quiz like this one: a few questions answered with a
+# letter each, checked together. Later quizzes also come back to earlier notebooks, so that
+# what you learnt stays.
+
+# %%
+from course_utils.exercises.nb00 import wrapup
+
+display(wrapup)
+
+# %% tags=["quiz"]
+# BEGIN SOLUTION
+answers = {1: "b", 2: "b", 3: "b", 4: "b", 5: "b"}
+# STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ...}
+# END SOLUTION
+wrapup.check(answers)
+
+# %% [markdown]
 # ## Recap
 #
 # In this notebook you
@@ -318,7 +323,7 @@ Markdown(config.solutions_badges())
 # * met the running example: 19,075 visits at three fruit stands, apple or banana;
 # * checked your environment and tried a widget;
 # * answered your first exercises with `check`, `hint` and `solution`, and saw your progress;
-# * found the baseline: about 62 % of visits end with a banana.
+# * found the baseline: the share of banana visits, what 'always banana' gets right.
 #
 # **Next:** [01 · Define success](01_define_success.ipynb) - what exactly should the model
 # predict, how will we know it is good enough, and what does each kind of mistake cost?

@@ -582,6 +582,6 @@ wrapup_b.check(answers)
 #
 # and saved the findings for the next step.
 #
-# **Next:** [03 · Prepare the data](03_prepare_data.ipynb) - fix what the audit found:
+# **Next:** [03a · Prepare the data](03a_clean_data.ipynb) - fix what the audit found:
 # unify spellings and units, remove the duplicates, handle the gaps, and build a pipeline
 # that does all of it the same way in training and in production.

@@ -398,5 +398,5 @@ wrapup_b.check(answers)
 # * met leakage: tiny for a scaler, huge for a feature built from the labels - a score
 #   above the best possible gives it away.
 #
-# **Next:** [04 · Train](04_train.ipynb) - baselines and several model families on this
+# **Next:** [04a · Train](04a_cross_validate.ipynb) - baselines and several model families on this
 # prepared data, compared by cross-validation.

@@ -598,6 +598,6 @@ wrapup_b.check(answers)
 # * measured a search as a procedure with nested cross-validation;
 # * moved three models from under- to over-fitting with the sliders.
 #
-# **Next:** [06 · Test on new data](06_test.ipynb) - the chosen model meets the test set,
+# **Next:** [06a · Test on new data](06a_test_verdict.ipynb) - the chosen model meets the test set,
 # once: the confusion matrix, costs and thresholds, uncertainty, and the verdict against
 # the contract.

@@ -424,6 +424,6 @@ wrapup_b.check(answers)
 # * used the fruit-stand app, a thin client of the same service - then stopped the
 #   service, and started it again for the app.
 #
-# **Next:** [08 · Monitor](08_monitor.ipynb) - months of production traffic go through the
+# **Next:** [08a · Monitor](08a_detect_drift.ipynb) - months of production traffic go through the
 # service: drift metrics, labels that arrive late, and alerts that fire when the world
 # changes.

@@ -523,6 +523,6 @@ wrapup_b.check(answers)
 #   cost rose 14 to 31 % above the test level, still within the contract;
 # * turned each kind of change up and down in the simulator.
 #
-# **Next:** [09 · Retrain](09_retrain.ipynb) - the monitor has spoken; what now? Retrain
-# on which data, compare the new model with the old one fairly, promote it or roll back -
-# and fix the thermometers instead of retraining on them.
+# **Next:** [09a · Retrain](09a_retraining_policies.ipynb) - the monitor has spoken; what
+# now? Retrain on which data, compare the new model with the old one fairly, promote it or
+# roll back - and fix the thermometers instead of retraining on them.

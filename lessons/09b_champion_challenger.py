@@ -561,5 +561,5 @@ wrapup_b.check(answers)
 #   +0.0038 € per visit) covers the world's true effect (-0.0012 €) but cannot tell the
 #   two models apart in one month.
 #
-# **Next:** [10 · The whole cycle](10_the_whole_cycle.ipynb) - the lifecycle as one
+# **Next:** [10a · The whole cycle](10a_the_whole_cycle.ipynb) - the lifecycle as one
 # reproducible command, applied to a new twist.

@@ -31,8 +31,9 @@ from course_utils.exercises import (
     expect_series,
     incorrect,
 )
+from course_utils.exercises.quiz import Question, Quiz
 
-__all__ = ["q1", "q2", "q3"]
+__all__ = ["q1", "q2", "q3", "wrapup"]
 
 NOTEBOOK = "00"
 
@@ -101,8 +102,9 @@ def _check_q1(answer: Any) -> Feedback:
         ],
         wrong="Not the share of banana visits. Compare the `fruit` column with the text "
         "'banana' (lower case) and take the `.mean()` of the result.",
-        success="About three visits in five end with a banana - so a model "
-        "must beat simply always saying 'banana'. You'll meet this baseline in notebook 01.",
+        success=f"{share:.1%} of the visits end with a banana: a 'model' that always says "
+        "banana is right that often. That is the **baseline** any real model must beat - "
+        "notebook 01 starts from it.",
     )
 
 
@@ -233,4 +235,98 @@ q3 = Exercise(
     solution="visits_per_store = visits['store'].value_counts()\nq3.check(visits_per_store)",
     explanation="`value_counts()` returns a Series: the index holds each distinct value, the "
     "values how often it occurs. `visits.groupby('store', observed=True).size()` works too.",
+)
+
+
+# --------------------------------------------------------------------------- wrap-up quiz
+
+wrapup = Quiz(
+    NOTEBOOK,
+    "wrapup",
+    "Wrap-up quiz: how this course works",
+    prompt="5 questions on this notebook (the next notebooks' quizzes also come back to "
+    "earlier ones). For each, choose one letter: `answers = {1: ..., 2: ..., ...}` with a "
+    'letter such as `"b"` in place of each `...`, then run `wrapup.check(answers)`. A '
+    "wrong choice gets the reason it is wrong; change it and check again.",
+    questions=[
+        Question(
+            "Why is the lifecycle drawn as a loop rather than a line?",
+            {
+                "a": "because the notebooks can be done in any order",
+                "b": "because the world changes after deployment: monitoring tells you when, "
+                "and you retrain or rethink what success means",
+                "c": "because a model must be trained several times before it works",
+            },
+            answer="b",
+            why={
+                "a": "Each notebook can be *started* on its own, but the stages follow each "
+                "other; the loop is about what happens after deployment.",
+                "b": "Yes: deploying is not the end - customers, prices and sensors change.",
+                "c": "Training several models is part of tuning (one stage); the loop goes "
+                "all the way back from monitoring to the start.",
+            },
+        ),
+        Question(
+            "You leave an exercise's `...` in place and run the cell. What happens?",
+            {
+                "a": "an error stops the notebook",
+                "b": "the check says 'not attempted yet' and the notebook runs on",
+                "c": "the check fills in the answer for you",
+            },
+            answer="b",
+            why={
+                "a": "Checks never raise: skipping an exercise breaks nothing.",
+                "b": "Yes: `...` means 'not attempted yet'.",
+                "c": "Nothing is filled in for you: `q1.solution()` shows a solution only "
+                "when you ask for it.",
+            },
+        ),
+        Question(
+            "Which is the best order when you are stuck on an exercise?",
+            {
+                "a": "`q1.solution()` first, then the hints",
+                "b": "`q1.hint()`, then `q1.hint(2)` ..., and `q1.solution()` last",
+                "c": "ask the check the same answer again until it passes",
+            },
+            answer="b",
+            why={
+                "a": "The solution ends the thinking; the hints go from a nudge to nearly "
+                "the answer, so you still find it yourself.",
+                "b": "Yes: each hint says a bit more.",
+                "c": "The feedback names the kind of mistake: read it and change the answer.",
+            },
+        ),
+        Question(
+            "About six visits in ten end with a banana. What does that make 'always say banana'?",
+            {
+                "a": "a useless rule nobody should mention",
+                "b": "the baseline: the score any real model must beat",
+                "c": "the best possible model",
+            },
+            answer="b",
+            why={
+                "a": "It is the first thing to compare with: a model that does not beat it "
+                "is worth nothing.",
+                "b": "Yes: notebook 01 starts from it.",
+                "c": "It ignores every input; a model that uses the customer, the store and "
+                "the prices does better.",
+            },
+            tag="wrong_choice",
+        ),
+        Question(
+            "What does your progress file store when you run a check?",
+            {
+                "a": "your answers, sent to the course's server",
+                "b": "whether the check passed and which mistake it spotted - never your "
+                "answer, and nothing is sent anywhere",
+                "c": "nothing at all",
+            },
+            answer="b",
+            why={
+                "a": "Your answers are never stored, and nothing leaves your computer.",
+                "b": "Yes: you can export a copy under a pseudonym if your instructor asks.",
+                "c": "It keeps the outcome and the mistake tag, so the map can show your progress.",
+            },
+        ),
+    ],
 )
