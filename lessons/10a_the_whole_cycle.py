@@ -32,16 +32,19 @@
 # contract, register and promote it, serve it over HTTP, replay the year of notebook 08,
 # monitor it, retrain where the policy says, and write a report. It takes about 15 seconds.
 
+# %% tags=["hidden"]
+from threadpoolctl import threadpool_limits
+
+threadpool_limits(limits=1)  # small models: one thread is fastest on a shared machine
+
 # %%
 import json
 
 import pandas as pd
 from IPython.display import Image, Markdown, display
-from threadpoolctl import threadpool_limits
 
 from course_utils import contract, cycle, drift, monitoring, paths, retraining, world
 
-threadpool_limits(limits=1)  # small models: one thread is fastest on a shared machine
 out = paths.work_dir() / "cycle"
 summary = cycle.run_cycle(out, seed=42, policy="on_alert")
 

@@ -110,7 +110,7 @@ def test_notebook_06_is_three_parts_in_the_course_order():
     names = [p.source.stem for p in PARTS]
     assert names == ["06a_test_verdict", "06b_slices_and_uncertainty", "06c_explain_the_model"]
     i = config.NOTEBOOKS.index(names[0])
-    assert list(config.NOTEBOOKS[i - 1 : i + 4]) == ["05_tune", *names, "07_deploy"]
+    assert list(config.NOTEBOOKS[i - 1 : i + 4]) == ["05b_choose", *names, "07a_save_model"]
     assert "06_test" not in config.NOTEBOOKS
 
 

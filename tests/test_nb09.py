@@ -73,7 +73,7 @@ def test_the_parts_are_the_stage_in_order():
     text_a = LESSON_A.source.read_text(encoding="utf-8")
     text_b = LESSON_B.source.read_text(encoding="utf-8")
     assert "(09b_champion_challenger.ipynb)" in text_a  # part a leads to part b
-    assert "(10_the_whole_cycle.ipynb)" in text_b  # part b leads to notebook 10
+    assert "(10a_the_whole_cycle.ipynb)" in text_b  # part b leads to notebook 10a
     for text in (text_a, text_b):
         assert "Whatever you answered" not in text
         assert ".hint()\n" not in text.replace("# ", "")  # no code cell shows a hint
