@@ -273,6 +273,7 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("00", "q1"): (0.2, {"percent_not_fraction": 3, "complement": 3, "count_not_share": 2}),
     ("00", "q2"): (0.2, {"rows_not_unique": 4, "not_integer": 1, "wrong_type": 1}),
     ("00", "q3"): (0.3, {"proportions_not_counts": 3, "wrong_index": 1, "rows_lost": 1}),
+    ("00", "wrapup"): (0.2, {"wrong_choice": 2}),
     ("01", "q1"): (0.6, {"leakage": 5, "extra_columns": 2, "missing_columns": 1}),
     ("01", "q2"): (
         0.5,
@@ -333,10 +334,6 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ),
     ("07", "wrapup_a"): (0.3, {"pickle_runs_code": 2, "scored_on_train": 2}),
     ("07", "wrapup_b"): (0.4, {"retry_4xx": 2, "unit_fahrenheit": 2, "default_threshold": 1}),
-    ("08", "q1"): (
-        0.7,
-        {"psi_no_log": 2, "psi_log10": 2, "psi_one_sided": 2, "psi_bins_from_current": 1},
-    ),
     ("08", "q2"): (0.6, {"significant_means_harmful": 4, "seasonal_psi_alarm": 3}),
     ("08", "q3"): (0.6, {"metric_ignores_costs": 3, "accuracy_with_skewed_costs": 3}),
     ("08", "q4"): (0.6, {"said_data_drift": 3, "said_prior_shift": 2, "said_seasonality": 1}),

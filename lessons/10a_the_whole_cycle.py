@@ -22,7 +22,7 @@
 # Notebook [10b](10b_capstone.ipynb), the capstone, then hands the cycle to you: your world,
 # your contract, your verdict.
 #
-# **Estimated time:** 50 minutes.
+# **Estimated time:** 45 minutes.
 
 # %% [markdown]
 # ## 1. The whole cycle in one call

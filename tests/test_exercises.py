@@ -275,9 +275,10 @@ def test_catalogue_lists_every_notebook_exercise():
         ("00", "q1"),
         ("00", "q2"),
         ("00", "q3"),
+        ("00", "wrapup"),
     ]
     assert all(title for _, _, title in cat)
-    assert nb00.__all__ == ["q1", "q2", "q3"]
+    assert nb00.__all__ == ["q1", "q2", "q3", "wrapup"]
 
 
 @pytest.mark.parametrize("exercise", ex.all_exercises(), ids=lambda e: f"{e.notebook}.{e.name}")

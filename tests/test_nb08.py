@@ -72,7 +72,7 @@ def test_08_is_split_in_two_parts_listed_in_order():
     assert "08_monitor" not in names
     text_a = PART_A.source.read_text(encoding="utf-8")
     assert "(08b_judge_drift.ipynb)" in text_a  # part a links to part b
-    assert "(09_retrain.ipynb)" in PART_B.source.read_text(encoding="utf-8")
+    assert "(09a_retraining_policies.ipynb)" in PART_B.source.read_text(encoding="utf-8")
 
 
 def test_no_hint_calls_and_no_answer_shown_in_the_student_versions():

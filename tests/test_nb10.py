@@ -300,3 +300,8 @@ def test_the_wrap_up_quizzes(lesson, capstone):
     assert fb.mistake == "alert_means_worse" and "cannot see the cost" in fb.message
     fb = wrapup_b.evaluate({**capstone["answers"], 1: "c"})
     assert "upside down" in fb.message and "(a)" not in fb.message
+
+
+def test_wrapup_b_names_the_typed_figures_misconception(capstone):
+    fb = wrapup_b.evaluate({**capstone["answers"], 2: "a"})
+    assert fb.mistake == "typed_figures" and "stale" in fb.message

@@ -144,7 +144,7 @@ def test_format_progress_draws_text_bars():
     def line00(text: str) -> str:
         return next(x for x in text.splitlines() if "00  start here" in x)
 
-    assert re.search(r"\[---\]\s+0/3", line00(progress_map.format_progress()))
+    assert re.search(r"\[----\]\s+0/4", line00(progress_map.format_progress()))
     progress.record("00", "q2")
     assert re.search(r"\[#--\]\s+1/3", line00(progress_map.format_progress()))
     for name in ("q1", "q3"):
@@ -166,9 +166,9 @@ def test_widget_shows_the_map_and_refreshes():
     widget = progress_map.progress_widget()
     view, button = widget.children
     assert isinstance(view, widgets.HTML) and isinstance(button, widgets.Button)
-    assert "0/3" in view.value and "start here" in view.value
+    assert "0/4" in view.value and "start here" in view.value
     progress.record("00", "q1")
-    assert "0/3" in view.value  # not yet refreshed
+    assert "0/4" in view.value  # not yet refreshed
     button.click()
     assert "1/3" in view.value and "q1" in view.value
     assert "aria-label='1 of 3 exercises passed'" in view.value

@@ -32,7 +32,7 @@ def all_exercises() -> list[Exercise]:
     A module that fails to import is skipped with a warning (the progress map still works).
 
     >>> [e.name for e in all_exercises() if e.notebook == "00"]
-    ['q1', 'q2', 'q3']
+    ['q1', 'q2', 'q3', 'wrapup']
     """
     found: list[Exercise] = []
     for mod_name in _notebook_modules():

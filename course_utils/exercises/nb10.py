@@ -682,6 +682,12 @@ def _check_q6(answer: Any) -> Feedback | None:
             "wrong_type",
         )
     folder = Path(answer)
+    if not str(answer).strip() or not folder.is_dir():
+        return incorrect(
+            f"There is no folder {str(folder)!r}. Pass the capstone folder itself: "
+            "`q6.check(capstone_dir)`.",
+            "wrong_value",
+        )
     read = _read_capstone(folder)
     if isinstance(read, Feedback):
         return read

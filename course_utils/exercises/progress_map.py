@@ -7,7 +7,7 @@ text, HTML or a widget. It joins the exercise catalogue with the passes stored b
 >>> os.environ[progress.ENV_VAR] = os.path.join(tempfile.mkdtemp(), "progress.json")
 >>> progress.record("00", "q1")
 True
->>> "[#--]" in format_progress().splitlines()[1]
+>>> "[#---]" in format_progress().splitlines()[1]
 True
 >>> progress.reset()
 >>> _ = os.environ.pop(progress.ENV_VAR) if saved is None else os.environ.update(
