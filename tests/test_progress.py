@@ -146,12 +146,12 @@ def test_format_progress_draws_text_bars():
 
     assert re.search(r"\[----\]\s+0/4", line00(progress_map.format_progress()))
     progress.record("00", "q2")
-    assert re.search(r"\[#--\]\s+1/3", line00(progress_map.format_progress()))
-    for name in ("q1", "q3"):
+    assert re.search(r"\[#---\]\s+1/4", line00(progress_map.format_progress()))
+    for name in ("q1", "q3", "wrapup"):
         progress.record("00", name)
     text = progress_map.format_progress()
-    assert re.search(r"\[###\]\s+3/3\s+✔ complete", line00(text))
-    assert "Total: 3/" in text
+    assert re.search(r"\[####\]\s+4/4\s+✔ complete", line00(text))
+    assert "Total: 4/" in text
 
 
 def test_bars_are_scaled_for_many_exercises():
@@ -170,8 +170,8 @@ def test_widget_shows_the_map_and_refreshes():
     progress.record("00", "q1")
     assert "0/4" in view.value  # not yet refreshed
     button.click()
-    assert "1/3" in view.value and "q1" in view.value
-    assert "aria-label='1 of 3 exercises passed'" in view.value
+    assert "1/4" in view.value and "q1" in view.value
+    assert "aria-label='1 of 4 exercises passed'" in view.value
 
 
 def test_progress_table_is_a_frame_even_without_progress():
