@@ -177,6 +177,7 @@ def test_q5_a_hard_coded_answer_and_odd_answers():
     assert _mistake(q5, lambda reference, current, reference_days, current_days: (True, 7.7)) in (
         "wrong_value",
         "psi_no_log",
+        "rows_as_independent",  # any named mistake will do for a hard-coded answer
     )
     assert _mistake(q5, lambda reference, current: (True, 1.0)) == "signature"
     assert _mistake(q5, 0.5) == "not_a_function"

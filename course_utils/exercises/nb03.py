@@ -608,6 +608,14 @@ def _fit_error(exc: Exception) -> Feedback:
             "One-hot encode them; impute and pass through only the numbers.",
             "wrong_column",
         )
+    if "is not a column of the dataframe" in text:  # scikit-learn 1.6 does not name it
+        return incorrect(
+            "The `ColumnTransformer` names a column the table does not have. If it is one of "
+            "the derived columns (rel_price, station_rush, weekend, age_sq), `add_features` "
+            "makes them: put `FunctionTransformer(add_features)` first in the pipeline, "
+            "before the `ColumnTransformer`. Otherwise check the spelling.",
+            "missing_columns",
+        )
     if "not columns of the dataframe" in text or "not in index" in text:
         missing = re.findall(r"'([^']+)'", text)
         derived = sorted(set(missing) & {"rel_price", "station_rush", "weekend", "age_sq"})

@@ -424,6 +424,29 @@ def _case(label, column, ref, cur, store=None):
 
 
 @cache
+def _made_up_case():
+    """30 made-up store-days a side (two visits each): a shift whose PSI (about 0.88) is
+    above the mean noise of such a window (0.60) but below its 95 % quantile (1.13) - the
+    same numbers on every library version."""
+    import pandas as pd
+
+    from course_utils.exercises.functions import Case
+
+    reference = [float(v) for v in range(30) for _ in range(2)]
+    per_bin = (10, 8, 3, 3, 1, 1, 1, 1, 1, 1)  # days of the current window in each decile
+    current = [3.0 * b + 1 for b, k in enumerate(per_bin) for _ in range(k) for _ in range(2)]
+    args = (
+        pd.Series(reference, name="price_banana"),
+        pd.Series(current, name="price_banana"),
+        pd.Series([f"ref-{i:02d}" for i in range(30) for _ in range(2)]),
+        pd.Series([f"cur-{i:02d}" for i in range(30) for _ in range(2)]),
+    )
+    return Case(
+        args=args,
+        label="30 made-up store-days a side, a moderate shift that noise alone often gives",
+    )
+
+
 def _q5_cases() -> tuple:
     """Months and stores the notebook never shows: other seeds (years) of the world."""
     quiet_sep = (("2026-09", "seasonality", 7), ("2026-09", "seasonality", 8))
@@ -451,6 +474,7 @@ def _q5_cases() -> tuple:
             *quiet_mar,
             store="Central",
         ),
+        _made_up_case(),
         _case(
             "the banana price at all three stores, the Marches of two other years (no "
             "drift; about 2,000 visits but only about 90 store-days a side)",
@@ -608,7 +632,7 @@ def _check_q5(answer: Any) -> Feedback:
     if problem is not None:
         return problem
     return correct(
-        "Your rule runs right on four windows you had not seen: it pages for the price shock, "
+        "Your rule runs right on five windows you had not seen: it pages for the price shock, "
         "and stays quiet on three windows where nothing changed - two of them with a PSI "
         "above 0.25 from noise alone. One value per store-day, a PSI by hand, and a "
         "threshold that grows as the window shrinks."
