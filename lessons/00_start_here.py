@@ -309,7 +309,7 @@ display(wrapup)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "b", 2: "b", 3: "b", 4: "b", 5: "b"}
+answers = {1: "a", 2: "c", 3: "b", 4: "c", 5: "a"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ...}
 # END SOLUTION
 wrapup.check(answers)
@@ -323,7 +323,7 @@ wrapup.check(answers)
 # * met the running example: 19,075 visits at three fruit stands, apple or banana;
 # * checked your environment and tried a widget;
 # * answered your first exercises with `check`, `hint` and `solution`, and saw your progress;
-# * found the baseline: the share of banana visits, what 'always banana' gets right.
+# * found a first baseline: the share of banana visits, what 'always banana' gets right.
 #
 # **Next:** [01 · Define success](01_define_success.ipynb) - what exactly should the model
 # predict, how will we know it is good enough, and what does each kind of mistake cost?

@@ -443,7 +443,7 @@ display(wrapup)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "b", 2: "b", 3: "c", 4: "b", 5: "a", 6: "a"}
+answers = {1: "b", 2: "c", 3: "a", 4: "b", 5: "c", 6: "a"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
 # END SOLUTION
 wrapup.check(answers)

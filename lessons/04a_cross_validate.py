@@ -150,8 +150,10 @@ print(f"on the rows each fold learned from: {logistic_result['train_score'].mean
 # %% [markdown]
 # Careful with a name: scikit-learn calls the held-out fold's score `test_score`, but it
 # is **not** our test set - read it as *validation*. The mean, 0.841, is the estimate for
-# new visits; the spread between folds, 0.007, says how much it wobbles. Two models whose
-# means differ by less than that are hard to tell apart.
+# new visits; the spread between folds, 0.007, says how much it wobbles from fold to fold.
+# Two models scored on the *same* folds are compared fold by fold: an easy fold lifts both,
+# so look at the five differences between them - a gap that keeps its sign on every fold
+# points to a real difference, a gap that changes sign does not.
 
 # %% [markdown]
 # ## Exercise 1: cross-validate a decision tree

@@ -369,7 +369,7 @@ display(wrapup_a)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "c", 2: "b", 3: "a", 4: "a", 5: "b", 6: "c"}
+answers = {1: "c", 2: "a", 3: "b", 4: "c", 5: "b", 6: "a"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
 # END SOLUTION
 wrapup_a.check(answers)

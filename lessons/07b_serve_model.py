@@ -309,8 +309,8 @@ con.close()
 # most: **look at the status before reading the answer**, and **never send a refused
 # request again**: the same request gets the same refusal. A **5xx** says the service itself
 # failed (**503**, *service unavailable*, while it restarts) - not the visit's fault. The
-# check runs your function on visits you have not seen, against the real service and two
-# stand-in services that answer 422 and 503. Stuck? `q5.hint()`.
+# check runs your function on visits you have not seen, against the real service and
+# stand-in services that answer 422, 400 and 503. Stuck? `q5.hint()`.
 
 # %%
 display(q5)
@@ -404,7 +404,7 @@ display(wrapup_b)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "c", 2: "b", 3: "b", 4: "b", 5: "a", 6: "a"}
+answers = {1: "b", 2: "c", 3: "a", 4: "c", 5: "a", 6: "b"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
 # END SOLUTION
 wrapup_b.check(answers)

@@ -496,7 +496,7 @@ display(wrapup_a)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "b", 2: "a", 3: "c", 4: "a", 5: "b", 6: "a"}
+answers = {1: "b", 2: "c", 3: "a", 4: "b", 5: "c", 6: "a"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
 # END SOLUTION
 wrapup_a.check(answers)

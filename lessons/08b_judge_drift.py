@@ -501,7 +501,7 @@ display(wrapup_b)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "a", 2: "b", 3: "c", 4: "a", 5: "b", 6: "c"}
+answers = {1: "c", 2: "a", 3: "b", 4: "c", 5: "a", 6: "b"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
 # END SOLUTION
 wrapup_b.check(answers)

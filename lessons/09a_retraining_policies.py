@@ -463,7 +463,7 @@ display(wrapup_a)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "b", 2: "c", 3: "b", 4: "a", 5: "b"}
+answers = {1: "c", 2: "a", 3: "c", 4: "b", 5: "a"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ...}
 # END SOLUTION
 wrapup_a.check(answers)

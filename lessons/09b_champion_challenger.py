@@ -541,7 +541,7 @@ display(wrapup_b)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "c", 2: "a", 3: "b", 4: "b", 5: "b", 6: "b", 7: "a"}
+answers = {1: "a", 2: "c", 3: "b", 4: "c", 5: "b", 6: "a", 7: "c"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ..., 7: ...}
 # END SOLUTION
 wrapup_b.check(answers)

@@ -307,7 +307,7 @@ display(wrapup_a)
 
 # %% tags=["quiz"]
 # BEGIN SOLUTION
-answers = {1: "a", 2: "b", 3: "b", 4: "b", 5: "c", 6: "a"}
+answers = {1: "c", 2: "b", 3: "a", 4: "c", 5: "a", 6: "b"}
 # STUDENT: answers = {1: ..., 2: ..., 3: ..., 4: ..., 5: ..., 6: ...}
 # END SOLUTION
 wrapup_a.check(answers)

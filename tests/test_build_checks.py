@@ -202,7 +202,7 @@ def test_quiz_partial_and_empty_answers() -> None:
 
 @pytest.mark.parametrize(
     ("answers", "mistake"),
-    [({5: "a"}, "wrong_index"), (42, "wrong_type"), ({1: "z"}, "wrong_choice"), ("bbb", None)],
+    [({5: "a"}, "wrong_index"), (42, "wrong_type"), ({1: "z"}, "wrong_type"), ("bbb", None)],
 )
 def test_quiz_odd_answers_get_a_clear_message(answers, mistake) -> None:
     fb = _quiz().evaluate(answers)
@@ -320,3 +320,71 @@ def test_check_function_compares_models_by_their_state() -> None:
 def test_quiz_refuses_empty_answers() -> None:
     for empty in ((), [], {}):
         assert _quiz().evaluate(empty).status == "incorrect"
+
+
+def test_quiz_forgives_spelling_and_says_what_to_type() -> None:
+    quiz = _quiz()
+    assert quiz.evaluate("b, b").ok and quiz.evaluate("b b").ok
+    assert quiz.evaluate({1: "the tests rows", 2: "b"}).ok  # a small typo in the option text
+    none = quiz.evaluate(None)
+    assert none.status == "not_attempted" and "one letter per question" in none.message
+    number = quiz.evaluate({1: 2, 2: "b"})
+    assert number.mistake == "wrong_type" and "in quotes" in number.message
+    text = quiz.evaluate({1: "the rows of the test", 2: "b"})
+    assert text.mistake == "wrong_type" and "give its letter" in text.message
+
+
+def test_quiz_hint_does_not_reveal_the_right_letter_by_position() -> None:
+    """The option ruled out is not always the last wrong one: on three-option questions
+    keyed (c), "not (b)" would otherwise give the answer away."""
+    ruled_out = []
+    for i in range(40):
+        q = Question(f"Question {i}?", {"a": "x", "b": "y", "c": "z"}, answer="c")
+        ruled_out.append(Quiz._wrong_letter(q))
+    assert set(ruled_out) == {"a", "b"}
+    assert "c" not in ruled_out
+
+
+def test_check_function_names_a_class_and_survives_exit() -> None:
+    class Joiner:
+        pass
+
+    def leaves(x):
+        raise SystemExit
+
+    cases = [Case(args=(1,), label="one")]
+    fb = check_function(Joiner, cases, lambda r, c: None, what="`f`")
+    assert fb.mistake == "not_a_function" and "a class (Joiner)" in fb.message
+    assert "not `class`" in fb.message
+    fb = check_function(leaves, cases, lambda r, c: None, what="`f`")
+    assert fb.mistake == "raised" and "SystemExit" in fb.message
+
+
+def test_a_function_exercise_answered_with_none_says_to_pass_the_function() -> None:
+    exercise = Exercise(
+        "99",
+        "qf",
+        "Build",
+        prompt="Write f.",
+        checker=lambda answer: None,
+        hints=["Use def."],
+        solution="def f(x):\n    return x",
+        expects="a function `f(x)`",
+    )
+    fb = exercise.evaluate(None)
+    assert fb.status == "not_attempted" and "function's name" in fb.message
+    assert "df['price']" not in fb.message
+
+
+def test_check_function_stops_a_function_that_never_ends(monkeypatch) -> None:
+    from course_utils.exercises import functions
+
+    monkeypatch.setattr(functions, "TIME_LIMIT", 0.5)
+
+    def forever(x):
+        while True:
+            x += 1
+
+    fb = check_function(forever, [Case(args=(1,), label="one")], lambda r, c: None, what="`f`")
+    assert fb.mistake == "raised" and "did not finish within" in fb.message
+    assert check_function(abs, [Case(args=(-1,), label="one")], lambda r, c: None) is None

@@ -223,7 +223,7 @@ def test_q2_cases_are_unseen_and_tell_the_mistakes_apart():
 
 # --------------------------------------------------------------------------- wrap-up quiz
 
-RIGHT = {1: "b", 2: "b", 3: "c", 4: "b", 5: "a", 6: "a"}
+RIGHT = {1: "b", 2: "c", 3: "a", 4: "b", 5: "c", 6: "a"}
 
 
 def test_wrapup_right_answers_wrong_answers_and_not_attempted():

@@ -295,7 +295,7 @@ def test_q1_day_mean_rows_added_and_the_usual_slips(lesson_a):
     # Hard-coded: the notebook's own table, whatever the input.
     table = lesson_a["with_temp"]
     fb = q1.evaluate(lambda scans, prices, readings: table)
-    assert fb.mistake == "rows_added"
+    assert fb.mistake == "wrong_value" and "function's parameters" in fb.message
 
     def swapped(prices, readings, scans):  # the parameters in another order
         return _join()(scans, prices, readings)
@@ -470,3 +470,29 @@ def test_the_wrapup_quizzes(quiz):
             if question.tag:
                 assert fb.mistake == question.tag
     assert quiz.evaluate({**right, 1: "z"}).status == "incorrect"
+
+
+def test_q1_inner_join_helper_columns_and_own_errors():
+    """A scan whose day the price page does not list keeps its row (an inner join loses
+    it); helper columns and a text temperature are named; any error that refuses a
+    duplicated price is fine."""
+    right = _join()
+
+    def inner(scans, prices, readings):  # the rows without a price lost
+        return right(scans, prices, readings).dropna(subset=["apple"]).reset_index(drop=True)
+
+    fb = q1.evaluate(inner)
+    assert fb.mistake == "rows_lost" and "how='left'" in fb.message
+    fb = q1.evaluate(lambda s, p, r: right(s, p, r).dropna())
+    assert fb.mistake == "rows_lost" and "dropna" in fb.message
+    fb = q1.evaluate(lambda s, p, r: right(s, p, r).assign(_row=0))
+    assert fb.mistake == "extra_columns" and "'_row'" in fb.message
+    fb = q1.evaluate(lambda s, p, r: right(s, p, r).assign(temp=lambda t: t["temp"].astype(str)))
+    assert fb.mistake == "wrong_dtype"
+
+    def own_error(scans, prices, readings):
+        if prices.duplicated(["date", "store"]).any():
+            raise RuntimeError("the price page lists a day twice")
+        return right(scans, prices, readings)
+
+    assert q1.evaluate(own_error).ok

@@ -532,3 +532,13 @@ def test_q1_works_after_run_all(raw):
     twice = first["temp"].where(~riv, (first["temp"] - 32) * 5 / 9)
     fb = q1.evaluate(twice)
     assert fb.mistake == "wrong_value" and "twice" in fb.message and "`raw`" in fb.message
+
+
+def test_q4_build_model_at_the_end_and_ordinal_codes():
+    fb = q4.evaluate(lambda: make_pipeline(_factory()(), LogisticRegression()))
+    assert fb.mistake == "wrong_type" and "leave the model out" in fb.message
+    from sklearn.preprocessing import OrdinalEncoder
+
+    ordinal = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
+    fb = q4.evaluate(_factory(categories=ordinal))
+    assert fb.mistake == "wrong_column" and "OneHotEncoder" in fb.message

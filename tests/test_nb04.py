@@ -565,3 +565,20 @@ def test_quiz_wrong_options_record_the_misconception_tag():
     ]
     fb = wrapup_b.evaluate({1: "a", 2: "b", 3: "a", 4: "b", 5: "c", 6: "a"})
     assert fb.mistake == "shuffled_future"
+
+
+def test_q5_positional_folds_default_scoring_and_the_notebooks_data(capsys):
+    """One case passes the folds by position and no scoring: a signature without the
+    default is named; a function that uses the notebook's rows is told to use its
+    parameters."""
+    no_default = _define(_SOLUTION.replace('scoring="accuracy"', "scoring"))
+    fb = q5.evaluate(no_default)
+    assert fb.mistake == "signature" and "compare_models(models, X, y, cv)" in fb.message
+    X_train, y_train = checkpoints.xy(checkpoints.split()[0])
+    own_rows = _define(
+        _SOLUTION.replace("(model, X, y,", "(model, X_train.head(900), y_train.head(900),"),
+        X_train=X_train,
+        y_train=y_train,
+    )
+    fb = q5.evaluate(own_rows)
+    assert fb.status == "incorrect" and "use only its parameters" in fb.message

@@ -674,7 +674,7 @@ def test_q6_cases_are_not_the_notebooks_and_cover_the_traps():
         (dict(swap=True), "swapped_costs", "other one's cost"),
         (dict(score="accuracy"), "accuracy_with_skewed_costs", "accuracy"),
         (dict(score="error rate"), "accuracy_with_skewed_costs", "error rate"),
-        (dict(wrong_way=True), "compared_wrong_way", "wrong way"),
+        (dict(wrong_way=True), "compared_wrong_way", "at or below"),
         (dict(mean=True), "mean_proba", "mean"),
         (dict(strict=True), "wrong_value", "*at least* the threshold"),
         (dict(per_visit=False), "count_not_share", "per visit"),
@@ -782,8 +782,8 @@ def test_wrapup_wrong_options_carry_their_misconception():
     right = {i: q.answer for i, q in enumerate(wrapup_a.questions, 1)}
     wrong = next(k for k in wrapup_a.questions[2].options if k != wrapup_a.questions[2].answer)
     assert wrapup_a.evaluate({**right, 3: wrong}).mistake == "swapped_axes"
-    wrong = next(k for k in wrapup_a.questions[0].options if k != wrapup_a.questions[0].answer)
-    assert wrapup_a.evaluate({**right, 1: wrong}).mistake == "test_used_for_tuning"
+    wrong = next(k for k in wrapup_a.questions[1].options if k != wrapup_a.questions[1].answer)
+    assert wrapup_a.evaluate({**right, 2: wrong}).mistake == "test_used_for_tuning"
     right = {i: q.answer for i, q in enumerate(wrapup_b.questions, 1)}
     wrong = next(k for k in wrapup_b.questions[2].options if k != wrapup_b.questions[2].answer)
     assert wrapup_b.evaluate({**right, 3: wrong}).mistake == "wrong_value"
@@ -802,3 +802,24 @@ def test_each_part_checks_its_own_quiz_with_the_right_answers(part, quiz):
     ns: dict = {}
     exec(lessons.solution_code(cell.source).replace(f"{quiz.name}.check(answers)", ""), ns)
     assert quiz.evaluate(ns["answers"]).ok
+
+
+def test_q6_a_cost_equal_to_the_minimum_meets_the_contract():
+    """`cost < minimum` fails on the case whose cost is exactly the minimum; text counts are
+    refused; a threshold typed as 0.75 equals the contract's (no 0.7499999... left)."""
+    from course_utils.contract import DEFAULT
+
+    assert DEFAULT.best_threshold() == 0.75
+
+    def strict(y_true, proba, contract):
+        out = nb06.verdict(y_true, proba, contract)
+        return {**out, "deploy": out["cost"] < contract.minimum}
+
+    fb = nb06.q6.evaluate(strict)
+    assert fb.mistake == "compared_wrong_way" and "exactly the contract's minimum" in fb.message
+
+    def text_counts(y_true, proba, contract):
+        out = nb06.verdict(y_true, proba, contract)
+        return {**out, "false_bananas": str(out["false_bananas"])}
+
+    assert nb06.q6.evaluate(text_counts).mistake == "wrong_type"

@@ -660,8 +660,8 @@ def test_q5_stand_in_service_answers_and_counts():
 @pytest.mark.parametrize(
     ("quiz", "right"),
     [
-        (wrapup_a, {1: "c", 2: "b", 3: "a", 4: "a", 5: "b", 6: "c"}),
-        (wrapup_b, {1: "c", 2: "b", 3: "b", 4: "b", 5: "a", 6: "a"}),
+        (wrapup_a, {1: "c", 2: "a", 3: "b", 4: "c", 5: "b", 6: "a"}),
+        (wrapup_b, {1: "b", 2: "c", 3: "a", 4: "c", 5: "a", 6: "b"}),
     ],
 )
 def test_wrapup_quizzes(quiz, right):
@@ -681,3 +681,33 @@ def test_quiz_tags_name_the_misconceptions():
     tags = {q.tag for q in wrapup_a.questions} | {q.tag for q in wrapup_b.questions}
     assert {"pickle_runs_code", "scored_on_train", "retry_4xx", "unit_fahrenheit"} <= tags
     assert "default_threshold" in tags
+
+
+def test_q5_client_must_report_every_problem_and_any_4xx(srv):
+    """Only the first problem (the `detail`) is not enough; a 400 is a 4xx like a 422."""
+    import httpx
+
+    def detail_only(visit, url):
+        response = httpx.post(url + "/predict", json=visit)
+        if response.status_code == 200:
+            return response.json()["predictions"][0]
+        body = response.json()
+        if 400 <= response.status_code < 500:
+            raise ValueError(body["detail"])
+        raise RuntimeError(f"{response.status_code}: {body['detail']}")
+
+    fb = q5.evaluate(detail_only, url=srv.url)
+    assert fb.mistake == "error_detail_lost", fb.message
+
+    def only_422(visit, url):
+        response = httpx.post(url + "/predict", json=visit)
+        if response.status_code == 200:
+            return response.json()["predictions"][0]
+        body = response.json()
+        if response.status_code == 422:
+            problems = "; ".join(f"{e['field']} {e['message']}" for e in body["errors"])
+            raise ValueError(problems)
+        raise RuntimeError(f"{response.status_code}: {body['detail']}")
+
+    fb = q5.evaluate(only_422, url=srv.url)
+    assert fb.mistake == "wrong_exception" and "400" in fb.message, fb.message

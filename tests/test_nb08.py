@@ -235,8 +235,8 @@ def test_q6_lessons_answer_passes():
 @pytest.mark.parametrize(
     ("quiz", "right"),
     [
-        (wrapup_a, {1: "b", 2: "a", 3: "c", 4: "a", 5: "b", 6: "a"}),
-        (wrapup_b, {1: "a", 2: "b", 3: "c", 4: "a", 5: "b", 6: "c"}),
+        (wrapup_a, {1: "b", 2: "c", 3: "a", 4: "b", 5: "c", 6: "a"}),
+        (wrapup_b, {1: "c", 2: "a", 3: "b", 4: "c", 5: "a", 6: "b"}),
     ],
     ids=["a", "b"],
 )
@@ -417,3 +417,18 @@ def test_the_static_twins(simulations):
     fig = driftsim.plot_drift(driftsim.compute(simulations, "price_shock", 1.0))
     assert "price_shock" in fig.axes[0].get_title()
     assert fig.axes[0].get_xlabel() and fig.axes[1].get_xlabel()
+
+
+def test_q5_exact_daily_values_pass_and_a_noise_only_rule_is_named():
+    """.first() / .median() give a store-day's price exactly (the mean can land a hair off
+    a decile edge): both pass. Alerting above the noise quantile alone is caught by the
+    window of 300 store-days whose PSI is beyond the noise but below 0.25."""
+    for how in ("first()", "median()"):
+        exact = _variant(PER_DAY, PER_DAY.replace("mean()", how).replace("mean()", how))
+        fb = q5.evaluate(exact)
+        assert fb.ok, (how, fb.message)
+    noise_only = _variant("max(monitoring.PSI_ALERT, noise)", "noise")
+    fb = q5.evaluate(noise_only)
+    assert fb.mistake == "wrong_value" and "*larger* of 0.25" in fb.message, fb.message
+    right = nb08._rule(*nb08._small_real_shift_case().args)
+    assert right["threshold_noise"] < right["psi"] < 0.25 and not right["alert"]

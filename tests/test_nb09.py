@@ -329,7 +329,7 @@ def test_the_answer_to_q3_is_not_printed_in_the_notebook(lesson):
 
 
 def test_wrapup_a(lesson_a):
-    right = {1: "b", 2: "c", 3: "b", 4: "a", 5: "b"}
+    right = {1: "c", 2: "a", 3: "c", 4: "b", 5: "a"}
     assert wrapup_a.evaluate(right).ok
     assert sum(q.revisits is not None for q in wrapup_a.questions) >= 2
     fb = wrapup_a.evaluate({**right, 1: "a"})  # learned from May at the end of May
@@ -341,7 +341,7 @@ def test_wrapup_a(lesson_a):
 
 
 def test_wrapup_b(lesson):
-    right = {1: "c", 2: "a", 3: "b", 4: "b", 5: "b", 6: "b", 7: "a"}
+    right = {1: "a", 2: "c", 3: "b", 4: "c", 5: "b", 6: "a", 7: "c"}
     assert wrapup_b.evaluate(right).ok
     assert sum(q.revisits is not None for q in wrapup_b.questions) >= 2
     fb = wrapup_b.evaluate({**right, 3: "a"})
@@ -449,3 +449,14 @@ def test_the_experiment_recovers_the_worlds_true_effect(lesson):
     versions = dict(zip(served["request_id"], served["visit_id"], strict=True))
     chosen = ab["request_id"].map(versions).map(arms)
     assert ((ab["model_version"] == "v2") == chosen).all()
+
+
+def test_q1_rounded_or_missing_monthly_costs_are_named():
+    rounded = _variant(
+        "monthly.append(cost(model, X, y))", "monthly.append(round(cost(model, X, y), 4))"
+    )
+    fb = q1.evaluate(rounded)
+    assert fb.mistake == "wrong_value" and "rounded" in fb.message, fb.message
+    missing = _variant("monthly.append(cost(model, X, y))", "monthly.append(float('nan'))")
+    fb = q1.evaluate(missing)
+    assert fb.status == "incorrect" and "StopIteration" not in fb.message, fb.message

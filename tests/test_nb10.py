@@ -305,3 +305,59 @@ def test_the_wrap_up_quizzes(lesson, capstone):
 def test_wrapup_b_names_the_typed_figures_misconception(capstone):
     fb = wrapup_b.evaluate({**capstone["answers"], 2: "a"})
     assert fb.mistake == "typed_figures" and "stale" in fb.message
+
+
+def test_q4_refuses_seed_42_with_an_own_contract(lesson):
+    summary = lesson["summary"]
+    own = {**summary, "test": {**summary["test"], "contract_minimum": 0.05}}
+    fb = q4.evaluate(own)
+    assert fb.mistake == "course_world" and "other than 42" in fb.message
+
+
+def test_q5_names_text_seeds_and_decisions_and_helps_with_other_keys():
+    def text_seed(summary):
+        return {**reference_decide(summary), "seed": str(summary["seed"])}
+
+    def bool_decision(summary):
+        verdict = reference_decide(summary)
+        return {**verdict, "decision": verdict["meets_contract"]}
+
+    def other_keys(summary):
+        verdict = reference_decide(summary)
+        verdict["retraining"] = summary["year"]["mean_cost_policy"]
+        return verdict
+
+    assert _mistake(q5, text_seed) == "wrong_type"
+    fb = q5.evaluate(bool_decision)
+    assert fb.mistake == "wrong_type" and "'do not deploy'" in fb.message
+    fb = q5.evaluate(other_keys)
+    assert fb.mistake == "raised" and "final_quarter_cost_never" in fb.message
+
+
+def test_q6_memo_must_not_contradict_the_verdict(capstone, tmp_path):
+    import shutil
+
+    folder = tmp_path / "cap"
+    folder.mkdir()
+    shutil.copy(capstone["capstone_dir"] / "summary.json", folder / "summary.json")
+    s = json.loads((folder / "summary.json").read_text())
+    good = reference_decide(s)
+    memo = capstone["memo"]
+    _files(folder, verdict=json.dumps(good), memo=memo)
+    assert q6.evaluate(folder).ok
+    if good["meets_contract"]:
+        _files(folder, memo=memo.replace("deploy", "NOT deploy", 1))
+        fb = q6.evaluate(folder)
+        assert fb.mistake == "decision_mismatch" and "not deploy" in fb.message
+    stale = {**good, "seed": good["seed"] + 1}
+    _files(folder, verdict=json.dumps(stale), memo=memo)
+    fb = q6.evaluate(folder)
+    assert fb.mistake == "wrong_value" and "earlier run" in fb.message
+
+
+def test_memo_figures_need_a_decimal_when_counted_per_thousand():
+    from course_utils.exercises.nb10 import _memo_mentions
+
+    assert _memo_mentions("37.4 € per 1,000 visits", 0.0374)
+    assert _memo_mentions("3.74 cents", 0.0374) and _memo_mentions("€0,0374", 0.0374)
+    assert not _memo_mentions("41 days over 55 weeks", 0.0414)

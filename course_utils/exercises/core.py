@@ -116,7 +116,7 @@ class Exercise:
         """
         try:
             return self._evaluate(answer, inputs)
-        except Exception as exc:  # the safety net: a check never raises
+        except (Exception, SystemExit) as exc:  # the safety net: a check never raises
             return incorrect(
                 f"Could not check {describe(answer)} ({type(exc).__name__}: "
                 f"{_short(str(exc), 120)}). Expected {self.expects}.",
@@ -130,7 +130,7 @@ class Exercise:
                 f"`{self.usage}`. Stuck? `{self.name}.hint()` gives a hint."
             )
         if answer is None:
-            return none_given(self.expects)
+            return self._none_feedback()
         unknown = [k for k in inputs if k not in self.inputs]
         if unknown:
             accepted = ", ".join(f"{k}=" for k in self.inputs) or "no keyword inputs"
@@ -156,6 +156,19 @@ class Exercise:
         if result.ok and result.message == "Well done!":
             return correct(self.success)
         return result
+
+    def _none_feedback(self) -> Feedback:
+        """What a learner reads when the answer is ``None``."""
+        if self.expects.startswith("a function"):
+            return Feedback(
+                "not_attempted",
+                f"Your answer is `None`, not {self.expects}. Pass the function's name "
+                "itself (defined with `def` in the cell above, and that cell run); "
+                "`name = name(...)` or `name = print(...)` replaces the function with what "
+                "the call returned.",
+                "none_answer",
+            )
+        return none_given(self.expects)
 
     def check(self, answer: Any = ..., /, **inputs: Any) -> None:
         """Check your answer and show the feedback. The attempt is saved in your progress

@@ -87,6 +87,8 @@ def describe(value: Any) -> str:
             fitted = _is_fitted(value)
             state = {True: " (fitted)", False: " (not fitted yet)", None: ""}[fitted]
             return f"a {type(value).__name__}{state}"
+        if isinstance(value, type):
+            return f"a class ({value.__name__})"
         if callable(value):
             return f"a function ({getattr(value, '__name__', type(value).__name__)})"
         return f"a {type(value).__name__}"

@@ -26,6 +26,8 @@ import inspect
 import io
 import linecache
 import pickle
+import signal
+import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,11 +42,44 @@ from course_utils.exercises.feedback import MISTAKES, Feedback, incorrect, not_a
 
 __all__ = ["Case", "check_function"]
 
+#: Seconds one call of the learner's function may take before the check stops it.
+TIME_LIMIT = 60.0
+
 MISTAKES.setdefault("not_a_function", "a value was given where a function was expected")
 MISTAKES.setdefault("signature", "the function does not take the parameters the task names")
 MISTAKES.setdefault("raised", "the function raised an error on a case it should handle")
 MISTAKES.setdefault("returned_none", "the function returns None (a forgotten return)")
 MISTAKES.setdefault("mutates_input", "the function changed its input in place")
+
+
+class _TooSlow(BaseException):  # not an Exception: a learner's `except Exception` cannot hide it
+    """Raised inside the learner's function when it runs past the time limit."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Stop the code inside after ``seconds`` (a loop that never ends, a request without a
+    timeout). Works where signals do - the main thread on Linux and macOS, as in Jupyter;
+    elsewhere the code simply runs without a limit."""
+    usable = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and seconds > 0
+    )
+    if not usable:
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -107,10 +142,15 @@ def _signature_problem(fn: Callable, case: Case, what: str, params: Sequence[str
     try:
         signature.bind(*case.args, **case.kwargs)
     except TypeError as exc:
-        wanted = f"({', '.join(params)})" if params else "the parameters the task names"
+        name = getattr(fn, "__name__", "f")
+        if params and len(case.args) <= len(params):
+            shown = [*params[: len(case.args)], *(f"{k}=..." for k in case.kwargs)]
+            wanted = f"`{name}({', '.join(shown)})`"
+        else:
+            wanted = "the parameters the task names"
         return (
-            f"{what} is defined as `{getattr(fn, '__name__', 'f')}{signature}`, but the task "
-            f"calls it with {wanted} ({exc}). Keep the parameters of the skeleton, in its order."
+            f"{what} is defined as `{name}{signature}`, but the check calls it as {wanted} "
+            f"({exc}). Keep the parameters of the skeleton, in its order, with its defaults."
         )
     return ""
 
@@ -141,7 +181,13 @@ def check_function(
     """
     if answer is Ellipsis:
         return not_attempted(f"Write {what}, run its cell, then check it again.")
-    if not callable(answer) or isinstance(answer, type):
+    if isinstance(answer, type):
+        return incorrect(
+            f"Expected a function, got {describe(answer)}: write it with `def name(...):`, "
+            "not `class`, and pass the function itself: `check(name)`.",
+            "not_a_function",
+        )
+    if not callable(answer):
         return incorrect(
             f"Expected a function (written with `def`), got {describe(answer)}. Pass the "
             "function itself, without brackets: `check(my_function)`, not "
@@ -156,9 +202,17 @@ def check_function(
         args, kwargs = copy.deepcopy(tuple(case.args)), copy.deepcopy(dict(case.kwargs))
         pristine = copy.deepcopy((args, kwargs))
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(io.StringIO()), _time_limit(TIME_LIMIT):
                 result = answer(*args, **kwargs)
-        except Exception as exc:
+        except _TooSlow:
+            return incorrect(
+                f"On {case.label}, {what} did not finish within {TIME_LIMIT:.0f} seconds, so "
+                "the check stopped it. A loop that never ends (a `while` whose condition "
+                "never changes)? A request sent without `timeout=`? Try your function on a "
+                "small input first.",
+                "raised",
+            )
+        except (Exception, SystemExit) as exc:  # exit() in a function must not stop the check
             return incorrect(
                 f"On {case.label}, {what} raised `{type(exc).__name__}: "
                 f"{_short(str(exc), 160)}`{_where(exc, code)}. The function must handle "
@@ -179,9 +233,10 @@ def check_function(
             )
         if not _same(pristine, (args, kwargs)):
             return incorrect(
-                f"On {case.label}, {what} changed its input in place (a column added, rows "
-                "dropped or values overwritten in the table it was given). Work on a copy "
-                "(`df = df.copy()`) or build a new table, so the caller's data stays intact.",
+                f"On {case.label}, {what} changed one of its inputs in place (for a table: a "
+                "column added, rows dropped or values overwritten; for a model or a dict: "
+                "fitted or modified). Work on a copy (`df.copy()`, `sklearn.base.clone(model)`, "
+                "`dict(d)`) so the caller's objects stay intact.",
                 "mutates_input",
             )
         try:

@@ -252,16 +252,19 @@ wrapup = Quiz(
         Question(
             "Why is the lifecycle drawn as a loop rather than a line?",
             {
-                "a": "because the notebooks can be done in any order",
-                "b": "because the world changes after deployment: monitoring tells you when, "
-                "and you retrain or rethink what success means",
-                "c": "because a model must be trained several times before it works",
+                "a": "because the world changes after deployment, and monitoring says when "
+                "to go round again",
+                "b": "because each notebook stands alone, so you can start at any stage and "
+                "go in any order",
+                "c": "because a model is trained several times, a bit better each round, "
+                "before it works",
             },
-            answer="b",
+            answer="a",
             why={
-                "a": "Each notebook can be *started* on its own, but the stages follow each "
+                "a": "Yes: deploying is not the end - customers, prices and sensors change, "
+                "so you retrain, or even rethink what success means.",
+                "b": "Each notebook can be *started* on its own, but the stages follow each "
                 "other; the loop is about what happens after deployment.",
-                "b": "Yes: deploying is not the end - customers, prices and sensors change.",
                 "c": "Training several models is part of tuning (one stage); the loop goes "
                 "all the way back from monitoring to the start.",
             },
@@ -269,24 +272,24 @@ wrapup = Quiz(
         Question(
             "You leave an exercise's `...` in place and run the cell. What happens?",
             {
-                "a": "an error stops the notebook",
-                "b": "the check says 'not attempted yet' and the notebook runs on",
-                "c": "the check fills in the answer for you",
+                "a": "an error stops the notebook, and the cells below it do not run",
+                "b": "the check fills in the solution for you and marks the exercise done",
+                "c": "the check says 'not attempted yet' and the notebook runs on",
             },
-            answer="b",
+            answer="c",
             why={
                 "a": "Checks never raise: skipping an exercise breaks nothing.",
-                "b": "Yes: `...` means 'not attempted yet'.",
-                "c": "Nothing is filled in for you: `q1.solution()` shows a solution only "
+                "b": "Nothing is filled in for you: `q1.solution()` shows a solution only "
                 "when you ask for it.",
+                "c": "Yes: `...` means 'not attempted yet'.",
             },
         ),
         Question(
             "Which is the best order when you are stuck on an exercise?",
             {
-                "a": "`q1.solution()` first, then the hints",
+                "a": "`q1.solution()` first, then the hints to understand why it works",
                 "b": "`q1.hint()`, then `q1.hint(2)` ..., and `q1.solution()` last",
-                "c": "ask the check the same answer again until it passes",
+                "c": "run the check again with small random changes until it passes",
             },
             answer="b",
             why={
@@ -299,32 +302,33 @@ wrapup = Quiz(
         Question(
             "About six visits in ten end with a banana. What does that make 'always say banana'?",
             {
-                "a": "a useless rule nobody should mention",
-                "b": "the baseline: the score any real model must beat",
-                "c": "the best possible model",
+                "a": "a useless rule, not worth a mention, since it ignores every input",
+                "b": "the best possible model, since it is right on most visits",
+                "c": "a simple baseline: a score that any real model must beat",
             },
-            answer="b",
+            answer="c",
             why={
-                "a": "It is the first thing to compare with: a model that does not beat it "
-                "is worth nothing.",
-                "b": "Yes: notebook 01 starts from it.",
-                "c": "It ignores every input; a model that uses the customer, the store and "
+                "a": "It is one of the first things to compare with: a model that does not "
+                "beat it is worth nothing.",
+                "b": "It ignores every input; a model that uses the customer, the store and "
                 "the prices does better.",
+                "c": "Yes: notebook 01 compares it with other baselines, such as the stand's "
+                "rule of thumb, and sets the bar from the best of them.",
             },
             tag="wrong_choice",
         ),
         Question(
             "What does your progress file store when you run a check?",
             {
-                "a": "your answers, sent to the course's server",
-                "b": "whether the check passed and which mistake it spotted - never your "
-                "answer, and nothing is sent anywhere",
-                "c": "nothing at all",
+                "a": "whether the check passed and which mistake it spotted, on your computer",
+                "b": "your answers, sent to the course's server so that they can be graded",
+                "c": "nothing at all: the progress map is rebuilt from the notebooks",
             },
-            answer="b",
+            answer="a",
             why={
-                "a": "Your answers are never stored, and nothing leaves your computer.",
-                "b": "Yes: you can export a copy under a pseudonym if your instructor asks.",
+                "a": "Yes: never your answer, and nothing is sent anywhere; you can export a "
+                "copy under a pseudonym if your instructor asks.",
+                "b": "Your answers are never stored, and nothing leaves your computer.",
                 "c": "It keeps the outcome and the mistake tag, so the map can show your progress.",
             },
         ),

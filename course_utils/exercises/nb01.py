@@ -407,17 +407,17 @@ wrapup = Quiz(
             "A colleague adds `receipt_total` to the inputs, and the model scores 99 % on the "
             "history. What do you do?",
             {
-                "a": "Deploy it: 99 % beats everything so far.",
-                "b": "Ask when `receipt_total` exists: printed after payment, it is not there "
-                "when the customer reaches the stand - leakage. Drop it.",
-                "c": "Keep it, but give the model less of it by scaling it down.",
+                "a": "Deploy it: 99 % on the history beats every baseline by far.",
+                "b": "Keep it, but scale it down so the model leans on it less.",
+                "c": "Drop it: the receipt exists only after payment - leakage.",
             },
-            answer="b",
+            answer="c",
             why={
                 "a": "A score too good to be true is the classic sign of leakage: at the stand, "
                 "before paying, the column is empty and the model is useless.",
-                "b": "Yes: only what exists at the moment of prediction may be an input.",
-                "c": "Any amount of a value that will not exist at prediction time is too much.",
+                "b": "Any amount of a value that will not exist at prediction time is too much.",
+                "c": "Yes: it is not there when the customer reaches the stand, and only what "
+                "exists at the moment of prediction may be an input.",
             },
             tag="leakage",
         ),
@@ -425,18 +425,17 @@ wrapup = Quiz(
             "The shop now prices both mistakes the same: €0.10 each. Above which probability "
             "of banana should the stand offer a banana?",
             {
-                "a": "0.75, as in the contract.",
-                "b": "0.25: lower costs, lower threshold.",
-                "c": "0.5: with equal costs, banana is the cheaper bet as soon as it is the "
-                "likelier fruit.",
+                "a": "0.5: with equal costs, the likelier fruit is the cheaper bet.",
+                "b": "0.75, as in the contract: the threshold is fixed once signed.",
+                "c": "0.25: both costs are lower now, so the threshold is lower.",
             },
-            answer="c",
+            answer="a",
             why={
-                "a": "0.75 came from costs of 0.30 and 0.10. The threshold follows the costs: "
-                "c_fb / (c_fb + c_fa) = 0.10 / 0.20.",
-                "b": "What matters is the *ratio* of the two costs, not their size: equal "
-                "costs give 0.5 whatever they are.",
-                "c": "Yes: c_fb / (c_fb + c_fa) = 0.10 / 0.20 = 0.5.",
+                "a": "Yes: c_fb / (c_fb + c_fa) = 0.10 / 0.20 = 0.5.",
+                "b": "0.75 came from costs of 0.30 and 0.10. The threshold is not a fixed "
+                "number: the contract computes it from the two costs, so new prices move it.",
+                "c": "What matters is the *ratio* of the two costs, not their size: halving "
+                "both would leave the threshold where it was.",
             },
             tag="default_threshold",
         ),
@@ -444,16 +443,17 @@ wrapup = Quiz(
             "Your manager asks for a model that loses at most €0.02 per visit. Perfect "
             "knowledge of every true probability loses about €0.026. What do you answer?",
             {
-                "a": "Yes, with a bigger model and more tuning.",
-                "b": "Not with this data: even perfect knowledge loses more, because people "
-                "are not fully predictable. New information or other costs could change that.",
+                "a": "Yes, with a bigger model and more tuning on the history.",
+                "b": "Not with these inputs: even perfect knowledge loses more.",
                 "c": "Yes: decide at 0.5 instead of 0.75, and the cost drops.",
             },
             answer="b",
             why={
                 "a": "No model beats the Bayes-optimal line: it already knows the true "
                 "probabilities.",
-                "b": "Yes: the Bayes-optimal cost is the floor for any model on these inputs.",
+                "b": "Yes: the Bayes-optimal cost is the floor for any model on these inputs, "
+                "because people are not fully predictable. New information or other costs "
+                "could change that.",
                 "c": "At 0.5 perfect knowledge loses *more* (about €0.031): 0.75 is the "
                 "cheapest threshold for these costs.",
             },
@@ -463,17 +463,18 @@ wrapup = Quiz(
             "Notebook 00 found that most visits end in a banana. Why is *always banana* still "
             "not the cheapest constant strategy?",
             {
-                "a": "Because its mistakes are false bananas, and they cost three times as "
-                "much: about 38 % × €0.30 is more than 62 % × €0.10.",
-                "b": "Because the majority class is really apple.",
-                "c": "Because its accuracy, 0.616, is below the contract's minimum.",
+                "a": "Apple is the real majority once the test rows are counted too.",
+                "b": "Its accuracy, 0.616, falls short of the contract's 0.75.",
+                "c": "Its mistakes are false bananas, which cost three times more.",
             },
-            answer="a",
+            answer="c",
             why={
-                "a": "Yes: the fewer mistakes are the dearer ones.",
-                "b": "Banana is the majority (about 62 % of the training visits); the point is "
-                "what each mistake costs, not which class is larger.",
-                "c": "The contract is written in euros per visit, not in accuracy.",
+                "a": "Banana is the majority (about six visits in ten, as notebook 00 found); "
+                "the point is what each mistake costs, not which class is larger.",
+                "b": "The contract is written in euros per visit, not in accuracy; 0.75 is "
+                "its decision threshold, a probability of banana, not a minimum score.",
+                "c": "Yes: about 38 % × €0.30 is more than 62 % × €0.10 - the fewer mistakes "
+                "are the dearer ones.",
             },
             revisits="00",
             tag="accuracy_with_skewed_costs",
@@ -482,15 +483,14 @@ wrapup = Quiz(
             "Notebook 00 drew the lifecycle as a loop. Why write the success contract now, "
             "before any model is trained?",
             {
-                "a": "So that nobody moves the goal posts after seeing a score - and "
-                "notebooks 06, 08 and 09 judge every model against the same bar.",
-                "b": "Because the model learns the contract's costs during training.",
+                "a": "So the bar is set before any score is seen, and not moved after.",
+                "b": "So the model can learn the contract's costs during training.",
                 "c": "No reason: it could be written after deployment just as well.",
             },
             answer="a",
             why={
-                "a": "Yes: the bar is set by the business, before the results are known, "
-                "and reused around the loop.",
+                "a": "Yes: the bar is set by the business, before the results are known, and "
+                "notebooks 06, 08 and 09 judge every model against it around the loop.",
                 "b": "The model learns from the data; the contract only judges it (and sets "
                 "the threshold of its decisions).",
                 "c": "A bar chosen after seeing the scores is chosen to be passed.",

@@ -161,7 +161,8 @@ def _seed_month() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 def _hand_made(*, duplicate_price: bool = False) -> tuple[pd.DataFrame, ...]:
-    """Two stores over two days: a sensor outage, readings exactly at visit times, a gap.
+    """Two stores over three days: a sensor outage, readings exactly at visit times, a gap,
+    and a last day the price page does not list yet.
 
     With ``duplicate_price``, the price page lists Central's first day twice.
     """
@@ -176,6 +177,7 @@ def _hand_made(*, duplicate_price: bool = False) -> tuple[pd.DataFrame, ...]:
                 t("2025-01-01 09:10"),
                 t("2025-01-02 06:00"),
                 t("2025-01-02 10:00"),
+                t("2025-01-03 07:00"),
             ],  # fmt: skip
             "store": [
                 "Central",
@@ -185,13 +187,14 @@ def _hand_made(*, duplicate_price: bool = False) -> tuple[pd.DataFrame, ...]:
                 "Central",
                 "Riverside",
                 "Riverside",
+                "Riverside",
             ],  # fmt: skip
-            "temp": [4.0, 40.0, 6.5, 44.0, 8.0, 41.0, 45.0],
+            "temp": [4.0, 40.0, 6.5, 44.0, 8.0, 41.0, 45.0, 39.0],
         }
     )
     scans = pd.DataFrame(
         {
-            "visit_id": [501, 502, 503, 504, 505, 506, 507],
+            "visit_id": [501, 502, 503, 504, 505, 506, 507, 508],
             "timestamp": [
                 t("2025-01-01 09:10"),  # exactly at a reading
                 t("2025-01-01 07:59"),
@@ -200,6 +203,7 @@ def _hand_made(*, duplicate_price: bool = False) -> tuple[pd.DataFrame, ...]:
                 t("2025-01-02 11:00"),
                 t("2025-01-02 13:00"),  # the last reading is three hours old
                 t("2025-01-01 07:30"),  # exactly at a reading
+                t("2025-01-03 08:00"),  # the price page has no 3 January yet
             ],
             "store": [
                 "Central",
@@ -209,9 +213,10 @@ def _hand_made(*, duplicate_price: bool = False) -> tuple[pd.DataFrame, ...]:
                 "Riverside",
                 "Riverside",
                 "Central",
+                "Riverside",
             ],  # fmt: skip
-            "customer_id": [7, 8, 7, 9, 8, 10, 9],
-            "fruit": ["apple", "banana", "banana", "apple", "banana", "apple", "banana"],
+            "customer_id": [7, 8, 7, 9, 8, 10, 9, 8],
+            "fruit": ["apple", "banana", "banana", "apple", "banana", "apple", "banana", "apple"],
         }
     )
     scans.insert(2, "date", scans["timestamp"].dt.normalize())
@@ -236,8 +241,8 @@ def _q1_cases() -> list[Case]:
     return [
         Case(
             args=_hand_made(),
-            label="two hand-made days at two stores (a sensor outage, readings "
-            "exactly at visit times, a reading three hours old)",
+            label="three hand-made days at two stores (a sensor outage, readings "
+            "exactly at visit times, a reading three hours old, a day without prices)",
         ),  # fmt: skip
         Case(
             args=_seed_month(), label="March in another world (seed 7), scans listed store by store"
@@ -330,8 +335,35 @@ def _judge_q1(result: Any, case: Case) -> Feedback | None:
         )
     n = len(scans)
     expected = checkpoints.join_sources(scans, prices, readings)
+    if "visit_id" in result.columns:
+        foreign = ~pd.Series(result["visit_id"]).isin(scans["visit_id"])
+        if foreign.any():
+            return incorrect(
+                f"your table has {int(foreign.sum()):,} row(s) whose `visit_id` is not in "
+                "the `scans` given to the function: it joined the notebook's own tables. "
+                "Use the function's parameters `scans`, `prices` and `readings` inside it, "
+                "never the notebook's variables - the check passes other tables.",
+                "wrong_value",
+            )
     if len(result) < n:
         no_reading = int(expected["temp"].isna().sum())
+        no_price = int(expected[prices.columns.drop(["date", "store"])].isna().all(axis=1).sum())
+        if no_price and len(result) == n - no_price:
+            return incorrect(
+                f"your table lost the {no_price} scan(s) whose day and store the price page "
+                "does not list - no error, no warning. That is an inner join: join `prices` "
+                "with `how='left'`, so every scan keeps its row and a missing price shows "
+                "as NaN.",
+                "rows_lost",
+            )
+        with_gaps = int(expected.isna().any(axis=1).sum())
+        if with_gaps > no_reading and len(result) == n - with_gaps:
+            return incorrect(
+                f"your table lost the {with_gaps} scan(s) with a missing price or "
+                "temperature (a `dropna()` after the joins?) - no error, no warning. Every "
+                "scan keeps its row; its gaps stay NaN, for notebook 03 to handle.",
+                "rows_lost",
+            )
         if len(result) == n - no_reading:
             return incorrect(
                 f"your table lost the {no_reading} scan(s) that found no reading in the two "
@@ -369,6 +401,14 @@ def _judge_q1(result: Any, case: Case) -> Feedback | None:
             "specification leaves it out (it is not a feature): drop it before returning.",
             "extra_columns",
         )
+    extra = [c for c in columns if c not in {str(e) for e in expected.columns}]
+    if extra:
+        return incorrect(
+            f"your table has column(s) the specification does not ask for: "
+            f"{', '.join(map(repr, extra))}. Helper columns (a row number, a merge "
+            "indicator) are scaffolding: drop them before returning.",
+            "extra_columns",
+        )
     ids = result["visit_id"].to_numpy()
     if not np.array_equal(ids, scans["visit_id"].to_numpy()):
         if sorted(ids.tolist()) == sorted(scans["visit_id"].tolist()):
@@ -385,7 +425,9 @@ def _judge_q1(result: Any, case: Case) -> Feedback | None:
             "wrong_value",
         )
     try:
-        temp = pd.to_numeric(result["temp"]).to_numpy(dtype=float)
+        if not pd.api.types.is_numeric_dtype(result["temp"]):
+            raise TypeError("not a numeric column")
+        temp = result["temp"].to_numpy(dtype=float)
     except (TypeError, ValueError):
         return incorrect(
             f"the column 'temp' holds {result['temp'].dtype} values, not numbers. Attach the "
@@ -413,8 +455,8 @@ def _judge_q1(result: Any, case: Case) -> Feedback | None:
         if not same:
             return incorrect(
                 f"the temperatures are right, but the column {column!r} is not the price of "
-                "each scan's own day and store. Join `prices` on both keys, "
-                "`on=['date', 'store']`, with `how='left'`.",
+                "each scan's own day and store. Join the `prices` given to the function "
+                "on both keys, `on=['date', 'store']`, with `how='left'`.",
                 "wrong_value",
             )
     return None
@@ -432,16 +474,10 @@ def _check_validated(answer: Any) -> Feedback | None:
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             out = answer(*copy.deepcopy(args))
-    except ValueError:  # pandas.errors.MergeError is a ValueError
+    except Exception:  # refused: pandas' MergeError, or the learner's own error
         return None
-    except Exception as exc:
-        return incorrect(
-            f"On {label}, your function raised `{type(exc).__name__}` - the right idea, but "
-            "let pandas say what is wrong: `validate='many_to_one'` raises a `MergeError` "
-            "that names the duplicated key.",
-            "rows_added",
-        )
-    rows = f"{len(out)} rows for 7 scans" if isinstance(out, pd.DataFrame) else "a result"
+    n = len(args[0])
+    rows = f"{len(out)} rows for {n} scans" if isinstance(out, pd.DataFrame) else "a result"
     return incorrect(
         f"On {label}, your function returned {rows} instead of raising an error. A day and "
         "store twice in `prices` copies the scans of that day (or, deduplicated, picks one "
@@ -787,9 +823,9 @@ wrapup_a = Quiz(
         Question(
             "Why does notebook 02a pass `dtype=` to `pd.read_csv`?",
             {
-                "a": "It makes reading the file faster.",
-                "b": "The types are stated, not guessed: a file that disagrees fails loudly.",
-                "c": "`pd.read_csv` cannot read a file without it.",
+                "a": "It reads the file faster, since pandas skips guessing the types.",
+                "b": "Stated types are checked: a file that disagrees fails loudly.",
+                "c": "`pd.read_csv` cannot read a file without knowing each column's type.",
             },
             answer="b",
             why={
@@ -803,9 +839,9 @@ wrapup_a = Quiz(
         Question(
             "A join with `validate='many_to_one'` raises a `MergeError`. What does it mean?",
             {
-                "a": "Some rows of the left table found no match on the right.",
-                "b": "A key appears several times in the left table.",
-                "c": "A key appears more than once in the right table: rows would be copied.",
+                "a": "Some rows of the left table found no match in the right table.",
+                "b": "A key appears more than once in the left table, which is not allowed.",
+                "c": "A key repeats in the right table, so rows would be copied.",
             },
             answer="c",
             why={
@@ -820,9 +856,9 @@ wrapup_a = Quiz(
         Question(
             "A visit at 7:22. Which temperature may its row carry?",
             {
-                "a": "The last reading of its store at or before 7:22, if at most two hours old.",
-                "b": "The mean of the day's readings at its store.",
-                "c": "The reading of its store nearest to 7:22, before or after.",
+                "a": "Its store's last reading at or before 7:22, at most two hours old.",
+                "b": "The mean of the day's readings at its store, which smooths out noise.",
+                "c": "The reading of its store nearest to 7:22, whether before or after.",
             },
             answer="a",
             why={
@@ -839,15 +875,15 @@ wrapup_a = Quiz(
             "does that matter?",
             {
                 "a": "It does not: those scans lack sensor data, so the table is cleaner.",
-                "b": "They are the visits of the outage days: silently gone, they bias every "
-                "count and the model never meets a visit without a temperature.",
-                "c": "It matters only because pandas should have raised an error.",
+                "b": "They are the outage days' visits: silently gone, they bias counts.",
+                "c": "Only because pandas should have raised an error for unmatched rows.",
             },
             answer="b",
             why={
                 "a": "Dropping rows because a feature is missing is a decision for notebook 03, "
                 "not a side effect of a join: it removes real visits.",
-                "b": "Yes: a left join keeps them, with the gap visible (NaN).",
+                "b": "Yes: they bias every count, and the model never meets a visit without a "
+                "temperature. A left join keeps them, with the gap visible (NaN).",
                 "c": "pandas raises nothing for an inner join - that is why the habit is to "
                 "count rows before and after every join.",
             },
@@ -856,18 +892,17 @@ wrapup_a = Quiz(
         Question(
             "`amount_paid` is still in the joined table. Why, if the model must never use it?",
             {
-                "a": "It is a good feature: what was paid tells the fruit.",
-                "b": "It is needed to compute the label.",
-                "c": "Collecting keeps everything; it is known only after the purchase, and "
-                "preparing decides what the model may see.",
+                "a": "It is a good feature: what was paid tells which fruit was bought.",
+                "b": "It is needed later, to compute the label in notebook 03.",
+                "c": "Collecting keeps every fact; preparing picks the model's inputs.",
             },
             answer="c",
             why={
                 "a": "It tells the fruit because it is known only after the purchase: a leak, "
                 "absent at the moment of prediction.",
                 "b": "The label is the fruit bought, a column of its own.",
-                "c": "Yes: collecting keeps the facts; notebook 03 drops the leak from the "
-                "model's inputs.",
+                "c": "Yes: it is known only after the purchase; collecting keeps the facts, "
+                "and notebook 03 drops the leak from the model's inputs.",
             },
             revisits="01",
             tag="future_information",
@@ -875,10 +910,9 @@ wrapup_a = Quiz(
         Question(
             "Where does collecting the data sit in the lifecycle?",
             {
-                "a": "After defining success and before preparing the data - and it comes "
-                "back whenever the model is retrained on new data.",
-                "b": "After training: the model tells which data to collect.",
-                "c": "At the very start, once: the data never changes afterwards.",
+                "a": "After defining success, before preparing - and again at each retraining.",
+                "b": "After training, because the model tells you which data to collect.",
+                "c": "At the very start, only once: the history does not change afterwards.",
             },
             answer="a",
             why={
@@ -902,16 +936,16 @@ wrapup_b = Quiz(
         Question(
             "`sales.duplicated()` finds far fewer copies than the repeated `visit_id` s. Why?",
             {
-                "a": "`duplicated()` only looks at the first column.",
-                "b": "The extra rows are real visits and should be kept.",
-                "c": "A copy is scanned a few seconds later, so it differs in `scanned_at`: "
-                "duplicates are defined by a key.",
+                "a": "`duplicated()` only compares the first column of each row.",
+                "b": "The extra rows are real repeat visits and should be kept.",
+                "c": "Copies differ in `scanned_at`: only the key shows they repeat.",
             },
             answer="c",
             why={
                 "a": "Without arguments it compares *all* columns - which is the problem here.",
                 "b": "They share the `visit_id` of an earlier row: the same visit, counted twice.",
-                "c": "Yes: look for repeated keys (`visit_id`), not identical rows.",
+                "c": "Yes: a copy is scanned a few seconds later, so look for repeated keys "
+                "(`visit_id`), not identical rows.",
             },
             tag="duplicates_all_columns",
         ),
@@ -919,8 +953,7 @@ wrapup_b = Quiz(
             "Customers without an age buy bananas more often and shop more at Central than "
             "the others. What can you conclude?",
             {
-                "a": "The ages are not missing completely at random; MAR or MNAR, the data "
-                "alone cannot tell.",
+                "a": "Not missing completely at random; MAR or MNAR, the data cannot tell.",
                 "b": "They are missing not at random: older customers skip the question.",
                 "c": "They are missing completely at random: only a few are missing.",
             },
@@ -938,9 +971,9 @@ wrapup_b = Quiz(
             "One store's daily temperatures sit around 60, the others' around 16 - in the "
             "same town. What is the best reading?",
             {
-                "a": "That store is much warmer: keep the values as they are.",
-                "b": "Its thermometer reports another unit (°F): convert it before modelling.",
-                "c": "Those are outliers: drop that store's rows.",
+                "a": "That store is warmer, maybe in the sun: keep the values as they are.",
+                "b": "Its thermometer reports another unit (°F): convert it.",
+                "c": "Those are outliers: drop that store's rows before modelling.",
             },
             answer="b",
             why={
@@ -954,15 +987,15 @@ wrapup_b = Quiz(
         Question(
             "How can you see that a store is under-represented in the history?",
             {
-                "a": "From the share of its scans in the table alone.",
-                "b": "From the missing values of its rows.",
-                "c": "By comparing its share of the recorded visits with an independent count, "
-                "such as the footfall.",
+                "a": "From its share of the scans: below a third means it is missing visits.",
+                "b": "From the missing values in its rows, such as gaps in the temperature.",
+                "c": "Compare its share of the scans with an independent count (footfall).",
             },
             answer="c",
             why={
-                "a": "The table cannot show what is not in it: a share means nothing without "
-                "something to compare it with.",
+                "a": "The table cannot show what is not in it, and stores differ in size: an "
+                "equal third is no yardstick. A share means something only next to an "
+                "independent count.",
                 "b": "Unrecorded visits are not rows with gaps - they are no rows at all.",
                 "c": "Yes: only an independent count reveals who is missing from the sample.",
             },
@@ -986,16 +1019,16 @@ wrapup_b = Quiz(
         Question(
             "About 62 % of the visits end with a banana. What does that mean for a model?",
             {
-                "a": "Nothing: 62 % is a good accuracy already.",
-                "b": "It must beat the baseline that always says 'banana', right about 62 % "
-                "of the time.",
-                "c": "The classes must be rebalanced before anything else.",
+                "a": "Nothing yet: 62 % is already a good accuracy for any model.",
+                "b": "It must at least beat simple baselines such as always-banana.",
+                "c": "The classes must be rebalanced before anything else is done.",
             },
             answer="b",
             why={
                 "a": "62 % is what always answering 'banana' scores, without looking at "
-                "anything: the baseline, not a good model.",
-                "b": "Yes: a model is worth something only above the baseline.",
+                "anything: a baseline, not a good model.",
+                "b": "Yes: a model is worth something only above the baselines; notebook 01 "
+                "sets the bar from the best of them, the stand's rule of thumb, in euros.",
                 "c": "62/38 is moderately imbalanced; no class is rare, so no special "
                 "treatment is needed.",
             },
@@ -1004,16 +1037,16 @@ wrapup_b = Quiz(
         Question(
             "The daily `footfall` is in the joined table. May the model use it?",
             {
-                "a": "Yes: more passers-by, more bananas.",
-                "b": "No: the day's total is known only after the day - not at the moment of "
-                "prediction.",
-                "c": "Yes, once the missing days are filled in.",
+                "a": "Yes: more passers-by means more bananas sold that day.",
+                "b": "No: the day's total is known only after the day ends.",
+                "c": "Yes, once the missing days are filled in with the mean.",
             },
             answer="b",
             why={
                 "a": "Whatever it predicts, the day's total does not exist yet when a customer "
                 "reaches the stand: a leak.",
-                "b": "Yes: it is an audit column, for the sampling-bias check only.",
+                "b": "Yes: it is not there at the moment of prediction; it is an audit column, "
+                "for the sampling-bias check only.",
                 "c": "Filling gaps does not change *when* a value is known: still a leak.",
             },
             revisits="01",

@@ -644,16 +644,16 @@ def _judge_q4(answer: Any, case: Any) -> Feedback | None:
 
     from course_utils import checkpoints
 
-    if not (hasattr(answer, "fit") and hasattr(answer, "transform")):
-        return incorrect(
-            f"`make_preprocessing()` should return a scikit-learn pipeline (with `fit` and "
-            f"`transform`), got {describe(answer)}.",
-            "wrong_type",
-        )
     if hasattr(answer, "predict"):
         return incorrect(
             f"Expected the preparation only, got {describe(answer)} that can `predict`: "
             "leave the model out - notebook 04 puts one at the end.",
+            "wrong_type",
+        )
+    if not (hasattr(answer, "fit") and hasattr(answer, "transform")):
+        return incorrect(
+            f"`make_preprocessing()` should return a scikit-learn pipeline (with `fit` and "
+            f"`transform`), got {describe(answer)}.",
             "wrong_type",
         )
     if (problem := _prefitted(answer)) is not None:
@@ -675,7 +675,10 @@ def _judge_q4(answer: Any, case: Any) -> Feedback | None:
                 "raised",
             )
         return incorrect(
-            f"Transforming new rows failed: `{type(exc).__name__}: {str(exc)[:160]}`.",
+            f"Fitting worked, but transforming new rows failed: `{type(exc).__name__}: "
+            f"{str(exc)[:160]}`. Every step must be able to turn rows it has not seen into "
+            "numbers: build the pipeline step by step and call `fit` then `transform` on "
+            "`X_train.head()` after each step added, to find the one that fails.",
             "raised",
         )
     ct = _column_transformer(fitted)
@@ -695,9 +698,17 @@ def _judge_q4(answer: Any, case: Any) -> Feedback | None:
             "(`remainder='drop'`). List each column of the specification in one group.",
             "missing_columns",
         )
-    from sklearn.preprocessing import OneHotEncoder
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
     for step, cols in branches:
+        if any(isinstance(s, OrdinalEncoder) for s in _steps(step)):
+            return incorrect(
+                "An `OrdinalEncoder` turns the stores into 0, 1, 2: the model then reads "
+                "Station as 'twice Riverside', an order the stores do not have. Use a "
+                '`OneHotEncoder(handle_unknown="ignore")`: one 0/1 column per store and '
+                "per offer.",
+                "wrong_column",
+            )
         encoders = [s for s in _steps(step) if isinstance(s, OneHotEncoder)]
         numbers = [c for c in cols if c in _NUMERIC]
         if encoders and numbers:
@@ -928,15 +939,16 @@ wrapup_a = Quiz(
             "Two scans of the same visit differ only in their scan time (seconds apart). "
             "How do you keep one row per visit?",
             {
-                "a": "`df.drop_duplicates()`",
-                "b": "`df.drop_duplicates(subset='visit_id', keep='first')`",
+                "a": "`df.drop_duplicates(keep='first')`",
+                "b": "`df.drop_duplicates(subset='visit_id')`",
                 "c": "`df.drop_duplicates(subset='customer_id')`",
             },
             answer="b",
             why={
                 "a": "No: without `subset`, two rows count as duplicates only if *every* "
                 "column matches - the copies differ in their scan time, so most survive.",
-                "b": "Yes: the visit id says 'the same visit'; the first scan is the real one.",
+                "b": "Yes: the visit id says 'the same visit'; by default (`keep='first'`) the "
+                "first scan, the real one, stays.",
                 "c": "No: customers come back many times - that would delete real visits.",
             },
             tag="rows_lost",
@@ -945,17 +957,17 @@ wrapup_a = Quiz(
             "Why is the table split into training and test rows *before* any gap is "
             "filled or any column scaled?",
             {
-                "a": "Because filling and scaling are faster on fewer rows.",
-                "b": "Because scikit-learn refuses to fit on a table with test rows in it.",
-                "c": "Because a median or a scale learned with the test rows lets them shape "
-                "the model: the test score would no longer be a score on new visits.",
+                "a": "Filling and scaling are faster on fewer rows, so split first.",
+                "b": "scikit-learn refuses to fit on a table that still holds test rows.",
+                "c": "A median or a scale learned with them lets the test rows shape the model.",
             },
             answer="c",
             why={
                 "a": "No: speed has nothing to do with it - the order protects the test score.",
                 "b": "No: scikit-learn cannot know which rows you mean to test on; it is your "
                 "job to keep them out of every `fit`.",
-                "c": "Yes: everything that is *learned* must come from the training rows only.",
+                "c": "Yes: everything that is *learned* must come from the training rows only, "
+                "or the test score is no longer a score on new visits.",
             },
             tag="leakage",
         ),
@@ -963,13 +975,13 @@ wrapup_a = Quiz(
             "What does `stratify=clean['fruit']` do in `train_test_split`?",
             {
                 "a": "It keeps the same share of bananas in the training and the test rows.",
-                "b": "It makes both parts 50 % apples and 50 % bananas.",
-                "c": "It puts every store in both parts.",
+                "b": "It makes both parts 50 % apples and 50 % bananas, balancing the classes.",
+                "c": "It keeps each store's share of the visits the same in both parts.",
             },
             answer="a",
             why={
-                "a": "Yes: the split follows the label's proportions, so the test rows look "
-                "like the training rows.",
+                "a": "Yes: each part keeps the label's proportions (about 62 % bananas); the "
+                "other columns are only split at random, not matched.",
                 "b": "No: stratifying keeps the proportions of the data (about 62 % bananas), "
                 "it does not balance the classes.",
                 "c": "No: it stratifies on the column you give it - here the label, not the store.",
@@ -980,9 +992,8 @@ wrapup_a = Quiz(
             "A customer's age is 230. What did this notebook do with it, and why?",
             {
                 "a": "Capped it at the oldest plausible age, so the row keeps a number.",
-                "b": "Dropped the visit, since its data cannot be trusted.",
-                "c": "Set it missing: we cannot guess what was meant, and the visit's other "
-                "columns are still good.",
+                "b": "Dropped the whole visit, since none of its data can be trusted.",
+                "c": "Set it missing, like the empty ages, and kept the visit.",
             },
             answer="c",
             why={
@@ -990,8 +1001,8 @@ wrapup_a = Quiz(
                 "from a made-up value.",
                 "b": "No: the store, the prices, the hour and the fruit of that visit are "
                 "fine; dropping it throws them away (and could bias the rows that are left).",
-                "c": "Yes: missing like the empty ages, and the imputer fills it later, "
-                "learned from the training rows.",
+                "c": "Yes: we cannot guess what was meant, and the visit's other columns are "
+                "still good; the imputer fills the age later, learned from the training rows.",
             },
             tag="wrong_choice",
         ),
@@ -999,16 +1010,15 @@ wrapup_a = Quiz(
             "Notebook 01 left `amount_paid` out of the model's inputs although it is in "
             "the till's data. Why?",
             {
-                "a": "Because it has missing values.",
-                "b": "Because it is known only after the customer chose a fruit: it gives the "
-                "answer away, and the service will not have it.",
-                "c": "Because it is in euros at some stores and in cents at others.",
+                "a": "It has too many missing values to be a useful input.",
+                "b": "It is written only after the fruit is paid for.",
+                "c": "It is in euros at some stores and in cents at others.",
             },
             answer="b",
             why={
                 "a": "No: gaps can be filled. The problem is *when* the value exists.",
-                "b": "Yes: an input must exist at the moment of prediction - this one is "
-                "written when the fruit is already paid for.",
+                "b": "Yes: an input must exist at the moment of prediction - this one gives "
+                "the answer away, and the service will not have it.",
                 "c": "No: units can be converted (this notebook did it for the prices).",
             },
             revisits="01",
@@ -1061,9 +1071,9 @@ wrapup_b = Quiz(
             "A new store opens and the service receives its first visit. What does "
             "`OneHotEncoder(handle_unknown='ignore')` do with it?",
             {
-                "a": "Its store columns are all zeros; the other columns are used as usual.",
-                "b": "It raises an error, as the default encoder does.",
-                "c": "It treats it as the most frequent store.",
+                "a": "Its store columns are all zeros; the rest is used as usual.",
+                "b": "It raises an error for the unknown store, as the default encoder does.",
+                "c": "It treats it as the most frequent store seen in training.",
             },
             answer="a",
             why={
@@ -1097,16 +1107,16 @@ wrapup_b = Quiz(
             "changed the score by almost nothing. Why did the customer's share leak so much "
             "more?",
             {
-                "a": "Because the scaler is a linear step.",
-                "b": "Because a median or a scale barely changes with a few more rows, while "
-                "the share is computed from the labels - the row's own label included.",
-                "c": "Because the share has more missing values.",
+                "a": "The scaler is a linear step, and linear steps barely leak.",
+                "b": "A median barely moves with more rows; the share uses the labels.",
+                "c": "The share has more missing values, and the imputer filled them.",
             },
             answer="b",
             why={
                 "a": "No: linear or not, what matters is *what* a step learns from.",
-                "b": "Yes: statistics of the inputs move little; a feature built from the "
-                "labels carries the answer itself.",
+                "b": "Yes: statistics of the inputs move little with a few more rows; a "
+                "feature built from the labels - the row's own label included - carries the "
+                "answer itself.",
                 "c": "No: the leaky share has no gaps at all - every visit counts itself. "
                 "The leak comes from the label, not from the gaps.",
             },
@@ -1115,15 +1125,17 @@ wrapup_b = Quiz(
         Question(
             "Always answering 'banana' scores 0.616. What is that number for (notebook 01)?",
             {
-                "a": "It is the best accuracy any model can reach.",
-                "b": "It is the score of the prepared pipeline.",
-                "c": "It is the baseline: a model that cannot beat it has learned nothing useful.",
+                "a": "It is the best accuracy any model can reach on these inputs.",
+                "b": "It is the cross-validated score of the prepared pipeline.",
+                "c": "It is a baseline: the simplest score any model must beat.",
             },
             answer="c",
             why={
                 "a": "No: the best possible here is the Bayes line, 0.851.",
                 "b": "No: the prepared pipeline reaches 0.837 in cross-validation.",
-                "c": "Yes: the majority-class baseline is the bar every model must clear.",
+                "c": "Yes: the simplest baseline, the majority class. Notebook 01 also built "
+                "cheaper ones: the contract's bar starts from the stand's rule of thumb, in "
+                "euros per visit.",
             },
             revisits="01",
             tag="wrong_choice",
@@ -1132,10 +1144,9 @@ wrapup_b = Quiz(
             "Done right, the customer's share uses only their *earlier* visits. Which "
             "principle of notebook 02 is that?",
             {
-                "a": "Point in time: a feature holds only what was known at the moment of "
-                "the prediction.",
+                "a": "Point in time: a feature holds only what was known when predicting.",
                 "b": "Use the most recent information available, even if it came later.",
-                "c": "Average over the whole history to reduce noise.",
+                "c": "Average over the whole history, to reduce the noise of few visits.",
             },
             answer="a",
             why={

@@ -824,7 +824,27 @@ def _q5_cases() -> list:
             kwargs={"cv": WatchedFolds(KFold(n_splits=2), "q5-c"), "scoring": "roc_auc"},
             label="600 visits of a third world (seed 11), one model, 2 unshuffled folds, AUC",
         ),
+        Case(
+            args=(
+                _case_models(("always banana", "logistic")),
+                X11,
+                y11,
+                WatchedFolds(KFold(n_splits=3, shuffle=True, random_state=2), "q5-e"),
+            ),
+            label="the third world, folds passed by position and no scoring "
+            "(the default, accuracy)",
+        ),
     ]
+
+
+def _case_cv(case) -> WatchedFolds:
+    """The folds of a case, passed by keyword or as the fourth argument."""
+    return case.kwargs["cv"] if "cv" in case.kwargs else case.args[3]
+
+
+def _case_scoring(case) -> str:
+    """The case's scoring name; the function's default, "accuracy", when none is passed."""
+    return case.kwargs.get("scoring", "accuracy")
 
 
 def _scores(case, how: str) -> dict[str, np.ndarray]:
@@ -833,8 +853,8 @@ def _scores(case, how: str) -> dict[str, np.ndarray]:
     from sklearn.metrics import get_scorer
     from sklearn.model_selection import cross_validate
 
-    models, X, y = case.args
-    cv, scoring = case.kwargs["cv"].folds, case.kwargs["scoring"]
+    models, X, y = case.args[:3]
+    cv, scoring = _case_cv(case).folds, _case_scoring(case)
     scorer = get_scorer(scoring)
     out = {}
     for name, model in models.items():
@@ -861,7 +881,7 @@ def _as_table(result: Any, names: list[str]) -> Any:
         if len(result) == len(names) and not (set(result.index) - set(names)):
             return incorrect(
                 "You returned one number per model - the mean, without its spread. A mean "
-                "over five folds means little without the standard deviation beside it: "
+                "over a few folds means little without the standard deviation beside it: "
                 "return a DataFrame with two columns, `mean` and `std`.",
                 "no_spread",
             )
@@ -925,7 +945,7 @@ def _close(a: Any, b: Any) -> bool:
 
 
 def _judge_q5(result: Any, case) -> Feedback | None:
-    models, _, _ = case.args
+    models = case.args[0]
     names = list(models)
     table = _as_table(result, names)
     if isinstance(table, Feedback):
@@ -935,7 +955,7 @@ def _judge_q5(result: Any, case) -> Feedback | None:
         stds = table["std"].astype(float).to_numpy()
     except (TypeError, ValueError):
         return incorrect("The `mean` and `std` columns must hold numbers.", "wrong_dtype")
-    scoring = case.kwargs["scoring"]
+    scoring = _case_scoring(case)
     sign = -1.0 if scoring.startswith("neg_") else 1.0
     right = _scores(case, "as asked")
     want = np.array([sign * right[n].mean() for n in names])
@@ -976,10 +996,10 @@ def _judge_q5(result: Any, case) -> Feedback | None:
                 means, [other[n].mean() for n in names]
             ):
                 return incorrect(message, tag)
-        if not _SPLITS_SEEN.get(case.kwargs["cv"].token):
+        if not _SPLITS_SEEN.get(_case_cv(case).token):
             return incorrect(
                 f"Your function never used the folds it was given (`cv` = "
-                f"{case.kwargs['cv']!r}). The caller chooses the folds because they decide "
+                f"{_case_cv(case)!r}). The caller chooses the folds because they decide "
                 "the question the scores answer (time-ordered folds: the months after). "
                 "Pass them on: `cross_val_score(model, X, y, cv=cv, scoring=scoring)`.",
                 "ignored_cv",
@@ -994,7 +1014,9 @@ def _judge_q5(result: Any, case) -> Feedback | None:
                 )
         return incorrect(
             "The `mean` column is not the mean validation score of each model over the "
-            f"folds `cv`, scored with `{scoring}` (expected {np.round(want, 4).tolist()}).",
+            f"folds `cv`, scored with `{scoring}` (expected {np.round(want, 4).tolist()}). "
+            "Inside the function, use only its parameters (`models`, `X`, `y`, `cv`, "
+            "`scoring`), never the notebook's `X_train` or `cv`: the check passes other data.",
             "wrong_value",
         )
     spreads = [[right[n].std(ddof=d) for n in names] for d in (0, 1)]
@@ -1011,7 +1033,9 @@ def _judge_q5(result: Any, case) -> Feedback | None:
 def _scores_with(case, scoring: str) -> dict[str, np.ndarray]:
     from course_utils.exercises.functions import Case
 
-    other = Case(args=case.args, kwargs={**case.kwargs, "scoring": scoring}, label=case.label)
+    other = Case(
+        args=case.args[:3], kwargs={"cv": _case_cv(case), "scoring": scoring}, label=case.label
+    )
     return _scores(other, "as asked")
 
 
@@ -1039,9 +1063,10 @@ def _check_q5(answer: Any) -> Feedback:
     if problem is not None:
         return problem
     return correct(
-        "Your function gave the right table on three sets of visits it had never seen - "
-        "another world's visits, shuffled, time-ordered and unshuffled folds, accuracy, "
-        "log-loss and AUC. The rest of the notebook compares models with it."
+        "Your function gave the right table on four sets of visits it had never seen - "
+        "other worlds' visits, shuffled, time-ordered and unshuffled folds, accuracy, "
+        "log-loss and AUC, folds passed by position and the default scoring. The rest of "
+        "the notebook compares models with it."
     )
 
 
@@ -1093,20 +1118,20 @@ wrapup_a = Quiz(
             "scaler). Why not fit the preparation once on all the training rows, then "
             "cross-validate the model alone?",
             {
-                "a": "It would give the same scores, only faster.",
-                "b": "Each validation fold would then have shaped the medians and the "
-                "scaling: a small leak from the rows that judge the model, which flatters "
-                "its score.",
-                "c": "scikit-learn cannot fit a scaler on a DataFrame.",
+                "a": "It would give the same scores, only faster: one fold more or less "
+                "barely moves a median or a scale.",
+                "b": "Each validation fold would have helped fit the medians and scales used "
+                "on it: a leak that flatters the score.",
+                "c": "It would fail: scikit-learn cannot fit an imputer or a scaler on a "
+                "plain pandas DataFrame, outside a pipeline.",
             },
             answer="b",
             why={
                 "a": "Not the same: a preparation fitted on all rows has seen each "
-                "validation fold - its medians and scales include them. That is leakage "
-                "(notebook 03): the score looks better than it will be on new visits.",
+                "validation fold - its medians and scales include them. Small or not, that "
+                "is leakage (notebook 03): the score looks better than it will be on new visits.",
                 "b": "Yes. Inside the pipeline, every fold refits the preparation on its "
-                "four training folds only, as notebook 03 fitted it on the training rows "
-                "only.",
+                "four training folds only, as notebook 03 fitted it on the training rows only.",
                 "c": "It can (notebook 03 did). The reason is leakage: the validation fold "
                 "must not shape anything the model learns from.",
             },
@@ -1116,10 +1141,12 @@ wrapup_a = Quiz(
         Question(
             "The success contract says banana when P(banana) >= 0.75, not 0.5. Why?",
             {
-                "a": "Because about three visits in four end in a banana.",
-                "b": "Because 0.75 gives the highest accuracy.",
-                "c": "Because a false banana costs 0.30 € and a false apple 0.10 €: saying "
-                "banana is the cheaper bet only when P(banana) >= 0.30 / (0.30 + 0.10).",
+                "a": "About three visits in four end in a banana, so 0.75 simply matches the share "
+                "of bananas in the history.",
+                "b": "0.75 gives the highest accuracy on the training rows, found by trying "
+                "every threshold.",
+                "c": "A false banana costs 0.30 €, a false apple 0.10 €: banana pays only "
+                "when P >= 0.30 / (0.30 + 0.10).",
             },
             answer="c",
             why={
@@ -1127,7 +1154,7 @@ wrapup_a = Quiz(
                 "threshold: the costs of the two errors do (notebook 01).",
                 "b": "Accuracy counts both errors alike and is highest near 0.5 for honest "
                 "probabilities. The contract weighs the errors by what they cost "
-                "(notebook 01).",
+                "(notebook 01), and fixed 0.75 before any model existed.",
                 "c": "Yes: banana costs (1 - p) x 0.30 € in expectation, apple p x 0.10 €; "
                 "banana is cheaper when p >= 0.75.",
             },
@@ -1138,10 +1165,12 @@ wrapup_a = Quiz(
             "An unpruned decision tree scores 0.997 on the rows it was fitted on. What does "
             "that number measure?",
             {
-                "a": "Mostly memory: the tree has learned its training visits by heart, and "
-                "says little about new visits.",
-                "b": "That the tree is the best model of the notebook.",
-                "c": "A bug: no model can score above the Bayes line.",
+                "a": "Mostly memory: the tree learned its training visits by heart; it says "
+                "little about new visits.",
+                "b": "That the tree is the best model of the notebook: no other model comes "
+                "anywhere close on these rows.",
+                "c": "A bug: no model can beat the Bayes line, so the tree must have seen "
+                "the labels as a column.",
             },
             answer="a",
             why={
@@ -1150,8 +1179,7 @@ wrapup_a = Quiz(
                 "b": "On visits it has not seen, it is the weakest of the real models. A "
                 "score on the training rows cannot rank models.",
                 "c": "No model can beat the Bayes line on *new* visits. On its own training "
-                "rows a model can pass it by memorising them - that is why such a score "
-                "misleads.",
+                "rows a model can pass it by memorising them - that is why such a score misleads.",
             },
             tag="scored_on_train",
         ),
@@ -1159,27 +1187,38 @@ wrapup_a = Quiz(
             "On the same five folds, model A scores 0.841 ± 0.007 and model B 0.838 ± 0.008. "
             "What can you conclude?",
             {
-                "a": "A is better: its mean is higher.",
-                "b": "They cannot be told apart on these folds: the gap is smaller than the "
-                "spread from one fold to the next.",
-                "c": "B is better: its spread is larger, so it can reach higher scores.",
+                "a": "A is better: both met the same folds, so a higher mean on them is a "
+                "fair win.",
+                "b": "Not yet: on shared folds, the yardstick is how steady the fold-by-fold "
+                "gap A - B is.",
+                "c": "They are surely tied: the gap, 0.003, is smaller than each model's "
+                "own spread over the folds.",
             },
             answer="b",
             why={
-                "a": "A mean alone hides how much it wobbles. With a fold-to-fold spread of "
-                "0.007, a gap of 0.003 could come from the folds, not the models.",
-                "b": "Yes - which is why `compare_models` reports the spread next to the mean.",
-                "c": "A larger spread means a less stable estimate, not a better model.",
+                "a": "A mean alone hides how much the comparison wobbles: a gap of 0.003 "
+                "could come from the folds, not the models. Look at the gap fold by fold "
+                "before naming a winner.",
+                "b": "Yes. An easy fold lifts both scores, so much of each ± is shared, and "
+                "the two ± say little about the gap. Its own wobble is the spread of the "
+                "five differences A - B: a gap with the same sign on every fold points to a "
+                "real difference, one that flips sign does not (scikit-learn's example "
+                "'Statistical comparison of models using grid search' does this properly).",
+                "c": "Smaller than each ± does not make them equal: on the same folds an "
+                "easy fold lifts both scores, so each ± mostly measures the folds. Compare "
+                "the five differences A - B: if A wins on every fold, the gap is steady.",
             },
             tag="no_spread",
         ),
         Question(
             "Why does k-nearest neighbours need the scaler, while a decision tree would not care?",
             {
-                "a": "k-NN adds up differences across all columns, so a column in big units "
-                "drowns the others; a tree splits one column at a time, at any value.",
-                "b": "The scaler fills in the missing values, which only k-NN cannot handle.",
-                "c": "Scaling makes every model more accurate.",
+                "a": "k-NN adds up differences across all columns, so big units drown the "
+                "rest; a tree splits one column at a time.",
+                "b": "The scaler also fills in the missing values, and k-NN, unlike a tree, "
+                "cannot handle a gap in a column.",
+                "c": "Scaling makes every model more accurate; a tree would gain from it "
+                "too, only the notebook skipped it.",
             },
             answer="a",
             why={
@@ -1336,7 +1375,9 @@ q6 = Exercise(
     prompt="Make `back_table = compare_models(back_models, X_time, y_back, cv=..., "
     "scoring=...)` with the folds and the score that fit the question (customers met from "
     "now on; a rare outcome), then `beats_baseline`: True if the logistic regression's "
-    "mean beats the baseline's by more than its own spread over the folds, else False. "
+    "mean beats the baseline's by more than its own spread over the folds, else False "
+    "(with ROC AUC the baseline scores exactly 0.5 on every fold, so the logistic "
+    "regression's spread is also the spread of the fold-by-fold gaps). "
     "Check with `q6.check(back_table, beats_baseline=beats_baseline)`.",
     expects="the DataFrame returned by `compare_models`",
     inputs={"beats_baseline": "True or False: your decision"},
@@ -1357,8 +1398,10 @@ q6 = Exercise(
     explanation="The method carries over; the choices change with the question. A rare "
     "outcome needs a score that ranks (ROC AUC or average precision), not accuracy, which "
     "'always no' already maximises. A question about customers met from now on needs folds "
-    "that learn from the past only. And the decision reads the gap against the spread: a "
-    "gap several times the fold-to-fold spread is a real signal.",
+    "that learn from the past only. And the decision reads the gap against the spread of "
+    "the fold-by-fold gaps - with ROC AUC, the logistic regression's own spread, since "
+    "'always no' ranks nothing and scores 0.5 on every fold: a gap several times that "
+    "spread is a real signal.",
 )
 
 
@@ -1373,15 +1416,16 @@ wrapup_b = Quiz(
             "The model will be used on the visits of the months to come. Which folds "
             "estimate how it will do there?",
             {
-                "a": "Shuffled, stratified folds (`StratifiedKFold(shuffle=True)`).",
-                "b": "Folds grouped by customer (`GroupKFold`).",
+                "a": "Shuffled, stratified folds (`StratifiedKFold(shuffle=True)`), like the "
+                "random test split.",
+                "b": "Folds grouped by customer (`GroupKFold`), so that no customer is on "
+                "both sides.",
                 "c": "Time-ordered folds (`TimeSeriesSplit`) on the rows sorted by time.",
             },
             answer="c",
             why={
                 "a": "Shuffled folds mix every month into both sides: each fold is judged "
-                "by a model that has seen its future. They answer 'known customers, same "
-                "year'.",
+                "by a model that has seen its future. They answer 'known customers, same year'.",
                 "b": "Grouped folds answer 'new customers': each customer sits on one side. "
                 "The months are still mixed.",
                 "c": "Yes: each fold learns from the past only and is judged on what comes "
@@ -1394,9 +1438,11 @@ wrapup_b = Quiz(
             "validation score sits far lower (0.73 to 0.77) and still climbs. What is it, "
             "and what helps?",
             {
-                "a": "Under-fitting: better features or a more flexible model.",
+                "a": "Under-fitting: the validation score is low, so better features or a "
+                "more flexible model.",
                 "b": "Over-fitting: more rows, a simpler model, or many models averaged.",
-                "c": "A good fit: nothing left to gain.",
+                "c": "A good fit: a training score near 1.00 shows the model has learned "
+                "all there is.",
             },
             answer="b",
             why={
@@ -1413,18 +1459,20 @@ wrapup_b = Quiz(
             "Notebook 02 gave each scan the temperature of the last sensor reading *at or "
             "before* the scan, not the nearest reading. Why?",
             {
-                "a": "A reading taken after the scan was not known at the moment of "
-                "prediction; using it would leak the future into the inputs.",
-                "b": "The nearest reading is slower to find.",
-                "c": "Readings taken after a scan are in Fahrenheit.",
+                "a": "A later reading was not yet known when the prediction is made: using "
+                "it would leak the future.",
+                "b": "The last reading before is never missing, while the nearest one can "
+                "fall after closing time.",
+                "c": "Readings taken after a scan are in Fahrenheit and would need "
+                "converting before the merge.",
             },
             answer="a",
             why={
                 "a": "Yes: an input must be what was known when the prediction is made "
                 "(point-in-time correctness) - the same reason the folds of a question "
                 "about the future must look forward.",
-                "b": "Speed is not the point: a later reading is information the shop "
-                "would not have at the till.",
+                "b": "Gaps are not the point: a later reading is information the shop "
+                "would not have at the till, however close it is.",
                 "c": "The unit depends on the store (Riverside), not on the time. The reason "
                 "is what was known when.",
             },
@@ -1435,17 +1483,19 @@ wrapup_b = Quiz(
             "Only 13 % of visits are followed by another within a week. A model's accuracy "
             "on that question is 0.87. What does that tell you?",
             {
-                "a": "The model is good: 87 % of its answers are right.",
-                "b": "Nothing yet: 'always no' scores 0.87 as well. A ranking score (ROC "
-                "AUC, average precision) can tell.",
-                "c": "The model over-fits.",
+                "a": "The model is good: 87 % of its answers are right, far above the 50 % "
+                "of a coin toss.",
+                "b": "Nothing yet: 'always no' scores 0.87 too; a ranking score (ROC AUC) "
+                "can tell.",
+                "c": "The model over-fits: a score this high on a rare outcome means it "
+                "memorised its rows.",
             },
             answer="b",
             why={
                 "a": "On a rare outcome, answering 'no' every time is right 87 % of the "
                 "time. Accuracy cannot separate a useful model from that baseline.",
                 "b": "Yes: compare with the baseline, and use a score that rewards ranking "
-                "the returning visits first.",
+                "the returning visits first (ROC AUC, average precision).",
                 "c": "One score on its own says nothing about over-fitting: that needs the "
                 "training score next to the validation score.",
             },
@@ -1454,10 +1504,12 @@ wrapup_b = Quiz(
         Question(
             "Which rows may you use to choose between the five families?",
             {
-                "a": "The test rows: they are the most honest judge.",
-                "b": "All rows, training and test together, by cross-validation.",
-                "c": "The training rows only, by cross-validation; the test rows of "
-                "notebook 03's split wait for notebook 06.",
+                "a": "The test rows: never used in training, they are the most honest judge "
+                "of each family.",
+                "b": "All rows, training and test together, by cross-validation: more rows, "
+                "steadier scores.",
+                "c": "The training rows only, by cross-validation; the test rows wait for "
+                "notebook 06.",
             },
             answer="c",
             why={
@@ -1476,8 +1528,9 @@ wrapup_b = Quiz(
             "logistic regression 0.841. What does that ranking tell you?",
             {
                 "a": "Nothing about new visits: cross-validated, the order is reversed.",
-                "b": "The tree is the best model.",
-                "c": "The logistic regression under-fits.",
+                "b": "The tree is the best model: it fits the visits most closely, so it "
+                "will predict best.",
+                "c": "The logistic regression under-fits: 0.841 on its own rows is low.",
             },
             answer="a",
             why={

@@ -847,10 +847,23 @@ def _judge_q4(search: Any, case) -> Feedback | None:
         )
     mine = results["mean_test_score"].to_numpy(dtype=float)
     if np.isnan(mine).any():
+        reason = ""
+        try:  # score one candidate again, to quote the error the search turned into NaN
+            from sklearn.base import clone
+
+            model = clone(pipeline).set_params(**results["params"].iloc[0]).fit(X, y)
+            search.scorer_(model, X, y)
+        except Exception as exc:
+            reason = (
+                f" Scoring one candidate again raised `{type(exc).__name__}: {str(exc)[:140]}`."
+            )
         return incorrect(
-            "Some of your search's scores are NaN: the scorer failed on a fold (scikit-learn "
-            "warned above). Does your cost function get probabilities "
-            "(`response_method='predict_proba'`, then column banana) and return a number?",
+            "Some of your search's scores are NaN: the scorer failed on a fold, and "
+            f"`GridSearchCV` turned the error into NaN.{reason} Does your scorer get "
+            "probabilities (`make_scorer(cost, greater_is_better=False, "
+            "response_method='predict_proba')`), and does the cost function take them as "
+            "they come - one P(banana) per visit, already the banana column - and return one "
+            "number?",
             "wrong_search",
         )
     if not hasattr(search, "best_estimator_"):
@@ -980,7 +993,7 @@ wrapup_a = Quiz(
             {
                 "a": "Nothing: a negative cost is a gain of 0.031 € per visit.",
                 "b": "0.031 € per visit, on average over the validation folds.",
-                "c": "It cannot be told without the accuracy.",
+                "c": "It cannot be told without the accuracy of the same candidate.",
             },
             answer="b",
             why={
@@ -1011,40 +1024,45 @@ wrapup_a = Quiz(
             tag="scored_on_train",
         ),
         Question(
-            "Why does the contract decide banana from P(banana) >= 0.75, not 0.5?",
+            "A fitted logistic regression has a weight per column (`coef_`); its `C` was set "
+            "before `fit`. Which is which?",
             {
-                "a": "A false banana costs three times a false apple (0.30 € against 0.10 €), "
-                "so banana only pays when it is three times as likely as apple.",
-                "b": "Because about 75 % of the visits end in a banana.",
-                "c": "Because accuracy is highest at 0.75.",
+                "a": "The weights are parameters, learned by `fit`; `C` is a hyperparameter, "
+                "set before it.",
+                "b": "Both are parameters: `fit` learns `C` from the data along with the "
+                "weights, then stores it.",
+                "c": "The weights are hyperparameters, as you can read and change them; `C` "
+                "is learned by `fit`.",
             },
             answer="a",
             why={
-                "a": "Yes: the threshold is cost of a false banana / (sum of both costs) = "
-                "0.30 / 0.40.",
-                "b": "No: the threshold comes from the two costs, not from the share of "
-                "bananas (which is below 75 %).",
-                "c": "No: accuracy counts both mistakes alike, so it is best near 0.5 for "
-                "honest probabilities; 0.75 comes from the costs.",
+                "a": "Yes: scikit-learn ends the names of learned parameters with an "
+                "underscore (`coef_`); hyperparameters such as `C` are what a search tunes "
+                "on the validation folds.",
+                "b": "No: `fit` never changes `C` - it keeps the value it was given. A search "
+                "tries several values of `C` and fits the weights anew for each.",
+                "c": "No: the underscore of `coef_` marks what `fit` learned from the data. "
+                "`C` is a setting passed in; `fit` does not change it.",
             },
-            revisits="01",
             tag="wrong_choice",
         ),
         Question(
             "The folds `cv` are `StratifiedKFold(n_splits=5, shuffle=True, random_state=0)`. "
             "What do `stratified` and `random_state` buy?",
             {
-                "a": "Each fold is one period of time, in order.",
-                "b": "Faster fits, because each fold is smaller.",
-                "c": "Every fold has about the training rows' share of bananas, and the folds "
-                "are the same at every run.",
+                "a": "Each fold is one period of time, in order, the same periods at every run.",
+                "b": "Faster fits: stratified folds are smaller, and a fixed seed lets "
+                "scikit-learn reuse them.",
+                "c": "Every fold keeps the share of bananas, and the folds are the same at "
+                "every run.",
             },
             answer="c",
             why={
                 "a": "No: that would be `TimeSeriesSplit`; these folds are shuffled.",
                 "b": "No: five folds mean five fits whatever the split; stratifying changes "
-                "which rows go where, not the time.",
-                "c": "Yes: comparable folds, and scores that do not move between runs.",
+                "which rows go where, not the time, and nothing is reused.",
+                "c": "Yes: every fold has about the training rows' share of bananas - "
+                "comparable folds - and scores that do not move between runs.",
             },
             revisits="04",
             tag="wrong_choice",
@@ -1053,9 +1071,10 @@ wrapup_a = Quiz(
             "A colleague picks `max_depth` by the score on the test rows, then reports that "
             "test score. The model itself was fitted on the training rows. The report is:",
             {
-                "a": "Honest: the test rows were never used to fit the model.",
+                "a": "Honest: the test rows were never used to fit the model's weights.",
                 "b": "Optimistic: the depth was chosen because it suited those very rows.",
-                "c": "Pessimistic: the test rows are fewer than the training rows.",
+                "c": "Pessimistic: the test rows are fewer than the training rows, so scores "
+                "run low.",
             },
             answer="b",
             why={
@@ -1070,16 +1089,19 @@ wrapup_a = Quiz(
             "Why does the search tune the whole pipeline (preparation and model), not the "
             "model on rows prepared once beforehand?",
             {
-                "a": "So that the imputer and the scaler are fitted on each training fold "
-                "only, never on the fold that scores them.",
-                "b": "Because a pipeline fits faster.",
-                "c": "Because `GridSearchCV` refuses NumPy arrays.",
+                "a": "So the imputer and scaler are refitted on each training part, never on "
+                "the fold that scores them.",
+                "b": "Because a pipeline is faster: the search can reuse the prepared rows "
+                "for every candidate.",
+                "c": "Because `GridSearchCV` only accepts pipelines, and refuses a model on "
+                "NumPy arrays.",
             },
             answer="a",
             why={
                 "a": "Yes: prepared once on all the rows, the medians and scales would carry "
                 "information from the validation folds into training - leakage.",
-                "b": "No: refitting the preparation in every fold is slower, and worth it.",
+                "b": "No: refitting the preparation in every fold is slower, not faster - and "
+                "worth it.",
                 "c": "No: it takes arrays; the point is what the preparation learns from.",
             },
             revisits="03",
@@ -1113,8 +1135,8 @@ wrapup_b = Quiz(
             "Two tuned models tie on cross-validated log-loss and cost. How did this "
             "notebook choose between them?",
             {
-                "a": "By their scores on the test rows, the only data left.",
-                "b": "By the higher accuracy at 0.5.",
+                "a": "By their scores on the test rows, the only data neither has seen yet.",
+                "b": "By the higher accuracy at 0.5, which breaks ties the cost cannot.",
                 "c": "By calibration, simplicity and how they answer beyond the training range.",
             },
             answer="c",
@@ -1128,16 +1150,17 @@ wrapup_b = Quiz(
             tag="test_used_for_tuning",
         ),
         Question(
-            "A model is well calibrated. For the visits it gives P(banana) = 0.8:",
+            "A model is well calibrated. For the visits it gives P(banana) = 0.6:",
             {
-                "a": "80 % of its predictions on them are right.",
-                "b": "about 8 in 10 of those visits end in a banana.",
-                "c": "it is 80 % sure that its accuracy is good.",
+                "a": "at the contract's threshold, 60 % of its predictions on them are right.",
+                "b": "about 6 in 10 of those visits end in a banana.",
+                "c": "it is 60 % sure that its accuracy meets the contract.",
             },
             answer="b",
             why={
-                "a": "No: that is accuracy on those visits; calibration compares the "
-                "predicted probability with the observed share of bananas.",
+                "a": "No: at 0.6 the contract (threshold 0.75) says apple, and apple is "
+                "right on only about 4 in 10 of those visits. Calibration compares the "
+                "predicted probability with the observed share of bananas, not with accuracy.",
                 "b": "Yes: and only then does the contract's threshold do what the costs say.",
                 "c": "No: a probability of banana says nothing about the model's accuracy.",
             },
@@ -1146,10 +1169,11 @@ wrapup_b = Quiz(
         Question(
             'Nested cross-validation of "search the depth, then fit" reports:',
             {
-                "a": "how well the whole procedure does on folds that neither chose nor "
-                "fitted its model.",
-                "b": "the best depth, more precisely than one search.",
-                "c": "the test score, without opening the test set.",
+                "a": "how well 'search, then fit' does on folds that took no part in either step.",
+                "b": "the best depth, more precisely than one search, by averaging the outer "
+                "folds' picks.",
+                "c": "the test score, without opening the test set: the outer folds act as "
+                "test rows.",
             },
             answer="a",
             why={
@@ -1165,15 +1189,17 @@ wrapup_b = Quiz(
             "Why do the searches score by the contract's expected cost rather than by "
             "accuracy at 0.5?",
             {
-                "a": "Accuracy is always lower than the cost.",
-                "b": "The cost is quicker to compute.",
-                "c": "The shop decides at the contract's threshold and the two mistakes cost "
-                "different amounts - accuracy at 0.5 ignores both.",
+                "a": "Accuracy at 0.5 cannot be cross-validated; only a cost can be made into "
+                "a scorer.",
+                "b": "The cost is quicker to compute, which matters when a search fits "
+                "hundreds of models.",
+                "c": "The shop decides at 0.75 and its two mistakes differ in cost; accuracy "
+                "at 0.5 ignores both.",
             },
             answer="c",
             why={
-                "a": "No: they are on different scales (a share, euros); neither is "
-                '"lower" in a useful sense.',
+                "a": "No: accuracy is scikit-learn's default score and cross-validates "
+                "fine; the point is what each one measures.",
                 "b": "No: both are quick; the point is what they measure.",
                 "c": "Yes: tune by what the contract of notebook 01 judges.",
             },
@@ -1184,17 +1210,17 @@ wrapup_b = Quiz(
             "Notebook 04 measured shuffled folds, time-ordered folds and folds by customer. "
             "Which question do this notebook's shuffled folds answer?",
             {
-                "a": "How the model does on new customers next year.",
-                "b": "How the model does on visits it has not seen, of known customers in "
-                "the same year.",
-                "c": "How the model does on the test rows.",
+                "a": "How the model does on new customers next year, as no visit is used twice.",
+                "b": "How it does on unseen visits of known customers, in the same year.",
+                "c": "How the model does on the test rows, which the shuffled folds copy exactly.",
             },
             answer="b",
             why={
                 "a": "No: that needs folds by customer and by time (`GroupKFold`, "
                 "`TimeSeriesSplit`); shuffled folds mix customers and months.",
                 "b": "Yes: the question of the test set of notebook 06, which tuning needs.",
-                "c": "No: the folds are made from the training rows only.",
+                "c": "No: the folds are made from the training rows only; they ask the test "
+                "set's question without touching it.",
             },
             revisits="04",
             tag="wrong_choice",

@@ -838,6 +838,13 @@ def _verdict_cases() -> list[Any]:
         cost_false_banana=0.10,
         cost_false_apple=0.40,
     )
+    exactly = Contract(
+        metric="expected_cost",
+        minimum=0.025,
+        baseline=0.05,
+        cost_false_banana=0.25,
+        cost_false_apple=0.05,
+    )
     fruit, proba = _visits(2031, 500, 0.05)
     fruit_b, proba_b = _visits(2032, 400, 0.05)
     weak_fruit, weak_proba = _visits(2033, 300, 0.45)
@@ -862,6 +869,15 @@ def _verdict_cases() -> list[Any]:
         Case(
             args=(edge_fruit, edge_proba, DEFAULT),
             label="six visits that all took an apple, two of them exactly at the threshold",
+        ),
+        Case(
+            args=(
+                np.array(["apple"] * 10, dtype=object),
+                np.array([0.9, 0.1, 0.2, 0.1, 0.3, 0.05, 0.2, 0.4, 0.1, 0.15]),
+                exactly,
+            ),
+            label="ten visits whose cost is exactly the contract's minimum (one false banana "
+            "at 0.25 €: 0.025 € per visit, the minimum 0.025 €)",
         ),
         Case(
             args=(pd.Series(["banana"] * 4), np.array([0.8, 0.95, 0.9, 0.85]), DEFAULT),
@@ -927,6 +943,12 @@ def _judge_q6(result: Any, case: Any) -> Feedback | None:
             "wrong_value",
         )
     counts = (result["false_bananas"], result["false_apples"])
+    if any(isinstance(c, str | bytes) for c in (*counts, got_t)):
+        return incorrect(
+            "The counts and the threshold should be numbers, not text: leave out `str()` "
+            "and f-strings in the dict `verdict` returns.",
+            "wrong_type",
+        )
     try:
         counts = (
             (int(counts[0]), int(counts[1]))
@@ -1020,9 +1042,11 @@ def _judge_q6(result: Any, case: Any) -> Feedback | None:
         return incorrect(f"'deploy' should be True or False; got {describe(deploy)}.", "wrong_type")
     if bool(deploy) != want["deploy"]:
         return incorrect(
-            f"The cost is {want['cost']:.4f} € and the contract's minimum {minimum} €: a cost "
-            "at or below the minimum meets the contract (`cost <= contract.minimum`). Your "
-            "comparison goes the wrong way.",
+            f"The cost is {want['cost']:.4f} € per visit and the contract's minimum "
+            f"{minimum} € (the highest cost it accepts), but your 'deploy' is "
+            f"{bool(deploy)}. A cost *at or below* the minimum meets the contract: "
+            "`deploy = cost <= contract.minimum` - an equal cost meets it too, and the "
+            "baseline plays no part here.",
             "compared_wrong_way",
         )
     return None
@@ -1121,35 +1145,34 @@ wrapup_a = Quiz(
     "Wrap-up quiz: the verdict (06a)",
     questions=[
         Question(
-            "Where does the contract's threshold of 0.75 come from?",
+            "At the contract's threshold, the tuned model's recall for banana is 72.6 %. "
+            "What does that mean?",
             {
-                "a": "From the test set: it is where the cost curve of the tuned model is lowest.",
-                "b": "From the costs written in the contract: C_FB / (C_FB + C_FA), fixed before "
-                "any model existed.",
-                "c": "From the model: the usual 0.5 plus a safety margin.",
+                "a": "Of the visits where it said banana, 72.6 % ended in a banana.",
+                "b": "Of the customers who took a banana, it saw 72.6 % coming.",
+                "c": "It is right on 72.6 % of all visits, bananas and apples alike.",
             },
             answer="b",
             why={
-                "a": "No: a threshold chosen by looking at the test labels is tuned on the test "
-                "set, and the cost measured there becomes optimistic. The contract fixed it "
-                "before the test set was opened.",
-                "b": "Yes: predict banana when P(banana) x C_FA > (1 - P(banana)) x C_FB, i.e. "
-                "when P(banana) >= C_FB / (C_FB + C_FA) = 0.30 / 0.40.",
-                "c": "No: 0.5 is right only when both mistakes cost the same. Here a false "
-                "banana costs three times a false apple, and the costs alone give 0.75.",
+                "a": "No: that is precision (92.5 % here) - of the banana predictions, the "
+                "share that were right. Recall starts from the customers who took a banana.",
+                "b": "Yes: the other 27.4 % are false apples, the cheap mistake - the deal "
+                "the threshold of 0.75 makes to keep the expensive false bananas few.",
+                "c": "No: that would be accuracy, which counts both fruits. Recall looks at "
+                "the banana buyers only, and the share of them predicted banana.",
             },
-            revisits="01",
-            tag="test_used_for_tuning",
+            tag="wrong_choice",
         ),
         _relabel(
             Question(
                 "Why is the test set opened only once, after every choice is made?",
                 {
-                    "a": "Because predicting on it is slow.",
-                    "b": "Because each change made after looking at its score turns it into one "
-                    "more validation set, and its score becomes optimistic.",
-                    "c": "Because the model forgets the training rows once it has seen the "
-                    "test rows.",
+                    "a": "Because predicting 3,815 visits is slow, so it is done once, at the "
+                    "very end.",
+                    "b": "Every change made after seeing its score tunes on it, and the score "
+                    "turns optimistic.",
+                    "c": "Because predicting on the test rows changes the fitted model, which "
+                    "learns from them.",
                 },
                 answer="b",
                 why={
@@ -1169,9 +1192,9 @@ wrapup_a = Quiz(
             Question(
                 "In scikit-learn's confusion matrix, what do the rows stand for?",
                 {
-                    "a": "The predicted fruit.",
-                    "b": "The fruit the customer took (the true label).",
-                    "c": "The threshold used for each decision.",
+                    "a": "The fruit the model predicted, one row per prediction.",
+                    "b": "The fruit the customer took: the true label.",
+                    "c": "The threshold used for each decision, one row per threshold.",
                 },
                 answer="b",
                 why={
@@ -1190,10 +1213,12 @@ wrapup_a = Quiz(
                 "At 0.5 the tuned model is right more often than at 0.75, yet it loses more money. "
                 "Why?",
                 {
-                    "a": "Accuracy counts a false banana (0.30 €) and a false apple (0.10 €) "
-                    "as the same mistake; at 0.5 the model makes more of the expensive kind.",
-                    "b": "Because the test set is too small to tell.",
-                    "c": "Because accuracy is computed on the training rows.",
+                    "a": "Accuracy counts a 0.30 € false banana like a 0.10 € false apple; 0.5 "
+                    "makes more of the costly kind.",
+                    "b": "The test set is too small to tell: 3,815 visits leave room for such a "
+                    "reversal by luck.",
+                    "c": "Accuracy is computed on the training rows, the cost on the test rows, "
+                    "so they disagree.",
                 },
                 answer="a",
                 why={
@@ -1214,7 +1239,7 @@ wrapup_a = Quiz(
             {
                 "a": "When the cost is at most the contract's minimum (cost <= minimum).",
                 "b": "When the cost is at least the contract's minimum (cost >= minimum).",
-                "c": "When the ROC AUC is above 0.9.",
+                "c": "When the ROC AUC is above 0.9, whatever the cost at the threshold.",
             },
             answer="a",
             why={
@@ -1240,15 +1265,16 @@ wrapup_b = Quiz(
                 "Why does the history hold fewer Station visits than the Station's share of "
                 "passers-by?",
                 {
-                    "a": "Loyalty-app visits were always recorded, others only some of the time, "
-                    "and commuters rarely use the app: a sampling bias.",
-                    "b": "The split put most Station visits in the test set.",
-                    "c": "Fewer people walk past the Station.",
+                    "a": "App visits were always recorded, others only sometimes, and "
+                    "commuters rarely use the app.",
+                    "b": "The random split happened to send most of the Station's visits to "
+                    "the test rows, not the training rows.",
+                    "c": "Fewer people walk past the Station, so fewer of them buy fruit there.",
                 },
                 answer="a",
                 why={
-                    "a": "Yes: notebook 02 found it. The test rows come from the same history, so "
-                    "they share the bias.",
+                    "a": "Yes: a sampling bias, which notebook 02 found. The test rows come "
+                    "from the same history, so they share the bias.",
                     "b": "No: the split is random and keeps the mix; training and test rows share "
                     "the bias of the history they both come from.",
                     "c": "No: the sensors count more passers-by at the Station than anywhere else. "
@@ -1263,20 +1289,23 @@ wrapup_b = Quiz(
             Question(
                 "Why do the customers whose age is unknown cost the most per visit?",
                 {
-                    "a": "Ages are missing mostly for older customers - not at random - and the "
-                    "model cannot see how old they are.",
-                    "b": "Their age was imputed with 0.",
-                    "c": "They all shop at the Station.",
+                    "a": "In this world older customers skip the age question, and the model "
+                    "cannot see their age.",
+                    "b": "Their age was imputed with 0, so the model treats them all as newborns.",
+                    "c": "They all shop at the Station, where the commuters of the rush hour "
+                    "make predictions hardest.",
                 },
                 answer="a",
                 why={
-                    "a": "Yes: notebook 03 found the missing ages are not missing at random. "
-                    "Perfect knowledge, which knows their age, does much better there.",
+                    "a": "Yes. The data alone cannot tell MAR from MNAR (notebook 02); we know "
+                    "the gaps are not at random only because the simulated world was built so "
+                    "that older customers skip the question. Perfect knowledge, which knows "
+                    "their age, does much better there.",
                     "b": "No: notebook 03's preparation imputes with a statistic of the training "
                     "rows and adds a missing indicator, not 0.",
                     "c": "No: they come from every store. What they share is a missing age.",
                 },
-                revisits="03",
+                revisits="02",
                 tag="wrong_choice",
             ),
             "cab",
@@ -1284,17 +1313,21 @@ wrapup_b = Quiz(
         Question(
             "The test cost's 95 % bootstrap interval is about 0.026 to 0.030 €. What does it say?",
             {
-                "a": "95 % of the visits cost between 0.026 and 0.030 €.",
-                "b": "Other samples of 3,815 such visits would plausibly give an average cost "
-                "in that range.",
-                "c": "The model is right on 95 % of the visits.",
+                "a": "95 % of the single visits cost between 0.026 and 0.030 € each.",
+                "b": "The average cost per visit, over all visits like these, plausibly lies "
+                "in it.",
+                "c": "The model is right on 95 % of the visits, and each of them costs "
+                "0.026 to 0.030 €.",
             },
             answer="b",
             why={
                 "a": "No: a single visit costs 0, 0.10 or 0.30 €. The interval is about the "
                 "*average* cost, and how much it would move with another sample.",
-                "b": "Yes: the bootstrap resamples the test visits to see how much their mean "
-                "moves - so quote 'about 0.028 €', not four decimals.",
+                "b": "Yes: it is a range of plausible values for the true average cost per "
+                "visit, for visits drawn like these, made by a method that captures that "
+                "average in about 95 % of samples - so quote 'about 0.028 €', not four "
+                "decimals. (It does not promise that 95 % of other samples' averages would "
+                "land inside.)",
                 "c": "No: 95 % is the confidence level of the interval, not an accuracy.",
             },
             tag="wrong_value",
@@ -1303,10 +1336,11 @@ wrapup_b = Quiz(
             "A slice of 251 visits costs 0.040 € per visit, the whole test set 0.028 €. What "
             "do you conclude?",
             {
-                "a": "A weakness worth watching, with a noisy number: a few visits more or less "
-                "move the third decimal of a small slice.",
-                "b": "The model is broken for that group; it must not be deployed.",
-                "c": "Nothing: slices don't matter when the average meets the contract.",
+                "a": "A weakness to watch, but a noisy one: in 251 visits a few more or less "
+                "move the cost.",
+                "b": "The model is broken for that group, and must not be deployed until it "
+                "is fixed.",
+                "c": "Nothing: a slice does not matter as long as the average meets the contract.",
             },
             answer="a",
             why={
@@ -1323,10 +1357,11 @@ wrapup_b = Quiz(
                 "The out-of-time estimate fits on January to September and scores October to "
                 "December. Why not a random split?",
                 {
-                    "a": "The model is deployed into the future; a random split mixes the months "
-                    "and says nothing about unseen ones.",
-                    "b": "A random split would leave too few training rows.",
-                    "c": "Because the bootstrap needs it.",
+                    "a": "The model will meet future months; a random split mixes months it "
+                    "has already seen.",
+                    "b": "A random split would leave too few training rows for a model this size.",
+                    "c": "Because the bootstrap needs it: it can only resample visits that are "
+                    "in time order.",
                 },
                 answer="a",
                 why={
@@ -1354,16 +1389,20 @@ wrapup_c = Quiz(
             Question(
                 "What does a column's permutation importance measure?",
                 {
-                    "a": "How much worse the model's log-loss gets when that column is shuffled.",
-                    "b": "The size of the column's coefficient in the model.",
-                    "c": "The correlation of the column with the fruit.",
+                    "a": "How much the model's score drops when that column is shuffled "
+                    "(here: the rise in log-loss).",
+                    "b": "The size of the column's coefficient in the model, once every column "
+                    "is scaled to the same spread.",
+                    "c": "The correlation of the column with the fruit, measured on the test "
+                    "visits.",
                 },
                 answer="a",
                 why={
                     "a": "Yes: shuffling breaks the column's link with the fruit; a column the "
-                    "model relies on hurts when shuffled.",
-                    "b": "No: coefficients depend on the scaling and exist only for linear "
-                    "models. Permutation importance works for any model.",
+                    "model relies on hurts when shuffled. The score is yours to choose; this "
+                    "notebook used the log-loss.",
+                    "b": "No: coefficients exist only for linear models, and depend on the "
+                    "scaling. Permutation importance works for any model.",
                     "c": "No: correlation ignores the model. Importance asks what *this model* "
                     "loses without the column.",
                 },
@@ -1376,10 +1415,12 @@ wrapup_c = Quiz(
                 "Prices have a low permutation importance, yet the world's price effect is "
                 "strong. Why?",
                 {
-                    "a": "Prices moved little in the training year: importance measures what a "
-                    "column did in these visits.",
-                    "b": "The model ignores the prices.",
-                    "c": "Permutation importance is wrong for prices.",
+                    "a": "Prices moved little in that year, and importance measures only what a "
+                    "column did there.",
+                    "b": "The model ignores the prices: their weight is too small to change any "
+                    "prediction.",
+                    "c": "Permutation importance is wrong for prices, because they are ratios, "
+                    "not raw euros.",
                 },
                 answer="a",
                 why={
@@ -1399,15 +1440,17 @@ wrapup_c = Quiz(
             "Partial dependence shows a straight line for temperature where the world has a "
             "hinge. Why?",
             {
-                "a": "A logistic regression takes each column as a straight line (in log-odds) "
-                "unless the preparation gives it a shape, as notebook 03 did for age.",
-                "b": "The test set has no hot days.",
-                "c": "The temperature column was dropped.",
+                "a": "A logistic regression gives each column one weight - a straight line - "
+                "unless prepared, as age was.",
+                "b": "The test set has no hot days, so the hinge above 20 °C cannot show in "
+                "the plot.",
+                "c": "The temperature column was dropped, so the plot can only draw a line "
+                "through its mean.",
             },
             answer="a",
             why={
                 "a": "Yes: notebook 03 gave age its U (the squared distance from 45); "
-                "temperature got no such feature, so the model averages the hinge.",
+                "temperature got no such feature, so its one weight averages the hinge.",
                 "b": "No: the test year has hot days. The model's form is what limits it.",
                 "c": "No: then its partial dependence would be flat.",
             },
@@ -1418,10 +1461,11 @@ wrapup_c = Quiz(
             Question(
                 "In the verdict table, why compare the model with the rule of thumb?",
                 {
-                    "a": "It is the best strategy without a model: a model must beat it to be "
-                    "worth deploying.",
-                    "b": "It is the contract's minimum.",
-                    "c": "It is the best any model can do.",
+                    "a": "The best strategy without a model: a model must beat it to be worth "
+                    "deploying.",
+                    "b": "It is the contract's minimum: the cost a model must reach to be "
+                    "deployed.",
+                    "c": "It is the best any model can do, so the gap shows what is left to gain.",
                 },
                 answer="a",
                 why={
@@ -1439,10 +1483,12 @@ wrapup_c = Quiz(
             Question(
                 "What belongs in the model card's 'out of scope'?",
                 {
-                    "a": "The uses the model was not made or tested for - other stores, inputs "
-                    "outside the training ranges, another threshold.",
-                    "b": "The test visits it got wrong.",
-                    "c": "The columns it does not use.",
+                    "a": "Uses it was not tested for: other stores, inputs beyond the training "
+                    "ranges, other thresholds.",
+                    "b": "The test visits it got wrong, listed so that a future user knows "
+                    "where it fails.",
+                    "c": "The columns it does not use, so that nobody sends it data it would "
+                    "simply ignore.",
                 },
                 answer="a",
                 why={

@@ -17,7 +17,7 @@ In notebook 07b::
 * ``q5`` - build task: ``ask_service(visit, url)``, a client that returns the prediction
   on 200, raises ``ValueError`` with the service's reasons on a 4xx and ``RuntimeError``
   on a 5xx, and never sends a request twice. The check runs it on unseen visits against
-  the real service (``url=srv.url``) and against stand-in services answering 422 and 503;
+  the real service (``url=srv.url``) and against stand-in services answering 422, 400 and 503;
 * ``wrapup_a``, ``wrapup_b`` - the wrap-up quizzes of 07a and 07b.
 
 (An earlier ``q3`` - why was a request refused - became question 1 of ``wrapup_b`` and
@@ -612,9 +612,16 @@ _Q5_BAD = [
 ]
 #: What the stand-in services answer: a refusal and a failure the real service rarely gives.
 _FAKE_422 = {
-    "detail": "1 problem in the request (first: store is not one of 'Central', 'Riverside', "
+    "detail": "2 problems in the request (first: store is not one of 'Central', 'Riverside', "
     "'Station'); nothing was predicted or logged",
-    "errors": [{"field": "store", "message": "is not one of 'Central', 'Riverside', 'Station'"}],
+    "errors": [
+        {"field": "store", "message": "is not one of 'Central', 'Riverside', 'Station'"},
+        {"field": "age", "message": "expected a number from 16 to 110, got 230"},
+    ],
+}
+_FAKE_400 = {
+    "detail": "the request body is not valid JSON; nothing was predicted or logged",
+    "errors": [{"field": "body", "message": "is not valid JSON"}],
 }
 _FAKE_503 = {
     "detail": "the model is being reloaded; try again in a minute",
@@ -703,9 +710,18 @@ def _judge_answer(outcome: _Outcome, expected: dict) -> Feedback | None:
     """A valid visit: the function must return the service's one prediction, as a dict."""
     value, error = outcome.value, outcome.error
     if error is not None:
+        text = str(error)
+        refused = next((c for c in ("404", "405", "415", "422", "400") if c in text), None)
+        advice = (
+            f" The text names a {refused}: your *request* was refused before the model saw "
+            "it. Check the address (`url + '/predict'`) and send the visit unchanged as JSON "
+            "(`json=visit`, not `data=`)."
+            if refused
+            else ""
+        )
         return incorrect(
-            f"The service accepted this visit, but your function raised "
-            f"`{type(error).__name__}: {str(error)[:160]}`. On status 200, return "
+            f"This visit is valid and the service answers it, but your function raised "
+            f"`{type(error).__name__}: {text[:160]}`.{advice} On status 200, return "
             "`response.json()['predictions'][0]`.",
             "raised",
         )
@@ -813,9 +829,12 @@ def _judge_refusal(
         )
     text = str(error)
     name = type(error).__name__
-    if type(error).__module__.startswith("httpx") and name == "HTTPStatusError":
+    if type(error).__module__.startswith(("httpx", "requests", "urllib")) and name in (
+        "HTTPStatusError",
+        "HTTPError",
+    ):
         return incorrect(
-            "`raise_for_status()` raised an `HTTPStatusError`: it gives the status, but not "
+            f"`raise_for_status()` (or urllib) raised an `{name}`: it gives the status, but not "
             "what the service said is wrong. Build your own error from the body's `errors` "
             "(or `detail`).",
             "error_detail_lost",
@@ -921,7 +940,8 @@ def _check_q5(answer: Any, url: Any) -> Feedback | None:
     if found is not None:
         return found
     for status, body, label in (
-        (422, _FAKE_422, "a stand-in service that refuses the visit (422)"),
+        (422, _FAKE_422, "a stand-in service that refuses the visit with two problems (422)"),
+        (400, _FAKE_400, "a stand-in service that answers 400, another 4xx (bad request)"),
         (503, _FAKE_503, "a stand-in service that is down for a moment (503)"),
     ):
         with _StandIn(status, body) as stand_in:
@@ -985,8 +1005,8 @@ q5 = Exercise(
     "* on any other status (a **5xx**: the service failed) raises `RuntimeError` whose "
     "message holds the status code and the body's `detail`.\n"
     "It never changes `visit` and never sends a request twice. The check runs your function "
-    "on visits you have not seen - against the real service, and against two stand-in "
-    "services that answer 422 and 503.",
+    "on visits you have not seen - against the real service, and against stand-in "
+    "services that answer 422, 400 and 503.",
     expects="a function `ask_service(visit, url)`",
     inputs={"url": "the service's address: `srv.url`"},
     checker=_check_q5,
@@ -1029,10 +1049,9 @@ wrapup_a = Quiz(
         Question(
             "You retrain the model and register it again. What happens to `v1`?",
             {
-                "a": "It is overwritten by the new model: a registry keeps one model.",
-                "b": "It is deleted as soon as the new version is promoted.",
-                "c": "It stays as it was; the new model becomes `v2`, and `production` keeps "
-                "pointing at `v1` until you promote `v2`.",
+                "a": "It is overwritten by the new model: the registry holds one current model.",
+                "b": "It is deleted as soon as `v2` is promoted, since only one version serves.",
+                "c": "It stays as it is; the new one is `v2`, served only once you promote it.",
             },
             answer="c",
             why={
@@ -1049,17 +1068,20 @@ wrapup_a = Quiz(
             "`skops.io.get_untrusted_types` lists `numpy.dtype` and "
             "`course_utils.features.add_features` for a file. What do you do?",
             {
-                "a": "Load it with `trusted=True`: skops files are safe anyway.",
-                "b": "Read the list, and trust by name only the types you know - a class of a "
-                "library, a function of your own package you have read.",
-                "c": "Unpickle it instead, since skops complains.",
+                "a": "Read the list and trust by name only what you know: a library's class, "
+                "your package's function.",
+                "b": "Pass the whole list as `trusted=` without reading it: skops wrote it, so "
+                "every type on it is safe.",
+                "c": "Load it with `pickle` instead: it needs no list, and the model inside is "
+                "the same.",
             },
-            answer="b",
+            answer="a",
             why={
-                "a": "Trusting everything unread switches the protection off: a function in "
-                "the list could be one that deletes files.",
-                "b": "Yes: the list is the point of skops - you decide, type by type, what "
+                "a": "Yes: the list is the point of skops - you decide, type by type, what "
                 "may be built.",
+                "b": "Trusting the whole list unread switches the protection off: a function "
+                "in it could be one that deletes files. The list is a question to you, not a "
+                "verdict.",
                 "c": "A pickle would run whatever it names, without even asking.",
             },
             tag="pickle_runs_code",
@@ -1068,16 +1090,15 @@ wrapup_a = Quiz(
             "The fingerprint of the training data differs between `v1` and `v2`. What does "
             "that tell you?",
             {
-                "a": "The two versions learned from different data - even one changed value "
-                "changes the fingerprint.",
-                "b": "The two models make different predictions.",
-                "c": "The file of `v1` was damaged.",
+                "a": "The two models make different predictions, since they were fitted apart.",
+                "b": "They learned from different data: one changed value changes it.",
+                "c": "The file of `v1` was damaged after it was saved, so it must be rebuilt.",
             },
-            answer="a",
+            answer="b",
             why={
-                "a": "Yes: it is a hash of every training row and label.",
-                "b": "Not necessarily: different data can give almost the same model. The "
+                "a": "Not necessarily: different data can give almost the same model. The "
                 "fingerprint describes the data, not the predictions.",
+                "b": "Yes: it is a hash of every training row and label.",
                 "c": "Damage is what the sha256 of the model file detects; the fingerprint "
                 "is about the training data.",
             },
@@ -1087,19 +1108,20 @@ wrapup_a = Quiz(
             "The registry saves the whole pipeline - notebook 03's preparation and the "
             "logistic regression - not the logistic regression alone. Why?",
             {
-                "a": "A visit arrives raw: the service must impute and encode it exactly as "
-                "the training rows were, with what the preparation learned from them.",
-                "b": "So that the preparation can be fitted again on each new visit.",
-                "c": "Because skops cannot save a logistic regression on its own.",
+                "a": "So that the service can fit the preparation again on each new visit.",
+                "b": "Because skops can only save a full pipeline, never a bare estimator.",
+                "c": "A visit arrives raw; it must be imputed and encoded as the training rows "
+                "were.",
             },
-            answer="a",
+            answer="c",
             why={
-                "a": "Yes: one object from the raw visit to the probability, fitted once, on "
-                "the training rows.",
-                "b": "Refitting on production data would change the meaning of the inputs "
+                "a": "Refitting on production data would change the meaning of the inputs "
                 "from one request to the next; the preparation is fitted once, on the "
                 "training rows, like the model.",
-                "c": "It can; the point is that the model only understands prepared inputs.",
+                "b": "It can save either; the point is that the model only understands "
+                "prepared inputs.",
+                "c": "Yes: one object from the raw visit to the probability, fitted once, on "
+                "the training rows.",
             },
             revisits="03",
             tag="wrong_choice",
@@ -1107,10 +1129,10 @@ wrapup_a = Quiz(
         Question(
             "Which numbers belong in the model card's metrics?",
             {
-                "a": "The scores on the training rows: the model knows them best.",
-                "b": "The scores measured once on the test rows (notebook 06), at the "
-                "contract's threshold, with their intervals.",
-                "c": "The best cross-validation score of the search in notebook 05.",
+                "a": "The scores on the training rows, the rows the model was fitted on.",
+                "b": "The test-row scores of notebook 06, at the contract's threshold, with "
+                "intervals.",
+                "c": "The best cross-validation score of notebook 05's search, over its folds.",
             },
             answer="b",
             why={
@@ -1125,21 +1147,24 @@ wrapup_a = Quiz(
             tag="scored_on_train",
         ),
         Question(
-            "The card stores the success contract. What does the service take from it?",
+            "A teammate's pipeline uses `FunctionTransformer(clean_prices)`, with "
+            "`clean_prices` defined in their notebook. Why can the service not load it?",
             {
-                "a": "Nothing: the contract is for people only.",
-                "b": "The minimum cost, to refuse visits that would cost too much.",
-                "c": "The decision threshold: banana when P(banana) >= 0.30 / (0.30 + 0.10) "
-                "= 0.75, from the two costs.",
+                "a": "The file names only `__main__.clean_prices`, which the service cannot "
+                "import.",
+                "b": "skops cannot save a `FunctionTransformer`; it saves estimators only.",
+                "c": "The function's code is in the file, but skops refuses to run stored code.",
             },
-            answer="c",
+            answer="a",
             why={
-                "a": "The service decides with it: the costs set the threshold.",
-                "b": "The minimum judges a model on many visits; it says nothing about one visit.",
-                "c": "Yes: the threshold comes from the costs of notebook 01, not from 0.5.",
+                "a": "Yes: `__main__` is the notebook's own memory. Move `clean_prices` into "
+                "an importable module, and trust it by name.",
+                "b": "It can: the course's own pipeline starts with one, which calls "
+                "`course_utils.features.add_features`.",
+                "c": "The file holds no code at all, only the function's name; the code must "
+                "come from a module the service can import.",
             },
-            revisits="01",
-            tag="default_threshold",
+            tag="wrong_choice",
         ),
     ],
 )
@@ -1153,18 +1178,18 @@ wrapup_b = Quiz(
             "A till gets a 422: `temperature_c is a number from -30 to 50, got 77`. What "
             "should its client do?",
             {
-                "a": "Send the same visit again in a minute.",
-                "b": "Convert every temperature above 50 from °F to °C itself, and send again.",
-                "c": "Stop, and show the service's reasons to whoever can fix the visit.",
+                "a": "Send the same visit again in a minute: the service may be busy.",
+                "b": "Stop, and show the service's reasons to whoever can fix the visit.",
+                "c": "Convert every temperature above 50 from °F to °C itself, and resend.",
             },
-            answer="c",
+            answer="b",
             why={
                 "a": "A 4xx means the request is wrong: the same request gets the same "
                 "refusal every time.",
-                "b": "That is a guess: 77 might be °F, or a typo for 17. A client that "
+                "b": "Yes: the reasons go, unchanged, to the person who can act on them.",
+                "c": "That is a guess: 77 might be °F, or a typo for 17. A client that "
                 "'repairs' values hides the broken thermometer from the people who can fix "
                 "it.",
-                "c": "Yes: the reasons go, unchanged, to the person who can act on them.",
             },
             tag="retry_4xx",
         ),
@@ -1172,19 +1197,18 @@ wrapup_b = Quiz(
             "Central's thermometer switches to °F on a cold day and reads 41 (5 °C). What "
             "does the service do with that visit?",
             {
-                "a": "It refuses it with a 422, like the 71.6 of exercise 3.",
-                "b": "It accepts it - 41 is a plausible °C value - and predicts as if it were "
-                "a hot day.",
-                "c": "It converts it to °C, since the field is called `temperature_c`.",
+                "a": "It refuses it with a 422 as out of range, like the 71.6 of exercise 3.",
+                "b": "It converts 41 to 5 °C, since the field is called `temperature_c`.",
+                "c": "It accepts 41 as a plausible °C value and predicts for a hot day.",
             },
-            answer="b",
+            answer="c",
             why={
                 "a": "The rules only refuse values no thermometer in °C would show; 41 is "
                 "inside -30 to 50, so it passes.",
-                "b": "Yes: input rules catch impossible values, not every wrong one. The "
+                "b": "The service never guesses units: it refuses or accepts.",
+                "c": "Yes: input rules catch impossible values, not every wrong one. The "
                 "thermometer of notebook 02 was in °F too; notebook 08's monitoring catches "
                 "such a change from the distribution of many visits.",
-                "c": "The service never guesses units: it refuses or accepts.",
             },
             revisits="02",
             tag="unit_fahrenheit",
@@ -1192,16 +1216,15 @@ wrapup_b = Quiz(
         Question(
             "The service answers 503, *service unavailable*. Whose problem is it?",
             {
-                "a": "The visit's: fix its fields and send it again.",
-                "b": "The service's: the visit may be fine. Report it, and let the caller try "
-                "again later.",
-                "c": "Nobody's: a 503 means the model predicted apple.",
+                "a": "The service's: the visit may be fine. Report it; retry later.",
+                "b": "The visit's: a field is wrong, so fix it before sending it again.",
+                "c": "Nobody's: a 503 is how the service says the model predicted apple.",
             },
-            answer="b",
+            answer="a",
             why={
-                "a": "A 5xx blames the server, not the request: the visit may be perfect.",
-                "b": "Yes: a 5xx is the service's own failure (it is restarting, overloaded, "
+                "a": "Yes: a 5xx is the service's own failure (it is restarting, overloaded, "
                 "broken).",
+                "b": "A 5xx blames the server, not the request: the visit may be perfect.",
                 "c": "A prediction comes with status 200; every other status means no prediction.",
             },
             tag="wrong_exception",
@@ -1210,18 +1233,17 @@ wrapup_b = Quiz(
             "The service answers `p_banana = 0.70` and the decision `apple`. Why apple, "
             "when banana is the likelier fruit?",
             {
-                "a": "A bug: the decision should follow the likelier fruit.",
-                "b": "Banana is offered only from 0.75 up: a false banana costs three times a "
-                "false apple, so the contract's threshold asks for more certainty.",
-                "c": "The model is not calibrated, so the service corrects its probabilities.",
+                "a": "A bug: the decision should follow the likelier fruit, banana at 0.70.",
+                "b": "The model is not calibrated, so the service lowers its probabilities first.",
+                "c": "Banana needs P(banana) >= 0.75: a false banana costs 3x a false apple.",
             },
-            answer="b",
+            answer="c",
             why={
                 "a": "0.5 is the right threshold only when both mistakes cost the same.",
-                "b": "Yes: the threshold c_fb / (c_fb + c_fa) = 0.75 comes from notebook 01's "
-                "costs.",
-                "c": "The service does not change probabilities; it compares them with the "
+                "b": "The service does not change probabilities; it compares them with the "
                 "threshold.",
+                "c": "Yes: the threshold c_fb / (c_fb + c_fa) = 0.75 comes from notebook 01's "
+                "costs.",
             },
             revisits="01",
             tag="default_threshold",
@@ -1229,10 +1251,10 @@ wrapup_b = Quiz(
         Question(
             'A visit arrives with `"age": null` (unknown). What happens to it?',
             {
-                "a": "The pipeline's imputer fills it in, with the value it learned from the "
-                "training rows, and the model predicts.",
-                "b": "The service replaces it with 0 before the model sees it.",
-                "c": "The visit is refused: every field is required.",
+                "a": "The pipeline's imputer fills it with a value learned from the training rows.",
+                "b": "The service puts in 0, a common code for unknown, before the model "
+                "ever sees it.",
+                "c": "It is refused with a 422, since a required field must hold a value.",
             },
             answer="a",
             why={
@@ -1250,15 +1272,15 @@ wrapup_b = Quiz(
             "Notebook 08 will compute the live cost per visit from the prediction log. "
             "What must be joined to it first?",
             {
-                "a": "The fruit each customer really bought, matched on `request_id`, once "
-                "the labels arrive.",
-                "b": "Nothing: the log's decisions are enough.",
-                "c": "The refused requests, so that nothing is missing.",
+                "a": "Nothing: the log's decisions already say which visits were banana.",
+                "b": "The fruit each customer really bought, matched on `request_id`.",
+                "c": "The refused requests, so that the cost covers every visit that came.",
             },
-            answer="a",
+            answer="b",
             why={
-                "a": "Yes: a cost needs what was decided *and* what happened.",
-                "b": "A decision alone cannot be right or wrong until the fruit is known.",
+                "a": "A decision alone cannot be right or wrong until the fruit is known.",
+                "b": "Yes: a cost needs what was decided *and* what happened - once the labels "
+                "arrive.",
                 "c": "Refused requests were never predicted: they have no decision to judge.",
             },
             tag="wrong_choice",

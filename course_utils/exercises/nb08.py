@@ -346,12 +346,16 @@ def _rule(
     per_visit: bool = False,
     floor: float | None = FLOOR,
     variant: str = "",
+    rounded: bool = False,
 ) -> dict[str, Any]:
     """The course's ``drift_alert``, with the knobs the typical mistakes turn.
 
     ``variant`` computes the PSI the way a typical slip does: ``"no_log"``, ``"log10"``,
     ``"one_sided"`` (a KL divergence), ``"bins_from_current"``, ``"separate_bins"`` (each
     side cut at its own equal-width edges) or ``"counts"`` (counts instead of shares).
+    ``rounded`` rounds the daily values to 9 decimals: a price is one value per store-day,
+    and ``.first()``, ``.median()`` or a rounded mean give it exactly, where the mean can
+    land a hair off - enough to move a value that sits on a decile edge.
     """
     import pandas as pd
 
@@ -363,6 +367,8 @@ def _rule(
     else:
         ref = ref_s.groupby(np.asarray(reference_days)).mean()
         cur = cur_s.groupby(np.asarray(current_days)).mean()
+        if rounded:
+            ref, cur = ref.round(9), cur.round(9)
     edges = _deciles((cur if variant == "bins_from_current" else ref).to_numpy())
     e = np.histogram(ref, edges)[0] / len(ref)
     a = np.histogram(cur, edges)[0] / len(cur)
@@ -391,6 +397,7 @@ def _rule(
         "alert": psi > max(monitoring.PSI_ALERT, noise),
         "alert_10_bins": psi > max(monitoring.PSI_ALERT, noise_10),
         "threshold": max(monitoring.PSI_ALERT, noise),
+        "threshold_noise": noise,
         "mean_rule": psi > max(monitoring.PSI_ALERT, mean),
         "fixed_rule": psi > monitoring.PSI_ALERT,
         "empty": empty,
@@ -447,6 +454,30 @@ def _made_up_case():
     )
 
 
+@cache
+def _small_real_shift_case():
+    """300 made-up store-days a side (one visit each): a shift beyond the noise of so many
+    days (95 % quantile about 0.11) but below the rule of thumb, 0.25 (PSI about 0.17)."""
+    import pandas as pd
+
+    from course_utils.exercises.functions import Case
+
+    reference = [float(v) for v in range(300)]
+    per_bin = (12, 12, 30, 30, 30, 30, 30, 30, 48, 48)  # days of the current window per decile
+    current = [30.0 * b + 15 for b, k in enumerate(per_bin) for _ in range(k)]
+    args = (
+        pd.Series(reference, name="price_banana"),
+        pd.Series(current, name="price_banana"),
+        pd.Series([f"ref-{i:03d}" for i in range(300)]),
+        pd.Series([f"cur-{i:03d}" for i in range(300)]),
+    )
+    return Case(
+        args=args,
+        label="300 made-up store-days a side, a small shift: beyond the noise of so many "
+        "days, but below 0.25",
+    )
+
+
 def _q5_cases() -> tuple:
     """Months and stores the notebook never shows: other seeds (years) of the world."""
     quiet_sep = (("2026-09", "seasonality", 7), ("2026-09", "seasonality", 8))
@@ -475,6 +506,7 @@ def _q5_cases() -> tuple:
             store="Central",
         ),
         _made_up_case(),
+        _small_real_shift_case(),
         _case(
             "the banana price at all three stores, the Marches of two other years (no "
             "drift; about 2,000 visits but only about 90 store-days a side)",
@@ -508,6 +540,10 @@ def _judge_q5(result: Any, case: Any) -> Feedback | None:
             f"The second item should be the PSI, a number, got {describe(psi)}.", "wrong_type"
         )
     right = _rule(*case.args)
+    if not _close(psi, right["psi"]):
+        exact_days = _rule(*case.args, rounded=True)  # .first(), .median(), a rounded mean
+        if _close(psi, exact_days["psi"]):
+            right = exact_days
     if not math.isfinite(psi):
         return incorrect(
             f"Your PSI is {psi}: a bin of one month holds no value at all, its share is 0, and "
@@ -568,7 +604,8 @@ def _judge_q5(result: Any, case: Any) -> Feedback | None:
         for value, tag, message in variants:
             if _close(psi, value):
                 return incorrect(message, tag)
-        if right["empty"] and psi > 0:
+        other_floors = [_rule(*case.args, floor=f)["psi"] for f in (1e-6, 1e-5, 1e-3, 1e-2)]
+        if right["empty"] and any(_close(psi, v) for v in other_floors):
             return incorrect(
                 f"Your PSI is {psi:.3f}, where the spec's gives {right['psi']:.3f}. Here some "
                 f"bins are empty: floor both months' shares at exactly {FLOOR:g} "
@@ -594,10 +631,20 @@ def _judge_q5(result: Any, case: Any) -> Feedback | None:
             f"`monitoring.psi_noise_quantile({n_ref}, {n_cur}, bins=...)`.",
             "noise_mean_threshold",
         )
+    noise_only = psi > right["threshold_noise"]
+    if right["threshold_noise"] < 0.25 and bool(alert) == noise_only != right["alert"]:
+        return incorrect(
+            f"Your PSI ({psi:.3f}) is right and beyond the noise of {n_ref} and {n_cur} "
+            f"store-days ({right['threshold_noise']:.2f}), but below 0.25: the rule alerts "
+            "only above the *larger* of 0.25 and the noise quantile. A shift that noise "
+            "cannot explain can still be too small to act on - `max(0.25, noise)`.",
+            "wrong_value",
+        )
     if bool(alert) == right["fixed_rule"] != right["alert"]:
         return incorrect(
             f"Your PSI ({psi:.3f}) is right, but you alert on the rule of thumb alone "
-            f"(above {0.25}). With {n_ref} and {n_cur} store-days, noise alone reaches "
+            "(above 0.25) - or on a noise threshold counted in visits, which is tiny. "
+            f"With {n_ref} and {n_cur} store-days, noise alone reaches "
             f"{right['threshold']:.2f} one quiet month in twenty: the fixed threshold ignores "
             "the sample size. Alert only above the larger of 0.25 and "
             "`monitoring.psi_noise_quantile(n_reference_days, n_current_days, bins=...)`.",
@@ -632,10 +679,10 @@ def _check_q5(answer: Any) -> Feedback:
     if problem is not None:
         return problem
     return correct(
-        "Your rule runs right on five windows you had not seen: it pages for the price shock, "
-        "and stays quiet on three windows where nothing changed - two of them with a PSI "
-        "above 0.25 from noise alone. One value per store-day, a PSI by hand, and a "
-        "threshold that grows as the window shrinks."
+        "Your rule runs right on six windows you had not seen: it pages for the price shock, "
+        "stays quiet on three windows where nothing changed - two of them with a PSI above "
+        "0.25 from noise alone - and on a small shift below 0.25. One value per store-day, "
+        "a PSI by hand, and a threshold that grows as the window shrinks."
     )
 
 
@@ -812,7 +859,7 @@ wrapup_a = Quiz(
             {
                 "a": "Drift worth a look: 0.22 is well above the 0.10 of the rule of thumb.",
                 "b": "Nothing yet: on 89 and 89 visits, noise alone gives a PSI near 0.2.",
-                "c": "An alert: any PSI above 0.2 means the customers changed.",
+                "c": "An alert: a PSI above 0.2 is a major shift, whatever the window's size.",
             },
             answer="b",
             why={
@@ -829,18 +876,18 @@ wrapup_a = Quiz(
             "February's 2,000 visits fall on about 84 store-days. For the banana price, what "
             "is the sample size of a drift test?",
             {
-                "a": "About 84: the visits of a store-day share one price.",
-                "b": "2,000: one per visit.",
-                "c": "3: one per store.",
+                "a": "2,000: one per visit, since each visit is its own row.",
+                "b": "3: one per store, since each store sets its own prices.",
+                "c": "About 84: the visits of a store-day share one price.",
             },
-            answer="a",
+            answer="c",
             why={
-                "a": "Yes: the effective sample size counts independent units.",
-                "b": "The visits of a store-day repeat the same price: two dozen copies of one "
+                "a": "The visits of a store-day repeat the same price: two dozen copies of one "
                 "value are one unit of evidence. Counting them all makes p-values tiny and "
                 "invalid.",
-                "c": "Each store sets a new price every day: the days are units too, not only "
+                "b": "Each store sets a new price every day: the days are units too, not only "
                 "the stores.",
+                "c": "Yes: the effective sample size counts independent units.",
             },
             tag="rows_as_independent",
         ),
@@ -848,18 +895,20 @@ wrapup_a = Quiz(
             "On two months of 2,000 visits each, a KS test on `age` gives p = 0.003. What does "
             "that p-value say?",
             {
-                "a": "That the model got worse.",
-                "b": "That there is a 0.3 % chance the ages did not change.",
-                "c": "That the two samples probably do not come from one distribution - not "
-                "whether the difference matters.",
+                "a": "Data this different would be rare (p ≈ 0.3 %) if both samples came from "
+                "one distribution.",
+                "b": "There is only a 0.3 % chance that the ages of the two months did not change.",
+                "c": "The model got worse on the second month, since its inputs moved "
+                "significantly.",
             },
-            answer="c",
+            answer="a",
             why={
-                "a": "A p-value compares the inputs; it knows nothing of the model's quality. "
-                "Only the labels can say that.",
+                "a": "Yes - and only that: with enough data, tiny harmless differences are "
+                "'significant'; whether this one matters is another question.",
                 "b": "A p-value is the chance of data this extreme *if* nothing changed, not "
                 "the chance that nothing changed.",
-                "c": "Yes: with enough data, tiny harmless differences are 'significant'.",
+                "c": "A p-value compares the inputs; it knows nothing of the model's quality. "
+                "Only the labels can say that.",
             },
             tag="significant_means_harmful",
         ),
@@ -867,17 +916,16 @@ wrapup_a = Quiz(
             "Why does the monitor compare production with January, the first month in "
             "production, rather than with the training history?",
             {
-                "a": "The history is biased (notebook 02): production differs from it from "
-                "day one, so every month would drift against it.",
-                "b": "January has more visits than the history.",
-                "c": "The training history may not be read after deployment.",
+                "a": "January has more visits than the history, so its PSI is more precise.",
+                "b": "The history is biased (notebook 02): every month would drift against it.",
+                "c": "The training history may no longer be read once the model has been deployed.",
             },
-            answer="a",
+            answer="b",
             why={
-                "a": "Yes: the history under-recorded some visits (a sampling bias); a "
-                "reference from production itself compares like with like.",
-                "b": "The history has far more visits than one month; the reason is what kind "
+                "a": "The history has far more visits than one month; the reason is what kind "
                 "of visits it holds.",
+                "b": "Yes: the history under-recorded some visits (a sampling bias); a "
+                "reference from production itself compares like with like.",
                 "c": "Nothing forbids reading it; notebook 09 trains on it again. It is just "
                 "not the same population as production.",
             },
@@ -887,18 +935,18 @@ wrapup_a = Quiz(
             "A label arrives a month after its visit. How is it matched with the prediction "
             "the service made?",
             {
-                "a": "By position: the n-th label goes with the n-th prediction of the month.",
-                "b": "By the `request_id` the service returned with each answer (notebook 07).",
-                "c": "By the visit's inputs: the same inputs, the same visit.",
+                "a": "By position: the n-th label goes with the n-th prediction of that month.",
+                "b": "By the visit's inputs: the same store, hour and age, the same visit.",
+                "c": "By the `request_id` the service returned with each answer (notebook 07).",
             },
-            answer="b",
+            answer="c",
             why={
                 "a": "Refused visits leave gaps, and labels come from another system (the "
                 "sales report) in its own order: positions shift, and labels land on the "
                 "wrong predictions.",
-                "b": "Yes: a key made by the service for each answer, stored in the log.",
-                "c": "Two visits can share every input (same store, hour, age ...): inputs "
+                "b": "Two visits can share every input (same store, hour, age ...): inputs "
                 "are not a key.",
+                "c": "Yes: a key made by the service for each answer, stored in the log.",
             },
             revisits="07",
         ),
@@ -906,16 +954,16 @@ wrapup_a = Quiz(
             "Notebook 04 grouped its cross-validation folds by customer. Which idea of this "
             "notebook is the same?",
             {
-                "a": "Rows that share something (a customer, a store-day) are not independent "
-                "evidence: count the groups.",
-                "b": "The PSI's bins are cut at the reference's deciles.",
-                "c": "Labels arrive late.",
+                "a": "Rows sharing a customer or a store-day are not independent: count groups.",
+                "b": "Bins and folds are both cut so that each holds about as many rows.",
+                "c": "Labels arrive late, so a fold must never hold visits from the future.",
             },
             answer="a",
             why={
                 "a": "Yes: a customer's visits in both folds, or a store-day's visits in a "
                 "test, make the evidence look larger than it is.",
-                "b": "That is how a PSI is computed, not a question of independence.",
+                "b": "Equal-sized bins are how a PSI is computed; the grouping was about "
+                "independence, not size.",
                 "c": "That is a question of time, not of what counts as one unit.",
             },
             revisits="04",
@@ -932,33 +980,32 @@ wrapup_b = Quiz(
             "Every July the PSI of `temperature_c` against the whole training year is above "
             "1. What should the monitor do?",
             {
-                "a": "Compare July with the Julys of the history, and stay quiet if they match.",
-                "b": "Page someone every July: the PSI is above 0.25.",
-                "c": "Drop the temperature from the model.",
+                "a": "Page someone every July: a PSI above 0.25 is a major shift.",
+                "b": "Drop the temperature from the model, since it drifts every single summer.",
+                "c": "Compare July with the history's Julys, and stay quiet if they match.",
             },
-            answer="a",
+            answer="c",
             why={
-                "a": "Yes: compare like with like - seasonality must page nobody.",
-                "b": "A month is always narrower than a year: that rule pages every month for "
+                "a": "A month is always narrower than a year: that rule pages every month for "
                 "seasons the model already learned.",
-                "c": "The temperature carries signal; fix the comparison, not the model.",
+                "b": "The temperature carries signal; fix the comparison, not the model.",
+                "c": "Yes: compare like with like - seasonality must page nobody.",
             },
             tag="seasonal_psi_alarm",
         ),
         Question(
             "In November the thermometers report °F. What is the right response?",
             {
-                "a": "Retrain on November's data so the model learns the new temperatures.",
-                "b": "Fix the data (convert or repair the readings) - a data-quality break, "
-                "not drift.",
-                "c": "Nothing: the values are within the valid range.",
+                "a": "Fix the data (convert the readings): a quality break, not drift.",
+                "b": "Retrain on November's data so the model learns the new temperatures.",
+                "c": "Nothing: every value is within the valid range, so the data is fine.",
             },
-            answer="b",
+            answer="a",
             why={
-                "a": "Retraining on Fahrenheit numbers would teach the model that November is "
-                "hot. A broken sensor calls for fixing the data.",
-                "b": "Yes: data validation caught it; the world did not change, its "
+                "a": "Yes: data validation caught it; the world did not change, its "
                 "measurement did.",
+                "b": "Retraining on Fahrenheit numbers would teach the model that November is "
+                "hot. A broken sensor calls for fixing the data.",
                 "c": "Each value is possible, the month is not: medians 35 °C above last "
                 "November's are not weather.",
             },
@@ -966,47 +1013,47 @@ wrapup_b = Quiz(
         Question(
             "From August families go off bananas. Where does the monitor see it first?",
             {
-                "a": "In the PSI of `has_kids`.",
-                "b": "In the data-validation rules.",
-                "c": "In the live metric, once August's labels arrive at the end of September.",
+                "a": "In the PSI of `has_kids`, in the first days of August's visits.",
+                "b": "In the live metric, once August's labels arrive in late September.",
+                "c": "In the data-validation rules, which check every visit as it arrives.",
             },
-            answer="c",
+            answer="b",
             why={
                 "a": "The families still come, as often as before: no input moves. Only "
                 "what they buy changed - concept drift.",
-                "b": "Every value is sound; nothing about the inputs is broken.",
-                "c": "Yes: a change of P(fruit | inputs) shows only in the labels, and late.",
+                "b": "Yes: a change of P(fruit | inputs) shows only in the labels, and late.",
+                "c": "Every value is sound; nothing about the inputs is broken.",
             },
             tag="said_data_drift",
         ),
         Question(
             "Which change is a **label shift**?",
             {
-                "a": "A fashion brings more banana buyers, who look exactly like the old ones.",
-                "b": "Bananas get 60 % dearer and fewer are bought.",
-                "c": "Students arrive, younger than the usual customers.",
+                "a": "Bananas get 60 % dearer, and fewer of them are bought.",
+                "b": "Students arrive, younger than the stands' usual customers.",
+                "c": "More banana buyers come, who look just like the old ones.",
             },
-            answer="a",
+            answer="c",
             why={
-                "a": "Yes: P(y) changes while P(x | y) holds.",
-                "b": "The price is an input: P(x) moved, and P(x | banana) with it. That is "
+                "a": "The price is an input: P(x) moved, and P(x | banana) with it. That is "
                 "covariate shift, here beyond the training range.",
-                "c": "Age is an input: that is covariate shift.",
+                "b": "Age is an input: that is covariate shift.",
+                "c": "Yes: P(y) changes while P(x | y) holds.",
             },
             tag="said_prior_shift",
         ),
         Question(
             "Which number does the live metric compare with the success contract?",
             {
-                "a": "The accuracy at the threshold.",
-                "b": "The expected cost per visit, in the contract's unit (notebook 01).",
-                "c": "The ROC AUC.",
+                "a": "The expected cost per visit, in the contract's euros (notebook 01).",
+                "b": "The accuracy at the threshold: the share of right decisions.",
+                "c": "The ROC AUC, which does not depend on any one threshold.",
             },
-            answer="b",
+            answer="a",
             why={
-                "a": "Accuracy counts a false banana like a false apple; the contract "
+                "a": "Yes: the contract of notebook 01 was signed in euros per visit.",
+                "b": "Accuracy counts a false banana like a false apple; the contract "
                 "weighs them by their price.",
-                "b": "Yes: the contract of notebook 01 was signed in euros per visit.",
                 "c": "AUC ignores the threshold and the costs the contract is about.",
             },
             revisits="01",
@@ -1017,18 +1064,17 @@ wrapup_b = Quiz(
             "found the logistic regression and the boosted trees about as good in "
             "cross-validation. Which holds up better in June?",
             {
-                "a": "The boosted trees: they are the more flexible model.",
-                "b": "Both the same: cross-validation said so.",
-                "c": "The logistic regression: it carries its price slope on past the prices "
-                "it saw, where trees answer flat.",
+                "a": "The boosted trees: being more flexible, they follow the new prices best.",
+                "b": "The logistic regression: its price slope carries on past known prices.",
+                "c": "Both the same, as cross-validation found them about equally good.",
             },
-            answer="c",
+            answer="b",
             why={
                 "a": "Trees split on the prices they saw; beyond the last split their answer "
                 "stops moving. Flexible inside the range, flat outside.",
-                "b": "Cross-validation only tested prices inside the history's range.",
-                "c": "Yes: robustness beyond the training range is something cross-validation "
+                "b": "Yes: robustness beyond the training range is something cross-validation "
                 "on the history cannot show.",
+                "c": "Cross-validation only tested prices inside the history's range.",
             },
             revisits="05",
         ),

@@ -379,8 +379,28 @@ def _judge_q1(result: Any, case: Any) -> Feedback | None:
         for tag, message, how in _q1_slips(history, months, every):
             if _same(costs, _replay(history, months, every, fit, cost, **how)):
                 return incorrect(message, tag)
+        if not np.all(np.isfinite(np.asarray(costs, dtype=float))):
+            return incorrect(
+                "Some of your monthly costs are not numbers (NaN or infinite): each month's "
+                "cost is `cost(model, X, y)` of the model serving it - a number for every "
+                "month, even when no retrain was due.",
+                "wrong_value",
+            )
+        if np.allclose(np.round(expected, 4), costs, atol=1e-9) or np.allclose(
+            np.round(expected, 3), costs, atol=1e-9
+        ):
+            return incorrect(
+                "Your monthly costs are right but rounded. Return the numbers as `cost` gives "
+                "them: round only when you print.",
+                "wrong_value",
+            )
         first = next(
-            i for i, (a, b) in enumerate(zip(costs, expected, strict=True)) if abs(a - b) > Q1_TOL
+            (
+                i
+                for i, (a, b) in enumerate(zip(costs, expected, strict=True))
+                if not abs(a - b) <= Q1_TOL
+            ),
+            0,
         )
         if first == 0:
             return incorrect(
@@ -718,34 +738,34 @@ def _quiz_a() -> Any:
                 "It is the end of May. Labels arrive one month late. Which production months "
                 "can a retrain learn from?",
                 {
-                    "a": "January to May",
-                    "b": "January to April (with the history)",
-                    "c": "May only",
+                    "a": "January to May, the months so far",
+                    "b": "May only, the freshest month there is",
+                    "c": "January to April (with the history)",
                 },
-                answer="b",
+                answer="c",
                 why={
                     "a": "No: May's purchases are reconciled only at the end of June. "
                     "Learning from them now is look-ahead - that model could not exist yet.",
-                    "b": "Yes: at the end of month i the labels are known up to month i - 1.",
-                    "c": "No: May has no labels yet - and a window of one month would forget "
+                    "b": "No: May has no labels yet - and a window of one month would forget "
                     "the rest of the year.",
+                    "c": "Yes: at the end of month i the labels are known up to month i - 1.",
                 },
                 tag="future_information",
             ),
             Question(
                 "The taste change moved no input. Which of notebook 08's alerts could see it?",
                 {
-                    "a": "Input drift (PSI, KS) on the inputs",
-                    "b": "Data validation of the readings",
-                    "c": "The live metric, once the month's labels arrived",
+                    "a": "The live metric, once the month's labels arrived",
+                    "b": "Input drift: the PSI or the KS test on each input",
+                    "c": "Data validation of each month's readings",
                 },
-                answer="c",
+                answer="a",
                 why={
-                    "a": "No: the inputs looked as usual - only what the customers did with "
-                    "them changed (P(y | x), not P(x)).",
-                    "b": "No: every reading was valid; nothing about the data was broken.",
-                    "c": "Yes: only the labels show it, so the live metric saw it a month "
+                    "a": "Yes: only the labels show it, so the live metric saw it a month "
                     "late - and a retrain a month later still.",
+                    "b": "No: the inputs looked as usual - only what the customers did with "
+                    "them changed (P(y | x), not P(x)).",
+                    "c": "No: every reading was valid; nothing about the data was broken.",
                 },
                 revisits="08",
             ),
@@ -753,17 +773,16 @@ def _quiz_a() -> Any:
                 "The table of policies is ranked by the expected cost per visit, not by "
                 "accuracy. Why?",
                 {
-                    "a": "Accuracy cannot be computed on production months",
-                    "b": "The success contract prices a false banana and a false apple "
-                    "differently; accuracy counts them alike",
-                    "c": "The cost is always lower than the accuracy",
+                    "a": "Accuracy cannot be computed on production months, only on test rows",
+                    "b": "The cost is always a smaller number than the accuracy",
+                    "c": "The contract prices the two errors differently; accuracy does not",
                 },
-                answer="b",
+                answer="c",
                 why={
                     "a": "No: the table shows the accuracy too, of the same decisions.",
-                    "b": "Yes: notebook 01's contract says what an error costs - the metric "
+                    "b": "No: they are in different units; comparing their sizes means nothing.",
+                    "c": "Yes: notebook 01's contract says what an error costs - the metric "
                     "that decides must be the contract's.",
-                    "c": "No: they are in different units; comparing their sizes means nothing.",
                 },
                 revisits="01",
                 tag="accuracy_with_skewed_costs",
@@ -773,17 +792,16 @@ def _quiz_a() -> Any:
                 "did the deployed logistic regression hardly mind, when boosted trees would "
                 "have cost more?",
                 {
-                    "a": "It carries its log-price slope on beyond the prices it saw, as the "
-                    "world does; trees answer flat beyond their last split",
-                    "b": "It was retrained on June's visits in time",
+                    "a": "It was retrained on June's visits before the high prices could hurt it",
+                    "b": "Its log-price slope carries on past the prices it saw; trees go flat",
                     "c": "Logistic regression is always more accurate than boosted trees",
                 },
-                answer="a",
+                answer="b",
                 why={
-                    "a": "Yes: a question of extrapolation, which notebook 05 weighed when it "
-                    "chose the model.",
-                    "b": "No: June's labels arrive at the end of July - by then prices were "
+                    "a": "No: June's labels arrive at the end of July - by then prices were "
                     "back to normal.",
+                    "b": "Yes: a question of extrapolation, which notebook 05 weighed when it "
+                    "chose the model.",
                     "c": "No: in ordinary months the two cost the same; the difference lies "
                     "only outside the training range.",
                 },
@@ -793,16 +811,15 @@ def _quiz_a() -> Any:
                 "What does a training window of only the last 3 months do, compared with "
                 "all the data?",
                 {
-                    "a": "Nothing different: a model learns the same from any window",
-                    "b": "It learns a change faster, forgets faster, and breaks on inputs "
-                    "outside its few months",
-                    "c": "It always ends the year cheaper",
+                    "a": "It learns a change faster, forgets faster, and breaks on unseen inputs",
+                    "b": "Nothing different: a model learns the same rule from any window",
+                    "c": "It always ends the year cheaper, since its data is the most recent",
                 },
-                answer="b",
+                answer="a",
                 why={
-                    "a": "No: a month of a new taste among a year of visits hardly moves a "
+                    "a": "Yes: in November its model met readings far beyond its window.",
+                    "b": "No: a month of a new taste among a year of visits hardly moves a "
                     "model; among three months it moves it a lot.",
-                    "b": "Yes: in November its model met readings far beyond its window.",
                     "c": "No: this year it ended the year the most expensive of the "
                     "retraining policies.",
                 },
@@ -823,44 +840,42 @@ def _quiz_b() -> Any:
                 "A model was retrained on months where temperatures came in both °C and °F. "
                 "What does it answer to a reading of 25?",
                 {
-                    "a": "The right answer for a hot day",
-                    "b": "The right answer for a freezing day",
-                    "c": "A compromise: one weight for two meanings of the column, right for "
-                    "neither day",
+                    "a": "A compromise: one weight for both units, right for neither day",
+                    "b": "The right answer for a hot day, since most readings were in °C",
+                    "c": "The right answer for a freezing day, as the newest readings were °F",
                 },
-                answer="c",
+                answer="a",
                 why={
-                    "a": "No: a linear model has one temperature weight, fitted on both "
+                    "a": "Yes: repair the data at its source instead, from the first day.",
+                    "b": "No: a linear model has one temperature weight, fitted on both "
                     "units at once.",
-                    "b": "No: the model cannot know the unit; it sees only the number.",
-                    "c": "Yes: repair the data at its source instead, from the first day.",
+                    "c": "No: the model cannot know the unit; it sees only the number.",
                 },
             ),
             Question(
                 "Notebook 03 converted Riverside's °F readings too. What makes this a "
                 "repair and not a retrain?",
                 {
-                    "a": "The world did not change, the way a number is written down did",
-                    "b": "There were too few labels to retrain",
-                    "c": "Retraining is always too slow",
+                    "a": "There were too few labelled months to retrain a new model on",
+                    "b": "Retraining is always too slow to help within the month",
+                    "c": "The world did not change; only how a number was written did",
                 },
-                answer="a",
+                answer="c",
                 why={
-                    "a": "Yes: fix the data, and every user of it - the model, the monitor, "
-                    "the reports - is right again.",
-                    "b": "No: even with every label, a model trained on the bug depends on "
+                    "a": "No: even with every label, a model trained on the bug depends on "
                     "the bug.",
-                    "c": "No: retraining is the answer when the world changes.",
+                    "b": "No: retraining is the answer when the world changes.",
+                    "c": "Yes: fix the data, and every user of it - the model, the monitor, "
+                    "the reports - is right again.",
                 },
                 revisits="03",
             ),
             Question(
                 "Why is the challenger judged on a month that neither model was trained on?",
                 {
-                    "a": "To save time",
-                    "b": "A model scored on visits it learned from looks better than it "
-                    "will do on new ones",
-                    "c": "Because older months are less important",
+                    "a": "To save time, since the training months would need scoring anew",
+                    "b": "Scored on visits it learned from, a model looks better than it is",
+                    "c": "Older months say less about today's customers than the newest one",
                 },
                 answer="b",
                 why={
@@ -874,16 +889,16 @@ def _quiz_b() -> Any:
             Question(
                 "What makes a bootstrap *paired*?",
                 {
-                    "a": "It draws the visits twice as often",
-                    "b": "Each resample scores both models on the same visits, so the luck "
-                    "of the draw cancels out of the difference",
-                    "c": "It compares two months",
+                    "a": "It draws twice as many resamples, one set for each model",
+                    "b": "It compares the same model on two months, side by side",
+                    "c": "Both models are scored on the same resampled visits each time",
                 },
-                answer="b",
+                answer="c",
                 why={
                     "a": "No: the number of resamples does not make it paired.",
-                    "b": "Yes: the interval then measures the models, not the month.",
-                    "c": "No: both models are scored on the same month.",
+                    "b": "No: both models are scored on the same month.",
+                    "c": "Yes: the luck of the draw cancels out of the difference, so the "
+                    "interval measures the models, not the month.",
                 },
             ),
             Question(
@@ -892,7 +907,7 @@ def _quiz_b() -> Any:
                 {
                     "a": "Promote the challenger: its cost is lower on average",
                     "b": "Keep the champion: the month cannot tell them apart",
-                    "c": "Roll back to an older version",
+                    "c": "Roll back to an older version, to be on the safe side",
                 },
                 answer="b",
                 why={
@@ -906,15 +921,14 @@ def _quiz_b() -> Any:
             Question(
                 "Rolling back from v2 to v1 took one command. Why was it so cheap?",
                 {
-                    "a": "v1 was retrained in a second",
-                    "b": "The registry keeps every version with its card, and logs which "
-                    "one serves",
-                    "c": "The service restarts with the first model by default",
+                    "a": "The registry keeps every version, and logs which one serves",
+                    "b": "v1 was retrained in a second from its stored training data",
+                    "c": "The service falls back to the first version by default",
                 },
-                answer="b",
+                answer="a",
                 why={
-                    "a": "No: nothing was retrained - v1 was loaded as it was.",
-                    "b": "Yes: notebook 07's registry; never delete a model you may need.",
+                    "a": "Yes: notebook 07's registry; never delete a model you may need.",
+                    "b": "No: nothing was retrained - v1 was loaded as it was.",
                     "c": "No: the service serves whatever the registry's alias points to.",
                 },
                 revisits="07",
@@ -923,16 +937,16 @@ def _quiz_b() -> Any:
                 "Why is the A/B test's interval wider than the paired comparison on the same "
                 "month?",
                 {
-                    "a": "Each model answered only about half the visits, and different ones",
-                    "b": "The coin added bias",
-                    "c": "The experiment used the wrong metric",
+                    "a": "The coin added bias, splitting the visits unevenly",
+                    "b": "The A/B test used a noisier metric than the paired comparison",
+                    "c": "Each model saw only half the visits, and different ones",
                 },
-                answer="a",
+                answer="c",
                 why={
-                    "a": "Yes: in exchange, the coin makes the halves alike in everything, "
+                    "a": "No: a fair coin adds noise, not bias - that is why it is used.",
+                    "b": "No: both use the contract's expected cost per visit.",
+                    "c": "Yes: in exchange, the coin makes the halves alike in everything, "
                     "seen or unseen.",
-                    "b": "No: a fair coin adds noise, not bias - that is why it is used.",
-                    "c": "No: both use the contract's expected cost per visit.",
                 },
             ),
         ],

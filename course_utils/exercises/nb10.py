@@ -410,6 +410,11 @@ def _judge_q5(result: Any, case: Case) -> Feedback | None:
         value = result[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
             return incorrect(f"`{key}` must be a number, got {describe(value)}.", "wrong_type")
+    if isinstance(result["seed"], bool) or not isinstance(result["seed"], int | np.integer):
+        return incorrect(
+            f"`seed` must be the whole number `summary['seed']`, got {describe(result['seed'])}.",
+            "wrong_type",
+        )
     if result["seed"] != want["seed"]:
         return incorrect(
             f"`seed` is {result['seed']!r}, but this summary's world is seed {want['seed']}: read "
@@ -464,6 +469,12 @@ def _judge_q5(result: Any, case: Case) -> Feedback | None:
             "is better when it is *lower*, so it meets the contract when cost <= minimum.",
             "wrong_direction",
         )
+    if result["decision"] not in ("deploy", "do not deploy"):
+        return incorrect(
+            "`decision` must be the text 'deploy' or 'do not deploy' (the verdict's words), "
+            f"got {describe(result['decision'])}.",
+            "wrong_type",
+        )
     if result["decision"] != want["decision"]:
         return incorrect(
             f"`decision` is {result['decision']!r}, but the verdict says meets_contract="
@@ -484,7 +495,17 @@ def _judge_q5(result: Any, case: Case) -> Feedback | None:
 
 
 def _check_q5(answer: Any) -> Feedback | None:
-    return check_function(answer, _q5_cases(), _judge_q5, what="`decide`", params=("summary",))
+    found = check_function(answer, _q5_cases(), _judge_q5, what="`decide`", params=("summary",))
+    if found is not None and found.mistake == "raised" and "KeyError" in found.message:
+        return Feedback(
+            found.status,
+            found.message + " The held-back summaries hold the keys the specification "
+            "names - `seed`, `policy`, `test` (`expected_cost`, `contract_minimum`, "
+            "`threshold`) and `year` (`final_quarter_cost_with_policy`, "
+            "`final_quarter_cost_never`): read only those.",
+            found.mistake,
+        )
+    return found
 
 
 q5 = Exercise(
@@ -565,7 +586,15 @@ def _check_q4(answer: Any) -> Feedback | None:
     if same_seed and same_contract:
         return incorrect(
             "That is the course's own cycle: seed 42 and the course's contract. The capstone "
-            "asks you to change the world: another seed, other costs, or both, then rerun.",
+            "asks you to change the world: a seed other than 42 *and* a contract of your own "
+            "(other costs, a minimum you can defend), then rerun.",
+            "course_world",
+        )
+    if same_seed:
+        return incorrect(
+            "Your own contract - good - but the course's world, seed 42. Pick another seed "
+            "(`MY_SEED`, any whole number other than 42) and rerun: the capstone is a world "
+            "you have not seen.",
             "course_world",
         )
     if same_contract:
@@ -669,7 +698,9 @@ def _memo_mentions(memo: str, value: float) -> bool:
         except ValueError:
             continue
     return any(
-        abs(n - value) <= 5e-4 or abs(n - 100 * value) <= 0.05 or abs(n - 1000 * value) <= 0.5
+        abs(n - value) <= 5e-4
+        or abs(n - 100 * value) <= 0.05
+        or (not float(n).is_integer() and abs(n - 1000 * value) <= 0.5)  # "37.4 per 1,000"
         for n in numbers
     )
 
@@ -692,6 +723,13 @@ def _check_q6(answer: Any) -> Feedback | None:
     if isinstance(read, Feedback):
         return read
     summary, verdict, memo = read
+    if isinstance(verdict, Mapping) and verdict.get("seed") != summary.get("seed"):
+        return incorrect(
+            f"verdict.json is for seed {verdict.get('seed')!r}, but the cycle in this folder "
+            f"ran seed {summary.get('seed')!r}: verdict.json is from an earlier run. Call "
+            "`decide(my_summary)` again and save it after the last run.",
+            "wrong_value",
+        )
     problem = _judge_q5(verdict, Case(args=(summary,), label="verdict.json"))
     if problem is not None:
         return Feedback(
@@ -716,10 +754,19 @@ def _check_q6(answer: Any) -> Feedback | None:
         )
     want = reference_decide(summary)
     decision_words = "do not deploy" if not want["meets_contract"] else "deploy"
-    text = memo.lower()
-    if decision_words not in text or (want["meets_contract"] and "do not deploy" in text):
+    text = " ".join(memo.lower().replace("’", "'").split())  # line breaks count as spaces
+    negated = re.search(r"(?:\bnot|n't|\bnever|\bno|\bcannot)\s+(?:\w+\s+)?deploy\b", text)
+    if want["meets_contract"]:
+        wrong = negated is not None or re.search(r"\bdeploy\b", text) is None
+    else:
+        wrong = re.search(r"\bdo not deploy\b", text) is None
+    if wrong:
+        said = ""
+        if negated is not None and want["meets_contract"]:
+            said = f" Your memo says {negated.group(0)!r}."
         return incorrect(
-            f"The memo must state the decision in the verdict's words: '{decision_words}'.",
+            f"The memo must state the decision in the verdict's words: '{decision_words}', "
+            f"as verdict.json does.{said}",
             "decision_mismatch",
         )
     if not _memo_mentions(memo, summary["test"]["expected_cost"]):
@@ -781,26 +828,26 @@ wrapup_a = Quiz(
             "You run `cycle.run_cycle` twice with the same seed. What is guaranteed to be "
             "identical?",
             {
-                "a": "report.md and summary.json, byte for byte",
-                "b": "the fit times printed while it runs",
-                "c": "the registry's records, registration times included",
+                "a": "the fit times it prints, as the same work is done",
+                "b": "the registry's records, registration times included",
+                "c": "report.md and summary.json, byte for byte",
             },
-            answer="a",
+            answer="c",
             why={
-                "a": "Yes: every random step is seeded, and the report leaves out what "
-                "depends on the clock or the machine.",
-                "b": "Timings depend on the machine and its load; that is why the report "
+                "a": "Timings depend on the machine and its load; that is why the report "
                 "does not contain them.",
-                "c": "The registry records *when* each model was registered, as it should; "
+                "b": "The registry records *when* each model was registered, as it should; "
                 "that is why it is not part of the report.",
+                "c": "Yes: every random step is seeded, and the report leaves out what "
+                "depends on the clock or the machine.",
             },
         ),
         Question(
             "An input-drift alert fired on age at the kiosk. What does it tell you?",
             {
-                "a": "the model's cost has gone up",
-                "b": "the inputs' distribution moved; whether it hurts needs the labels",
-                "c": "the model must be retrained",
+                "a": "the model's cost has gone up, since its inputs have moved",
+                "b": "the inputs moved; whether that hurts needs the labels",
+                "c": "the model must be retrained on the new customers",
             },
             answer="b",
             why={
@@ -816,16 +863,16 @@ wrapup_a = Quiz(
         Question(
             "Why can the test-set cost not promise the kiosk's cost?",
             {
-                "a": "the test set is too small to be trusted",
-                "b": "the test rows were drawn from the old clientele; a score holds for "
-                "visits drawn like them",
-                "c": "the test set was used to tune the model",
+                "a": "the test rows came from the old clientele, not the kiosk's",
+                "b": "the test set is too small for its cost to be trusted",
+                "c": "the test set was used to tune the model, so it flatters it",
             },
-            answer="b",
+            answer="a",
             why={
-                "a": "Its bootstrap interval is narrow (notebook 06): size is not the "
+                "a": "Yes: a score holds for visits drawn like the test rows, and the kiosk's "
+                "students are not.",
+                "b": "Its bootstrap interval is narrow (notebook 06): size is not the "
                 "problem, *who* is in it is.",
-                "b": "Yes: the kiosk's students are not drawn like the test rows.",
                 "c": "It was not: the test rows stayed apart until notebook 06's one verdict.",
             },
             revisits="06",
@@ -834,50 +881,54 @@ wrapup_a = Quiz(
             "The on-alert policy of notebook 09 retrains on any alert, yet at the kiosk the "
             "team kept v1. Why is that consistent?",
             {
-                "a": "the kiosk's alert was a false alarm",
-                "b": "with the live metric at hand, the team decided on the cost: it meets "
-                "the contract, close to the best possible",
-                "c": "retraining never helps",
+                "a": "the kiosk's alert was a false alarm: the ages did not really move",
+                "b": "retraining never helps, so an alert is best ignored",
+                "c": "the team decided on the live cost, which meets the contract",
             },
-            answer="b",
+            answer="c",
             why={
                 "a": "The drift is real - the ages did move. It is harmless, not false.",
-                "b": "Yes: the policy retrains blindly because a retrain is cheap; a team "
-                "with the labels can decide on them.",
-                "c": "In notebook 09, retraining on alerts ended the year far cheaper than "
-                "never retraining.",
+                "b": "Too strong: a retrain on all the data is cheap and rarely hurts, and "
+                "it can help when the world changes - though notebook 09 found much of its "
+                "lead was luck of the weights, not a fix.",
+                "c": "Yes: the policy retrains blindly because a retrain is cheap; a team "
+                "with the labels can decide on them - here v1 is close to the best possible.",
             },
             revisits="09",
         ),
         Question(
             "Which change can an input monitor NOT see?",
             {
-                "a": "students arrive (covariate shift)",
-                "b": "thermometers start reporting °F",
-                "c": "families go off bananas, with the same ages, kids and prices (concept drift)",
+                "a": "families go off bananas; ages, kids and prices stay the same",
+                "b": "students arrive, younger than the usual customers (covariate shift)",
+                "c": "thermometers start reporting °F instead of °C, in November",
             },
-            answer="c",
+            answer="a",
             why={
-                "a": "The ages move: the PSI of age flags it, as at the kiosk.",
-                "b": "The temperatures jump: the data checks flag it.",
-                "c": "Yes: the inputs look the same; only the labels - the live metric - show it.",
+                "a": "Yes: the inputs look the same; only the labels - the live metric - show "
+                "it (concept drift).",
+                "b": "The ages move: the PSI of age flags it, as at the kiosk.",
+                "c": "The temperatures jump: the data checks flag it.",
             },
             revisits="08",
         ),
         Question(
-            "Where does the contract's decision threshold 0.75 come from?",
+            "At the kiosk v1 costs €0.0204 per visit, less than on the test set (€0.0278). "
+            "What does that show?",
             {
-                "a": "the two costs: banana pays off when P(banana) >= 0.30 / (0.30 + 0.10)",
-                "b": "the share of banana visits in the history",
-                "c": "a search on the test set",
+                "a": "the test set was too pessimistic, and its cost should be redone",
+                "b": "a test score is no forecast for a new clientele, in either direction",
+                "c": "students are easier customers, so the kiosk needs no more monitoring",
             },
-            answer="a",
+            answer="b",
             why={
-                "a": "Yes: at 0.75 the two mistakes cost the same on average.",
-                "b": "The share of bananas sets the majority baseline, not the threshold.",
-                "c": "The test set is never used to choose anything.",
+                "a": "The test cost is an honest estimate for visits drawn like the test "
+                "rows; the kiosk's students are drawn differently - not a flaw of the test set.",
+                "b": "Yes: the students' choices happen to be easier to predict; before the "
+                "labels, nobody could know.",
+                "c": "One good month says nothing about the next: the monitor and the live "
+                "metric keep watching.",
             },
-            revisits="01",
         ),
     ],
 )
@@ -890,11 +941,11 @@ wrapup_b = Quiz(
         Question(
             "A false apple now costs €0.20 (it was €0.10); a false banana still €0.30. What "
             "is the decision threshold?",
-            {"a": "0.60", "b": "0.75", "c": "0.40"},
-            answer="a",
+            {"a": "0.75", "b": "0.60", "c": "0.40"},
+            answer="b",
             why={
-                "a": "Yes: 0.30 / (0.30 + 0.20) = 0.60. Say banana when P(banana) >= 0.60.",
-                "b": "That is the course's contract; the threshold follows the costs.",
+                "a": "That is the course's contract; the threshold follows the costs.",
+                "b": "Yes: 0.30 / (0.30 + 0.20) = 0.60. Say banana when P(banana) >= 0.60.",
                 "c": "That is 0.20 / 0.50, upside down: the costlier a false *banana*, the "
                 "surer you must be before saying banana.",
             },
@@ -903,27 +954,31 @@ wrapup_b = Quiz(
         Question(
             "Why does `decide` copy the figures from the summary instead of typing them?",
             {
-                "a": "typing is slower",
-                "b": "a verdict must follow from what was measured; computed, it stays true "
-                "when the cycle is rerun",
-                "c": "JSON cannot hold numbers typed by hand",
+                "a": "typing figures by hand is slower and tedious",
+                "b": "JSON cannot hold numbers that were typed by hand",
+                "c": "so the verdict always matches what was measured",
             },
-            answer="b",
+            answer="c",
             why={
                 "a": "Speed is not the point: a typed figure silently goes stale.",
-                "b": "Yes: the same reason the notebooks print every number their text uses.",
-                "c": "JSON holds any number; the problem is where it comes from.",
+                "b": "JSON holds any number; the problem is where it comes from.",
+                "c": "Yes: computed, it stays true when the cycle is rerun - the same reason "
+                "the notebooks print every number their text uses.",
             },
             tag="typed_figures",
         ),
         Question(
-            "The test cost equals the contract's minimum exactly. Does the model meet a "
-            "contract that says 'at most the minimum'?",
-            {"a": "yes", "b": "no"},
-            answer="a",
+            "The test cost equals the contract's minimum (the highest cost per visit it "
+            "accepts) exactly. Does the model meet a contract that says 'at most the "
+            "minimum'?",
+            {
+                "a": "no: the cost must stay strictly below it",
+                "b": "yes: equal to the minimum is at most it",
+            },
+            answer="b",
             why={
-                "a": "Yes: 'at most' includes equality (<=).",
-                "b": "'At most' includes the minimum itself: `<=`, not `<`.",
+                "a": "'At most' includes the minimum itself: `<=`, not `<`.",
+                "b": "Yes: 'at most' includes equality (<=).",
             },
             revisits="06",
             tag="strict_inequality",
@@ -931,14 +986,14 @@ wrapup_b = Quiz(
         Question(
             "With another seed, which step does the cycle NOT redo?",
             {
-                "a": "cleaning and splitting that world's data",
-                "b": "the hyper-parameter search: notebook 05's setting is reused",
-                "c": "the monitor's checks on each month",
+                "a": "the hyper-parameter search: notebook 05's setting is reused",
+                "b": "cleaning and splitting: the first world's split is reused",
+                "c": "the monitor's checks, which ran once for the course's own year",
             },
-            answer="b",
+            answer="a",
             why={
-                "a": "It cleans and splits the new world's data the same way.",
-                "b": "Yes: the search is not re-run; the memo should say so, as a limit.",
+                "a": "Yes: the search is not re-run; the memo should say so, as a limit.",
+                "b": "It cleans and splits the new world's data the same way.",
                 "c": "Every month of the new world is monitored.",
             },
             revisits="05",
@@ -946,16 +1001,15 @@ wrapup_b = Quiz(
         Question(
             "Your memo says 'deploy'. What makes that decision reversible?",
             {
-                "a": "the registry keeps every version, so the production alias can be moved "
-                "back (a rollback)",
-                "b": "the service retrains itself when it is wrong",
-                "c": "nothing: a deployed model cannot be withdrawn",
+                "a": "the service retrains itself whenever its live cost goes up",
+                "b": "nothing: once deployed, a model cannot be withdrawn",
+                "c": "the registry keeps every version; the alias can move back",
             },
-            answer="a",
+            answer="c",
             why={
-                "a": "Yes: a rollback is one alias change, as in notebook 09.",
-                "b": "The service only serves; retraining is a decision of the team.",
-                "c": "The registry exists precisely so that it can be.",
+                "a": "The service only serves; retraining is a decision of the team.",
+                "b": "The registry exists precisely so that it can be.",
+                "c": "Yes: a rollback is one alias change, as in notebook 09.",
             },
             revisits="07",
         ),
@@ -964,7 +1018,7 @@ wrapup_b = Quiz(
             "she get?",
             {
                 "a": "the same summary.json and the same verdict.json",
-                "b": "different figures: the cycle is random",
+                "b": "different figures, since the cycle draws random data",
                 "c": "the same verdict only on an equally fast machine",
             },
             answer="a",

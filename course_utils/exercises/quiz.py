@@ -24,15 +24,22 @@ True
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from course_utils.exercises.core import Exercise
 from course_utils.exercises.describe import _short, describe
-from course_utils.exercises.feedback import Feedback, correct, incorrect, not_attempted
+from course_utils.exercises.feedback import (
+    Feedback,
+    correct,
+    incorrect,
+    not_attempted,
+)
 from course_utils.exercises.render import markdown_html
 
 __all__ = ["Question", "Quiz"]
@@ -75,18 +82,51 @@ class Question:
             raise ValueError(f"revisits is a notebook number such as '04', got {self.revisits!r}")
 
 
-def _letter(value: Any, question: Question) -> str | None:
-    """The option letter an answer means: 'b', 'B', '(b)', 'b)' or the option's text."""
-    if not isinstance(value, str):
+def _number(text: Any) -> float | None:
+    try:
+        return float(str(text).strip().rstrip("%€ ").replace(",", "."))
+    except ValueError:
         return None
-    text = value.strip()
+
+
+def _letter(value: Any, question: Question) -> str | None:
+    """The option letter an answer means: 'b', 'B', '(b)', 'b)', the option's text (a small
+    typo forgiven) or, for an option that is a number, that number."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = str(value).strip()
     found = _LETTER.match(text.lower())
     if found and found.group(1) in question.options:
         return found.group(1)
-    for letter, option in question.options.items():
-        if text.casefold() == option.strip().casefold():
+    options = {letter: option.strip().casefold() for letter, option in question.options.items()}
+    for letter, option in options.items():
+        if text.casefold() == option:
             return letter
+    number = _number(text)
+    if number is not None:
+        same = [k for k, option in options.items() if _number(option) == number]
+        if len(same) == 1:
+            return same[0]
+    if len(text) >= 12:
+        close = difflib.get_close_matches(text.casefold(), list(options.values()), 2, 0.9)
+        if len(close) == 1:
+            return next(k for k, option in options.items() if option == close[0])
     return None
+
+
+def _not_a_letter(value: Any, question: Question) -> str:
+    letters = ", ".join(question.options)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f"the number {value} is not one of its letters ({letters}): put the letter in "
+            f'quotes, e.g. `"{next(iter(question.options))}"`.'
+        )
+    if isinstance(value, str):
+        return (
+            f"{_short(repr(value), 60)} is not one of its options: give its letter "
+            f'({letters}) in quotes, e.g. `"{next(iter(question.options))}"`.'
+        )
+    return f"{describe(value)} is not one of its letters ({letters}): give one letter in quotes."
 
 
 class Quiz(Exercise):
@@ -150,7 +190,16 @@ class Quiz(Exercise):
 
     @staticmethod
     def _wrong_letter(question: Question) -> str:
-        return next(k for k in reversed(list(question.options)) if k != question.answer)
+        """A wrong letter to rule out, chosen from the question's text (stable, and not
+        tied to the position of the right letter)."""
+        wrong = [k for k in question.options if k != question.answer]
+        return wrong[zlib.crc32(question.text.encode("utf-8")) % len(wrong)]
+
+    def _none_feedback(self) -> Feedback:
+        return not_attempted(
+            "Your answers are `None`: write them as a dict, one letter per question, "
+            f'e.g. `answers = {{1: "b", 2: "a", ...}}`, then run `{self.name}.check(answers)`.'
+        )
 
     # -- showing --------------------------------------------------------------------
 
@@ -189,6 +238,10 @@ class Quiz(Exercise):
         n = len(self.questions)
         if isinstance(answers, str) and re.fullmatch(r"[A-Za-z.]+", answers.strip()):
             answers = [... if c == "." else c for c in answers.strip()]
+        elif isinstance(answers, str) and re.fullmatch(
+            r"\s*[A-Za-z.](\s*[,;\s]\s*[A-Za-z.])+\s*", answers
+        ):  # "b, a, c" or "b a c"
+            answers = [... if c == "." else c for c in re.findall(r"[A-Za-z.]", answers)]
         if isinstance(answers, list | tuple | Mapping) and not answers:
             return incorrect(
                 'That is empty: give one letter per question, e.g. `{1: "b", 2: "a"}`.',
@@ -232,10 +285,7 @@ class Quiz(Exercise):
                 continue
             letter = _letter(value, q)
             if letter is None:
-                bad.append(
-                    f"**Question {i}**: {describe(value)} is not one of its letters "
-                    f"({', '.join(q.options)})."
-                )
+                bad.append(f"**Question {i}**: {_not_a_letter(value, q)}")
             elif letter == q.answer:
                 right.append(i)
             else:
@@ -254,7 +304,7 @@ class Quiz(Exercise):
             lines.append(f"Still to answer: {', '.join(map(str, open_))}.")
         if wrong or bad:
             lines.append("Change those answers and check again.")
-            tag = wrong[0][3] if wrong else "wrong_choice"
+            tag = wrong[0][3] if wrong else "wrong_type"
             return incorrect("\n".join(lines), tag)
         if open_:
             return not_attempted("\n".join(lines))
