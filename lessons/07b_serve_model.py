@@ -341,7 +341,6 @@ def ask_service(visit, url):
 q5.check(ask_service, url=srv.url)
 
 # %% [markdown]
-# %% [markdown]
 # ## 6. The fruit-stand app
 #
 # Finally, something a shop assistant could use: a form with the visit's fields and a

@@ -606,3 +606,11 @@ def test_stray_bullets_are_found_and_real_lists_are_not() -> None:
     assert lessons.stray_bullets(nested) == ["  - and saw folds"]
     assert lessons.stray_bullets("You will:\n\n- one\n- two\n  more\n- three") == []
     assert lessons.stray_bullets("Parent:\n* a, in two:\n  - child\n  - b\n* c") == []
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.number)
+def test_no_empty_cell_reaches_the_learner(lesson: lessons.Lesson) -> None:
+    """A doubled `# %% [markdown]` line makes an empty cell: a blank gap in JupyterLab."""
+    nb = lessons.read_lesson(lesson.source)
+    empty = [i for i, cell in enumerate(nb.cells) if not cell.source.strip()]
+    assert not empty, f"{lesson.source.name}: empty cells at positions {empty}"
