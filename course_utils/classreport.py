@@ -298,9 +298,9 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("03", "wrapup_b"): (0.6, {"leakage": 4, "missing_columns": 1}),
     ("04", "q1"): (0.6, {"scored_on_train": 4, "unshuffled_folds": 3, "percent_not_fraction": 1}),
     ("04", "q2"): (0.6, {"unscaled_features": 4, "no_preprocessing": 2, "scored_on_train": 1}),
-    ("04", "q3"): (0.4, {"wrong_choice": 3}),
-    ("04", "q4"): (0.6, {"scored_on_train": 2, "fraction_not_percent": 2, "wrong_value": 2}),
-    ("04", "q5"): (0.8, {"ignored_cv": 4, "no_spread": 3, "negated_score": 2, "only_best": 2}),
+    ("04", "q4"): (0.4, {"wrong_choice": 3}),
+    ("04", "q5"): (0.6, {"scored_on_train": 2, "fraction_not_percent": 2, "wrong_value": 2}),
+    ("04", "q3"): (0.8, {"ignored_cv": 4, "no_spread": 3, "negated_score": 2, "only_best": 2}),
     ("04", "q6"): (0.7, {"accuracy_on_rare_class": 5, "shuffled_future": 3}),
     ("04", "wrapup_a"): (0.3, {"leakage": 2, "no_spread": 2, "scored_on_train": 1}),
     ("04", "wrapup_b"): (0.3, {"shuffled_future": 2, "accuracy_on_rare_class": 2}),
@@ -315,10 +315,10 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("05", "wrapup_b"): (0.3, {"test_used_for_tuning": 2, "wrong_choice": 2}),
     ("06", "q1"): (0.5, {"swapped_axes": 4, "default_threshold": 3}),
     ("06", "q2"): (0.6, {"swapped_costs": 2, "default_threshold": 2, "unit_cents": 2}),
-    ("06", "q3"): (0.4, {"count_not_share": 2, "wrong_choice": 2}),
-    ("06", "q4"): (0.6, {"accuracy_with_skewed_costs": 4, "test_used_for_tuning": 2}),
+    ("06", "q4"): (0.4, {"count_not_share": 2, "wrong_choice": 2}),
+    ("06", "q6"): (0.6, {"accuracy_with_skewed_costs": 4, "test_used_for_tuning": 2}),
     ("06", "q5"): (0.5, {"wrong_column": 2, "wrong_value": 3, "count_not_share": 1}),
-    ("06", "q6"): (
+    ("06", "q3"): (
         0.7,
         {"default_threshold": 3, "swapped_costs": 2, "compared_wrong_way": 2, "mean_proba": 1},
     ),
@@ -327,17 +327,17 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
     ("06", "wrapup_c"): (0.4, {"wrong_choice": 3}),
     ("07", "q1"): (0.4, {"pickle_runs_code": 4, "try_except_is_no_sandbox": 3}),
     ("07", "q2"): (0.5, {"unit_fahrenheit": 2, "unit_cents": 2, "missing_columns": 2}),
-    ("07", "q4"): (0.5, {"one_filter_only": 4, "complement": 1, "wrong_value": 1}),
-    ("07", "q5"): (
+    ("07", "q3"): (0.5, {"one_filter_only": 4, "complement": 1, "wrong_value": 1}),
+    ("07", "q4"): (
         0.7,
         {"crash_on_4xx": 4, "ignored_status": 3, "swallowed_error": 3, "error_detail_lost": 2},
     ),
     ("07", "wrapup_a"): (0.3, {"pickle_runs_code": 2, "scored_on_train": 2}),
     ("07", "wrapup_b"): (0.4, {"retry_4xx": 2, "unit_fahrenheit": 2, "default_threshold": 1}),
-    ("08", "q2"): (0.6, {"significant_means_harmful": 4, "seasonal_psi_alarm": 3}),
-    ("08", "q3"): (0.6, {"metric_ignores_costs": 3, "accuracy_with_skewed_costs": 3}),
-    ("08", "q4"): (0.6, {"said_data_drift": 3, "said_prior_shift": 2, "said_seasonality": 1}),
-    ("08", "q5"): (
+    ("08", "q3"): (0.6, {"significant_means_harmful": 4, "seasonal_psi_alarm": 3}),
+    ("08", "q4"): (0.6, {"metric_ignores_costs": 3, "accuracy_with_skewed_costs": 3}),
+    ("08", "q5"): (0.6, {"said_data_drift": 3, "said_prior_shift": 2, "said_seasonality": 1}),
+    ("08", "q1"): (
         0.7,
         {
             "rows_as_independent": 3,
@@ -348,7 +348,7 @@ DEMO_PATTERNS: dict[tuple[str, str], tuple[float, dict[str, int]]] = {
             "psi_bins_from_current": 1,
         },
     ),
-    ("08", "q6"): (0.5, {"fixed_psi_threshold": 2, "rows_as_independent": 2, "wrong_value": 1}),
+    ("08", "q2"): (0.5, {"fixed_psi_threshold": 2, "rows_as_independent": 2, "wrong_value": 1}),
     ("08", "wrapup_a"): (0.5, {"fixed_psi_threshold": 2, "significant_means_harmful": 2}),
     ("08", "wrapup_b"): (0.5, {"seasonal_psi_alarm": 2, "said_data_drift": 2}),
     ("09", "q1"): (

@@ -165,7 +165,7 @@ print(f"on the rows each fold learned from: {logistic_result['train_score'].mean
 # %%
 from sklearn.tree import DecisionTreeClassifier
 
-from course_utils.exercises.nb04 import q1, q2, q5, wrapup_a
+from course_utils.exercises.nb04 import q1, q2, q3, wrapup_a
 
 display(q1)
 
@@ -258,7 +258,7 @@ q2.check(unscaled_cv, model=unscaled)
 
 
 # %% [markdown]
-# ## Build it: compare models under cross-validation
+# ## Exercise 3 (build): compare models under cross-validation
 #
 # You have now cross-validated three pipelines one by one, each time with the same three
 # moves: the same folds `cv`, the same score, the mean of the folds - and a glance at their
@@ -278,11 +278,11 @@ q2.check(unscaled_cv, model=unscaled)
 #   report the loss itself, a positive number.
 #
 # The check **runs** your function on visits you have not seen - another world's, with other
-# models, other folds and other scorers - and names the usual slips. Stuck? `q5.hint()` in a
+# models, other folds and other scorers - and names the usual slips. Stuck? `q3.hint()` in a
 # new cell gives a first hint; a second call, a stronger one.
 
 # %%
-display(q5)
+display(q3)
 
 
 # %% tags=["build"]
@@ -311,7 +311,7 @@ def compare_models(models, X, y, cv, scoring="accuracy"):
     # END SOLUTION
 
 
-q5.check(compare_models)
+q3.check(compare_models)
 
 # %% [markdown]
 # What such a table says, on our training rows: the three models of this notebook and the

@@ -40,7 +40,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from course_utils import checkpoints, contract, world
 from course_utils.checkpoints import compare_models
-from course_utils.exercises.nb04 import q3, q4, q6, wrapup_b
+from course_utils.exercises.nb04 import q4, q5, q6, wrapup_b
 
 train, test = checkpoints.split()
 X_train, y_train = checkpoints.xy(train)
@@ -363,16 +363,16 @@ plt.show()
 # on new ones (over-fitting), and the prepared logistic regression sits just under the
 # Bayes line from a few thousand rows on.
 #
-# ### Exercise 3: which model over-fits?
+# ### Exercise 4: which model over-fits?
 
 # %%
-display(q3)
+display(q4)
 
 # %%
 # BEGIN SOLUTION
 overfits = "b"
 # END SOLUTION
-q3.check(overfits)
+q4.check(overfits)
 
 # %% [markdown]
 # ## The model picker: what does each family learn?
@@ -413,18 +413,18 @@ display(StaticCopy(models.figure(age_price)))
 # straight line cannot draw. But two features are not enough for any family: about 0.7,
 # far below the 0.84 of the models that see every column.
 #
-# ## Exercise 4: how far from the Bayes line?
+# ## Exercise 5: how far from the Bayes line?
 #
 # The best scores of the table are close to the Bayes line. How close exactly?
 
 # %%
-display(q4)
+display(q5)
 
 # %%
 # BEGIN SOLUTION
 gap = 100 * (bayes - comparison.loc["logistic regression", "validation mean"])
 # END SOLUTION
-q4.check(gap)
+q5.check(gap)
 
 # %% [markdown]
 # Part of the gap to the Bayes line cannot be won by any model of our table: the Bayes line

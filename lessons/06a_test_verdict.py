@@ -129,7 +129,7 @@ plt.show()
 # testing, so it is called with `model=model`. Stuck? `q1.hint()`.
 
 # %%
-from course_utils.exercises.nb06 import q1, q2, q6, wrapup_a
+from course_utils.exercises.nb06 import q1, q2, q3, wrapup_a
 
 display(q1)
 
@@ -393,10 +393,10 @@ display(StaticCopy(threshold_widget.plot_threshold(at_contract)))
 #
 # Write `verdict(y_true, proba, contract)` from its docstring. The check **runs** your
 # function on visits and contracts you have not seen, so a number typed in will not pass.
-# Stuck? `q6.hint()`.
+# Stuck? `q3.hint()`.
 
 # %%
-display(q6)
+display(q3)
 
 
 # %% tags=["build"]
@@ -435,7 +435,7 @@ def verdict(y_true, proba, contract):
     # END SOLUTION
 
 
-q6.check(verdict)
+q3.check(verdict)
 
 # %% [markdown]
 # The next cells need a working verdict function; `nb06.verdict` is the course's version,

@@ -38,7 +38,7 @@ import pandas as pd
 from IPython.display import display
 
 from course_utils import checkpoints, contract, world
-from course_utils.exercises.nb06 import q3, q5, wrapup_b
+from course_utils.exercises.nb06 import q4, q5, wrapup_b
 
 signed = contract.load()
 C_FB, C_FA = signed.cost_false_banana, signed.cost_false_apple  # euros per mistake
@@ -128,19 +128,19 @@ visit_cost = C_FB * false_banana_visit + C_FA * false_apple_visit  # euros, one 
 visit_cost.head()
 
 # %% [markdown]
-# ### Exercise 3: the weakest store
+# ### Exercise 4: the weakest store
 #
 # At which store is the model weakest - the highest expected cost per visit? Give the
-# store's name as a str. Stuck? `q3.hint()`.
+# store's name as a str. Stuck? `q4.hint()`.
 
 # %%
-display(q3)
+display(q4)
 
 # %%
 # BEGIN SOLUTION
 weakest_store = visit_cost.groupby(test["store"], observed=True).mean().idxmax()
 # END SOLUTION
-q3.check(weakest_store, model=model)
+q4.check(weakest_store, model=model)
 
 # %% [markdown]
 # Now every slice, by store and by age band, with its count - and the cost of perfect

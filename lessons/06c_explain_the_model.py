@@ -38,7 +38,7 @@ from IPython.display import display
 
 from course_utils import checkpoints, contract, paths, world
 from course_utils.exercises import nb06
-from course_utils.exercises.nb06 import q4, wrapup_c
+from course_utils.exercises.nb06 import q6, wrapup_c
 
 signed = contract.load()
 threshold = signed.best_threshold()  # predict banana when P(banana) >= threshold
@@ -197,20 +197,20 @@ for curves in dependence.values():
 #
 # Time to decide. Before the numbers, the rule.
 #
-# ### Exercise 1: what decides the verdict?
+# ### Exercise 6: what decides the verdict?
 #
 # The tempting answers are all around us: the accuracy at 0.5 looks great, the ROC AUC
 # too, and 06a's slider found a threshold with an even lower cost. Which rule is right?
-# Stuck? `q4.hint()`.
+# Stuck? `q6.hint()`.
 
 # %%
-display(q4)
+display(q6)
 
 # %%
 # BEGIN SOLUTION
 judge_by = "c"
 # END SOLUTION
-q4.check(judge_by)
+q6.check(judge_by)
 
 # %% [markdown]
 # Here are all the strategies side by side on the test set - the two baselines of notebook
@@ -404,7 +404,7 @@ print(paths.saved_message(verdict_path))
 print(f"decision: '{verdict['decision']}'")
 
 # %% [markdown]
-# ### Exercise 2, in your own words
+# ### In your own words
 #
 # **Suppose the model had missed the contract by a little - 0.043 € per visit. A colleague
 # suggests trying a few more thresholds and settings on the test set until it passes. What

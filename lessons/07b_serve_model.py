@@ -163,7 +163,7 @@ print(shown.join(pd.DataFrame(response.json()["predictions"])[["p_banana", "deci
 # did in training.
 #
 # %%
-from course_utils.exercises.nb07 import q2, q4, q5, wrapup_b
+from course_utils.exercises.nb07 import q2, q3, q4, wrapup_b
 
 display(q2)
 
@@ -271,10 +271,10 @@ print(per_decision.to_string(index=False))
 # the apple decisions hold every visit the model was unsure about, from "surely an apple"
 # to "probably a banana, but not sure enough".
 #
-# ### Exercise 4: query the log
+# ### Exercise 3: query the log
 
 # %%
-display(q4)
+display(q3)
 
 # %%
 # BEGIN SOLUTION
@@ -286,7 +286,7 @@ station_bananas = pd.read_sql_query(
     con,
 ).iloc[0, 0]
 # END SOLUTION
-q4.check(station_bananas, log_path=log_path)
+q3.check(station_bananas, log_path=log_path)
 
 # %%
 con.close()
@@ -303,17 +303,17 @@ con.close()
 # **status code**, then use the answer - or say why there is none. You did each step by
 # hand above; now write them once, as a function any till can call.
 #
-# ### Exercise 5: build `ask_service`
+# ### Exercise 4: build `ask_service`
 #
-# The specification is the docstring below (and `display(q5)`, in full). Two rules matter
+# The specification is the docstring below (and `display(q4)`, in full). Two rules matter
 # most: **look at the status before reading the answer**, and **never send a refused
 # request again**: the same request gets the same refusal. A **5xx** says the service itself
 # failed (**503**, *service unavailable*, while it restarts) - not the visit's fault. The
 # check runs your function on visits you have not seen, against the real service and
-# stand-in services that answer 422, 400 and 503. Stuck? `q5.hint()`.
+# stand-in services that answer 422, 400 and 503. Stuck? `q4.hint()`.
 
 # %%
-display(q5)
+display(q4)
 
 
 # %% tags=["build"]
@@ -338,7 +338,7 @@ def ask_service(visit, url):
     # END SOLUTION
 
 
-q5.check(ask_service, url=srv.url)
+q4.check(ask_service, url=srv.url)
 
 # %% [markdown]
 # ## 6. The fruit-stand app

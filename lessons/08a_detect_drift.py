@@ -401,7 +401,7 @@ print(f"no-drift expectation, 2,000 and 2,000:    {monitoring.psi_no_drift(2000,
 # is more independent units, not a braver reading of the thresholds.
 
 # %% [markdown]
-# ## 3. Build: your alert rule
+# ## 3. Exercise 1 (build): your alert rule
 #
 # Now a rule a monitor can run every month, for a **day-level input** such as a price: it
 # must page for a price shock and stay quiet when noise alone pushes the PSI above 0.25.
@@ -423,12 +423,12 @@ print(f"no-drift expectation, 2,000 and 2,000:    {monitoring.psi_no_drift(2000,
 #      numbers of store-days and bins.
 #
 # The check **runs** your function on months and stores you have not seen. Stuck?
-# `q5.hint()`.
+# `q1.hint()`.
 
 # %%
-from course_utils.exercises.nb08 import q5, q6, transfer_months, wrapup_a
+from course_utils.exercises.nb08 import q1, q2, transfer_months, wrapup_a
 
-display(q5)
+display(q1)
 
 
 # %% tags=["build"]
@@ -450,10 +450,10 @@ def drift_alert(reference, current, reference_days, current_days):
     # END SOLUTION
 
 
-q5.check(drift_alert)
+q1.check(drift_alert)
 
 # %% [markdown]
-# ### Transfer: your rule on another store and another year
+# ### Exercise 2 (transfer): your rule on another store and another year
 #
 # A rule is worth something when it works on data it was not written for. Here is
 # Riverside - the store without students - in May and June of *another* year of the world
@@ -465,7 +465,7 @@ q5.check(drift_alert)
 # %%
 may, june = transfer_months()
 print(f"Riverside, another year: {len(may)} visits in May, {len(june)} in June")
-display(q6)
+display(q2)
 
 # %%
 # BEGIN SOLUTION
@@ -473,7 +473,7 @@ names = ["price_apple", "price_banana", "temperature_c"]
 days_may, days_june = store_days(may), store_days(june)
 flagged = [n for n in names if drift_alert(may[n], june[n], days_may, days_june)[0]]
 # END SOLUTION
-q6.check(flagged)
+q2.check(flagged)
 
 # %% [markdown]
 # ## Stop the service

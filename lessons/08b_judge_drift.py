@@ -202,20 +202,20 @@ display(
 # innocent there - section 4 finds what happened.
 
 # %% [markdown]
-# ### Exercise 1: is the model broken in July? (a misconception check)
+# ### Exercise 3: is the model broken in July? (a misconception check)
 #
 # Answer with a letter.
 
 # %%
-from course_utils.exercises.nb08 import q2, q3, q4
+from course_utils.exercises.nb08 import q3, q4, q5
 
-display(q2)
+display(q3)
 
 # %%
 # BEGIN SOLUTION
 answer_july = "c"
 # END SOLUTION
-q2.check(answer_july)
+q3.check(answer_july)
 
 # %% [markdown]
 # ## 3. A data-quality break is not drift
@@ -359,16 +359,16 @@ plt.show()
 # change, which no input showed - and we learn it a month late; December is still dark.
 
 # %% [markdown]
-# ### Exercise 2: which number for the live metric? (a misconception check)
+# ### Exercise 4: which number for the live metric? (a misconception check)
 
 # %%
-display(q3)
+display(q4)
 
 # %%
 # BEGIN SOLUTION
 live_metric = "expected_cost"
 # END SOLUTION
-q3.check(live_metric)
+q4.check(live_metric)
 
 # %% [markdown]
 # ## 5. Three kinds of change, and one that is not
@@ -433,16 +433,16 @@ print(f"{(ratio_june > ratio_history.max()).mean():.0%} of the visits beyond the
 # watching the inputs can tell.
 
 # %% [markdown]
-# ### Exercise 3: which kind of change?
+# ### Exercise 5: which kind of change?
 
 # %%
-display(q4)
+display(q5)
 
 # %%
 # BEGIN SOLUTION
 kind_of_change = "concept drift"
 # END SOLUTION
-q4.check(kind_of_change)
+q5.check(kind_of_change)
 
 # %% [markdown]
 # ## 6. The drift simulator

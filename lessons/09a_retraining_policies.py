@@ -362,7 +362,7 @@ print(final_quarter.round(4).to_string())
 from course_utils.exercises.nb09 import q1, wrapup_a
 
 # %% [markdown]
-# ### Exercise (build): the retraining loop of a schedule
+# ### Exercise 1 (build): the retraining loop of a schedule
 #
 # Now write a policy's loop yourself: *retrain every `every` months, on all the labelled
 # data*. The loop above is the pattern; the decision is now the schedule, and the function

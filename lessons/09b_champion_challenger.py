@@ -86,7 +86,7 @@ print(f"the history's (°C):  {history_temps.min():.1f} to {history_temps.max():
 # customers did not change - the numbers did.
 
 # %% [markdown]
-# ### Exercise 1: retrain or repair?
+# ### Exercise 2: retrain or repair?
 #
 # Before you look at any number: what should the team do first? Answer one of
 # `"retrain"`, `"repair"`, `"roll back"` or `"wait"`.
@@ -485,7 +485,7 @@ print(f"inside the experiment's interval: {ab_low <= true_effect <= ab_high}")
 # but chance.
 
 # %% [markdown]
-# ### Exercise 2: is the new champion still better?
+# ### Exercise 3: is the new champion still better?
 #
 # **Round 3, the end of December.** November's labels have arrived. What is v2's expected
 # cost per visit on November - the evidence that decides whether it stays in production?

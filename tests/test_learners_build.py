@@ -97,6 +97,6 @@ def test_at_least_two_transfer_exercises() -> None:
     come back?' and 08's alert rule on another store's months."""
     from course_utils.exercises import nb04, nb08
 
-    for exercise in (nb04.q6, nb08.q6):
+    for exercise in (nb04.q6, nb08.q2):
         assert exercise.evaluate(...).status == "not_attempted"
         assert exercise.prompt

@@ -170,44 +170,44 @@ def test_q2_score_on_the_training_rows(ns):
     assert q2.evaluate(0.8).mistake == "missing_input"  # model= forgotten
 
 
-# --------------------------------------------------------------------------- q3 and q4
+# --------------------------------------------------------------------------- q4 and q5
 
 
-def test_q3_reading_the_learning_curves(capsys):
-    _run_solution(q3, {})
+def test_q4_reading_the_learning_curves(capsys):
+    _run_solution(q4, {})
     assert capsys.readouterr().out.startswith("✔ Correct")
     for answer in ("b", "B", "(b)", " b) ", "tree", "the decision tree"):
-        assert q3.evaluate(answer).ok, answer
-    fb = q3.evaluate("a")  # low scores mistaken for over-fitting
+        assert q4.evaluate(answer).ok, answer
+    fb = q4.evaluate("a")  # low scores mistaken for over-fitting
     assert fb.mistake == "wrong_choice" and "under" in fb.message
-    assert "good fit" in q3.evaluate("c").message
-    assert "gap" in q3.evaluate("d").message
-    assert _mistake(q3, "e") == "wrong_type"
-    assert _mistake(q3, 2) == "wrong_type"
+    assert "good fit" in q4.evaluate("c").message
+    assert "gap" in q4.evaluate("d").message
+    assert _mistake(q4, "e") == "wrong_type"
+    assert _mistake(q4, 2) == "wrong_type"
 
 
-def test_q4_solution_and_typical_slips(ns, capsys):
-    scope = _run_solution(q4, ns)
+def test_q5_solution_and_typical_slips(ns, capsys):
+    scope = _run_solution(q5, ns)
     assert capsys.readouterr().out.startswith("✔ Correct")
     gap = scope["gap"]
     assert 0 < gap < 2  # the best families are within about a point of the Bayes line
-    assert _mistake(q4, gap / 100) == "fraction_not_percent"
-    assert _mistake(q4, -gap) == "wrong_value" and "sign" in q4.evaluate(-gap).message
+    assert _mistake(q5, gap / 100) == "fraction_not_percent"
+    assert _mistake(q5, -gap) == "wrong_value" and "sign" in q5.evaluate(-gap).message
     train_gap = 100 * (ns["bayes"] - ns["logistic_result"]["train_score"].mean())
-    if abs(train_gap - gap) > 0.05:  # q4's tolerance
-        assert _mistake(q4, train_gap) == "scored_on_train"
+    if abs(train_gap - gap) > 0.05:  # q5's tolerance
+        assert _mistake(q5, train_gap) == "scored_on_train"
     else:  # the logistic regression barely over-fits: both gaps are the same number
-        assert q4.evaluate(train_gap).ok
+        assert q5.evaluate(train_gap).ok
     to_baseline = 100 * (ns["logistic_result"]["test_score"].mean() - nb04._data()["majority"])
-    assert "bottom" in q4.evaluate(to_baseline).message
-    assert _mistake(q4, gap + 0.2) == "close"
-    assert _mistake(q4, -30) == "out_of_range"
+    assert "bottom" in q5.evaluate(to_baseline).message
+    assert _mistake(q5, gap + 0.2) == "close"
+    assert _mistake(q5, -30) == "out_of_range"
 
 
 # --------------------------------------------------------------------------- all
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=lambda e: e.name)
+@pytest.mark.parametrize("exercise", [q1, q2, q4, q5], ids=lambda e: e.name)
 def test_blank_and_odd_answers_never_raise(exercise, capsys):
     inputs = {k: pd.DataFrame({"x": [1.0, 2.0]}) for k in exercise.inputs}
     for blank in (..., None):
@@ -336,7 +336,7 @@ def test_stored_solutions_show_the_checks_and_the_misconceptions():
             assert out.startswith("✔ Correct"), src
 
 
-# --------------------------------------------------------------------------- q5: the build task
+# --------------------------------------------------------------------------- q3: the build task
 
 
 def _define(code: str, **extra) -> object:
@@ -361,10 +361,10 @@ def _define(code: str, **extra) -> object:
     return scope["compare_models"]
 
 
-_SOLUTION = nb04.Q5_SOLUTION
+_SOLUTION = nb04.Q3_SOLUTION
 _TABLE = 'return pd.DataFrame.from_dict(rows, orient="index")'
 
-Q5_WRONG = {
+Q3_WRONG = {
     # fitted on every row and scored on the same rows: no cross-validation
     "scored_on_train": """
 def compare_models(models, X, y, cv, scoring="accuracy"):
@@ -396,55 +396,55 @@ def compare_models(models, X, y, cv, scoring="accuracy"):
 }
 
 
-def test_q5_solution_passes_on_unseen_cases(capsys):
+def test_q3_solution_passes_on_unseen_cases(capsys):
     compare_models = _define(_SOLUTION)
-    assert q5.evaluate(compare_models).ok
-    exec(q5._solution, {"pd": pd, "cross_val_score": cross_val_score, "q5": q5})
+    assert q3.evaluate(compare_models).ok
+    exec(q3._solution, {"pd": pd, "cross_val_score": cross_val_score, "q3": q3})
     assert capsys.readouterr().out.startswith("✔ Correct")
     # The course's version (used by 04b and the next cells of 04a) passes too.
-    assert q5.evaluate(checkpoints.compare_models).ok
+    assert q3.evaluate(checkpoints.compare_models).ok
 
 
-def test_q5_sample_std_and_a_model_column_are_fine():
+def test_q3_sample_std_and_a_model_column_are_fine():
     ddof1 = _SOLUTION.replace("scores.std()", "scores.std(ddof=1)")
-    assert q5.evaluate(_define(ddof1)).ok
+    assert q3.evaluate(_define(ddof1)).ok
 
 
-@pytest.mark.parametrize("tag", list(Q5_WRONG))
-def test_q5_typical_wrong_functions_get_their_tag(tag):
-    fb = q5.evaluate(_define(Q5_WRONG[tag]))
+@pytest.mark.parametrize("tag", list(Q3_WRONG))
+def test_q3_typical_wrong_functions_get_their_tag(tag):
+    fb = q3.evaluate(_define(Q3_WRONG[tag]))
     assert fb.status == "incorrect" and fb.mistake == tag, (tag, fb)
     assert fb.mistake in MISTAKES and fb.message
 
 
-def test_q5_names_the_case_and_the_means_only_slip():
-    fb = q5.evaluate(_define(_SOLUTION.replace(_TABLE, _TABLE + '["mean"]')))
+def test_q3_names_the_case_and_the_means_only_slip():
+    fb = q3.evaluate(_define(_SOLUTION.replace(_TABLE, _TABLE + '["mean"]')))
     assert fb.mistake == "no_spread" and fb.message.startswith("On 900 visits")
-    fb = q5.evaluate(_define(_SOLUTION.replace(_TABLE, _TABLE + '["mean"].idxmax()')))
+    fb = q3.evaluate(_define(_SOLUTION.replace(_TABLE, _TABLE + '["mean"].idxmax()')))
     assert fb.mistake == "only_best"
-    fb = q5.evaluate(_define(_SOLUTION.replace("scoring=scoring)", ")")))  # scorer ignored
+    fb = q3.evaluate(_define(_SOLUTION.replace("scoring=scoring)", ")")))  # scorer ignored
     assert fb.mistake == "wrong_value" and "accuracies" in fb.message
-    fb = q5.evaluate(_define(_SOLUTION.replace("cv=cv, ", "")))  # cross_val_score's default
+    fb = q3.evaluate(_define(_SOLUTION.replace("cv=cv, ", "")))  # cross_val_score's default
     assert fb.mistake == "ignored_cv" and "never used the folds" in fb.message
 
 
-def test_q5_not_attempted_and_not_a_function():
-    assert q5.evaluate(...).status == "not_attempted"
+def test_q3_not_attempted_and_not_a_function():
+    assert q3.evaluate(...).status == "not_attempted"
     stub = _define('def compare_models(models, X, y, cv, scoring="accuracy"):\n    return ...')
-    assert q5.evaluate(stub).status == "not_attempted"
-    assert q5.evaluate(pd.DataFrame({"mean": [0.8]})).mistake == "not_a_function"
+    assert q3.evaluate(stub).status == "not_attempted"
+    assert q3.evaluate(pd.DataFrame({"mean": [0.8]})).mistake == "not_a_function"
 
 
-def test_q5_student_skeleton_runs_and_is_not_attempted():
+def test_q3_student_skeleton_runs_and_is_not_attempted():
     """The student notebook's build cell, as generated, defines a function returning ``...``."""
     nb = json.loads(PARTS["04a"].student_path.read_text(encoding="utf-8"))
     build = [c for c in nb["cells"] if "build" in c.get("metadata", {}).get("tags", [])]
     assert len(build) == 1
-    scope = {"q5": q5, "pd": pd, "cross_val_score": cross_val_score}
-    source = "".join(build[0]["source"]).replace("q5.check(compare_models)", "")
+    scope = {"q3": q3, "pd": pd, "cross_val_score": cross_val_score}
+    source = "".join(build[0]["source"]).replace("q3.check(compare_models)", "")
     assert "cross_val_score(" not in source  # the answer is not in the skeleton
     exec(source, scope)
-    assert q5.evaluate(scope["compare_models"]).status == "not_attempted"
+    assert q3.evaluate(scope["compare_models"]).status == "not_attempted"
 
 
 # --------------------------------------------------------------------------- q6: the transfer
@@ -567,12 +567,12 @@ def test_quiz_wrong_options_record_the_misconception_tag():
     assert fb.mistake == "shuffled_future"
 
 
-def test_q5_positional_folds_default_scoring_and_the_notebooks_data(capsys):
+def test_q3_positional_folds_default_scoring_and_the_notebooks_data(capsys):
     """One case passes the folds by position and no scoring: a signature without the
     default is named; a function that uses the notebook's rows is told to use its
     parameters."""
     no_default = _define(_SOLUTION.replace('scoring="accuracy"', "scoring"))
-    fb = q5.evaluate(no_default)
+    fb = q3.evaluate(no_default)
     assert fb.mistake == "signature" and "compare_models(models, X, y, cv)" in fb.message
     X_train, y_train = checkpoints.xy(checkpoints.split()[0])
     own_rows = _define(
@@ -580,5 +580,5 @@ def test_q5_positional_folds_default_scoring_and_the_notebooks_data(capsys):
         X_train=X_train,
         y_train=y_train,
     )
-    fb = q5.evaluate(own_rows)
+    fb = q3.evaluate(own_rows)
     assert fb.status == "incorrect" and "use only its parameters" in fb.message

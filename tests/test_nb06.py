@@ -375,28 +375,28 @@ def test_q2_uses_the_learners_own_contract(lesson, model):
     assert q1.evaluate(c["fb"], model=model).ok
 
 
-# --------------------------------------------------------------------------- q3
+# --------------------------------------------------------------------------- q4
 
 
-def test_q3_solution_and_typical_mistakes(lesson, model, capsys):
-    assert _run_solution(q3, lesson, capsys).startswith("✔ Correct")
+def test_q4_solution_and_typical_mistakes(lesson, model, capsys):
+    assert _run_solution(q4, lesson, capsys).startswith("✔ Correct")
     stores = lesson["by_store"]
     weakest = str(stores["cost per visit (€)"].idxmax())
-    assert q3.evaluate(weakest, model=model).ok
-    assert q3.evaluate(f"  {weakest.lower()} ", model=model).ok
+    assert q4.evaluate(weakest, model=model).ok
+    assert q4.evaluate(f"  {weakest.lower()} ", model=model).ok
     cost = lesson["visit_cost"]
     by_total = str(cost.groupby(lesson["test"]["store"], observed=True).sum().idxmax())
     assert by_total != weakest  # the busiest store loses the most euros in total
-    fb = q3.evaluate(by_total, model=model)
+    fb = q4.evaluate(by_total, model=model)
     assert fb.mistake == "count_not_share" and "per visit" in fb.message
     if weakest != "Station" and by_total != "Station":
-        fb = q3.evaluate("Station", model=model)
+        fb = q4.evaluate("Station", model=model)
         assert fb.mistake == "wrong_choice" and "under-represented" in fb.message
     series = cost.groupby(lesson["test"]["store"], observed=True).mean()
-    fb = q3.evaluate(series, model=model)
+    fb = q4.evaluate(series, model=model)
     assert fb.mistake == "wrong_type" and "idxmax" in fb.message
-    assert _mistake(q3, "Lindenfeld", model=model) == "wrong_type"
-    assert _mistake(q3, float("nan"), model=model) == "nan"
+    assert _mistake(q4, "Lindenfeld", model=model) == "wrong_type"
+    assert _mistake(q4, float("nan"), model=model) == "nan"
 
 
 # --------------------------------------------------------------------------- q5
@@ -454,29 +454,29 @@ def test_the_checks_refuse_a_model_that_is_not_the_notebooks(lesson, model):
     boosting = checkpoints.boosting_pipeline(max_iter=20).fit(X_train, y_train)
     fb = q2.evaluate(own_counts(boosting)[2], model=boosting)
     assert fb.mistake == "wrong_model" and "not the one this notebook tests" in fb.message
-    assert q3.evaluate("Riverside", model=boosting).mistake == "wrong_model"
+    assert q4.evaluate("Riverside", model=boosting).mistake == "wrong_model"
     # the notebook's own model, refitted the same way, is the same model
     again = checkpoints.tuned_pipeline().fit(X_train, y_train)
     assert q1.evaluate(_counts(lesson, T)["fb"], model=again).ok
 
 
-# --------------------------------------------------------------------------- q4
+# --------------------------------------------------------------------------- q6
 
 
-def test_q4_the_verdict_rule_and_its_misconceptions(lesson, capsys):
-    assert _run_solution(q4, lesson, capsys).startswith("✔ Correct")
+def test_q6_the_verdict_rule_and_its_misconceptions(lesson, capsys):
+    assert _run_solution(q6, lesson, capsys).startswith("✔ Correct")
     for good in ("c", "C", "(c)", " c "):
-        assert q4.evaluate(good).ok, good
-    fb = q4.evaluate("a")
+        assert q6.evaluate(good).ok, good
+    fb = q6.evaluate("a")
     assert fb.mistake == "accuracy_with_skewed_costs" and "3 times" in fb.message
-    assert q4.evaluate("accuracy").mistake == "accuracy_with_skewed_costs"
-    fb = q4.evaluate("b")
+    assert q6.evaluate("accuracy").mistake == "accuracy_with_skewed_costs"
+    fb = q6.evaluate("b")
     assert fb.mistake == "test_used_for_tuning" and "optimistic" in fb.message
-    fb = q4.evaluate("d")
+    fb = q6.evaluate("d")
     assert fb.mistake == "wrong_choice" and "ranks" in fb.message
-    fb = q4.evaluate("expected_cost")
+    fb = q6.evaluate("expected_cost")
     assert fb.mistake == "wrong_type" and "letter" in fb.message
-    assert q4.evaluate("e").mistake == "wrong_type"
+    assert q6.evaluate("e").mistake == "wrong_type"
 
 
 # --------------------------------------------------------------------------- all four
@@ -497,7 +497,7 @@ ODD = [
 ]
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3, q4, q5], ids=lambda e: e.name)
+@pytest.mark.parametrize("exercise", [q1, q2, q4, q6, q5], ids=lambda e: e.name)
 def test_blank_and_odd_answers_never_raise(exercise, model, capsys):
     inputs = {"model": model} if exercise.inputs else {}
     for blank in (..., None):
@@ -600,11 +600,11 @@ def test_describe_is_the_text_twin(lesson):
     assert "yes" in text.splitlines()[-1]
 
 
-# --------------------------------------------------------------------------- q6 (build)
+# --------------------------------------------------------------------------- q3 (build)
 
 
 def _judged(fn):
-    fb = q6.evaluate(fn)
+    fb = q3.evaluate(fn)
     assert fb.message and (fb.mistake is None or fb.mistake in MISTAKES), fb
     return fb
 
@@ -649,13 +649,13 @@ def _verdict_variant(
     return verdict
 
 
-def test_q6_the_solution_passes_on_every_held_back_case(lesson, capsys):
-    assert _run_solution(q6, lesson, capsys).startswith("✔ Correct")
-    assert q6.evaluate(nb06.verdict).ok
-    assert q6.evaluate(_verdict_variant()).ok  # the same rule, written differently
+def test_q3_the_solution_passes_on_every_held_back_case(lesson, capsys):
+    assert _run_solution(q3, lesson, capsys).startswith("✔ Correct")
+    assert q3.evaluate(nb06.verdict).ok
+    assert q3.evaluate(_verdict_variant()).ok  # the same rule, written differently
 
 
-def test_q6_cases_are_not_the_notebooks_and_cover_the_traps():
+def test_q3_cases_are_not_the_notebooks_and_cover_the_traps():
     cases = nb06._verdict_cases()
     assert len(cases) >= 4 and all(c.label for c in cases)
     contracts = {c.args[2] for c in cases}
@@ -681,19 +681,19 @@ def test_q6_cases_are_not_the_notebooks_and_cover_the_traps():
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
-def test_q6_typical_wrong_functions_get_their_tag(variant, mistake, words):
+def test_q3_typical_wrong_functions_get_their_tag(variant, mistake, words):
     fb = _judged(_verdict_variant(**variant))
     assert fb.status == "incorrect" and fb.mistake == mistake, fb
     assert words in fb.message, fb.message
 
 
-def test_q6_broken_functions_are_named_clearly():
-    assert q6.evaluate(...).status == "not_attempted"
+def test_q3_broken_functions_are_named_clearly():
+    assert q3.evaluate(...).status == "not_attempted"
 
     def skeleton(y_true, proba, contract):
         return ...
 
-    assert q6.evaluate(skeleton).status == "not_attempted"
+    assert q3.evaluate(skeleton).status == "not_attempted"
 
     def no_return(y_true, proba, contract):
         contract.best_threshold()
@@ -740,13 +740,13 @@ def test_q6_broken_functions_are_named_clearly():
     assert _judged(hard_coded).status == "incorrect"
 
 
-def test_q6_the_student_skeleton_runs_and_is_not_attempted():
+def test_q3_the_student_skeleton_runs_and_is_not_attempted():
     (cell,) = [c for c in _cells(PARTS[0]) if "build" in c.metadata.get("tags", [])]
     student = lessons.student_code(cell.source)
     assert "def verdict(y_true, proba, contract):" in student and '"""' in student
-    ns = {"np": np, "q6": q6}
+    ns = {"np": np, "q3": q3}
     exec(student, ns)
-    assert q6.evaluate(ns["verdict"]).status == "not_attempted"
+    assert q3.evaluate(ns["verdict"]).status == "not_attempted"
     solution_lines = [
         line
         for line in lessons.answer_lines(cell.source)
@@ -804,7 +804,7 @@ def test_each_part_checks_its_own_quiz_with_the_right_answers(part, quiz):
     assert quiz.evaluate(ns["answers"]).ok
 
 
-def test_q6_a_cost_equal_to_the_minimum_meets_the_contract():
+def test_q3_a_cost_equal_to_the_minimum_meets_the_contract():
     """`cost < minimum` fails on the case whose cost is exactly the minimum; text counts are
     refused; a threshold typed as 0.75 equals the contract's (no 0.7499999... left)."""
     from course_utils.contract import DEFAULT
@@ -815,11 +815,11 @@ def test_q6_a_cost_equal_to_the_minimum_meets_the_contract():
         out = nb06.verdict(y_true, proba, contract)
         return {**out, "deploy": out["cost"] < contract.minimum}
 
-    fb = nb06.q6.evaluate(strict)
+    fb = nb06.q3.evaluate(strict)
     assert fb.mistake == "compared_wrong_way" and "exactly the contract's minimum" in fb.message
 
     def text_counts(y_true, proba, contract):
         out = nb06.verdict(y_true, proba, contract)
         return {**out, "false_bananas": str(out["false_bananas"])}
 
-    assert nb06.q6.evaluate(text_counts).mistake == "wrong_type"
+    assert nb06.q3.evaluate(text_counts).mistake == "wrong_type"

@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 
 from course_utils import lessons, predlog, progress, service
 from course_utils.exercises import MISTAKES
-from course_utils.exercises.nb07 import VISIT_Q2, q1, q2, q4, q5, wrapup_a, wrapup_b
+from course_utils.exercises.nb07 import VISIT_Q2, q1, q2, q3, q4, wrapup_a, wrapup_b
 from course_utils.widgets import app, p95, update_times
 
 (LESSON_A,) = lessons.find_lessons(["07a"])
@@ -137,7 +137,7 @@ def test_every_check_in_the_lessons_passes(lesson_a, lesson):
     out_a, out_b = lesson_a["_stdout"], lesson["_stdout"]
     assert out_a.count("✔ Correct") == 2  # q1 and the quiz
     assert "All 6 right!" in out_a and "All 6 right!" in out_b
-    assert out_b.count("✔ Correct") == 4  # q2, q4, q5 and the quiz
+    assert out_b.count("✔ Correct") == 4  # q2, q3, q4 and the quiz
     assert "✘" not in out_a + out_b  # no wrong answer is shown
     assert "Hello from inside the file!" in out_a  # the pickle ran code while loading
 
@@ -208,14 +208,14 @@ def test_metrics_are_read_from_notebook_06s_verdict_when_present(lesson_a, tmp_p
 
 def test_the_log_holds_exactly_what_was_served(lesson):
     log = predlog.read_log(lesson["log_path"])
-    # the prose's count (308) when the log is queried, then q5's check (its own three
+    # the prose's count (308) when the log is queried, then q4's check (its own three
     # reference visits and the three your function sends), then the static fallback's
     # visit; refused requests are never logged
     assert len(log) == 308 + 3 + 3 + 1
     assert set(log["model_version"]) == {"v1"}
     assert log["fruit"].isna().all()  # no labels yet
     assert not (log["age"] == 230).any() and "Airport" not in set(log["store"])
-    assert not (log["temperature_c"] > 50).any()  # q5's visit in °F was refused
+    assert not (log["temperature_c"] > 50).any()  # q4's visit in °F was refused
     per_decision = lesson["per_decision"].set_index("decision")["predictions"]
     assert per_decision.to_dict() == log.head(308).groupby("decision").size().to_dict()
 
@@ -302,7 +302,7 @@ def test_q2_service_not_running(closed_url):
     assert q2.evaluate(VISIT_Q2, url=12).mistake == "check_error"
 
 
-# --------------------------------------------------------------------------- q4
+# --------------------------------------------------------------------------- q3
 
 
 @pytest.fixture(scope="module")
@@ -318,12 +318,12 @@ def log_counts(lesson):
     }
 
 
-def test_q4_solution_and_typical_mistakes(lesson, log_counts, capsys):
+def test_q3_solution_and_typical_mistakes(lesson, log_counts, capsys):
     counts = log_counts
     assert len(set(counts.values())) == len(counts)  # the mistakes are distinguishable
     con = sqlite3.connect(lesson["log_path"])
     try:
-        out = _run_solution(q4, dict(lesson, con=con), capsys)
+        out = _run_solution(q3, dict(lesson, con=con), capsys)
         assert out.startswith("✔ Correct")
         one_cell = pd.read_sql_query(
             "SELECT COUNT(*) FROM predictions WHERE decision = 'banana' "
@@ -338,30 +338,30 @@ def test_q4_solution_and_typical_mistakes(lesson, log_counts, capsys):
     finally:
         con.close()
     path = lesson["log_path"]
-    assert q4.evaluate(one_cell, log_path=path).ok
-    assert q4.evaluate(np.int64(counts["right"]), log_path=path).ok
-    assert _mistake(q4, counts["station"], log_path=path) == "one_filter_only"
-    assert _mistake(q4, counts["bananas"], log_path=path) == "one_filter_only"
-    assert _mistake(q4, counts["rows"], log_path=path) == "one_filter_only"
-    assert _mistake(q4, counts["station_apples"], log_path=path) == "complement"
-    fb = q4.evaluate(per_store, log_path=path)
+    assert q3.evaluate(one_cell, log_path=path).ok
+    assert q3.evaluate(np.int64(counts["right"]), log_path=path).ok
+    assert _mistake(q3, counts["station"], log_path=path) == "one_filter_only"
+    assert _mistake(q3, counts["bananas"], log_path=path) == "one_filter_only"
+    assert _mistake(q3, counts["rows"], log_path=path) == "one_filter_only"
+    assert _mistake(q3, counts["station_apples"], log_path=path) == "complement"
+    fb = q3.evaluate(per_store, log_path=path)
     assert fb.mistake == "wrong_shape" and "3 rows and 2 columns" in fb.message
-    assert _mistake(q4, counts["right"] + 0.5, log_path=path) == "not_integer"
-    assert _mistake(q4, -1, log_path=path) == "out_of_range"
+    assert _mistake(q3, counts["right"] + 0.5, log_path=path) == "not_integer"
+    assert _mistake(q3, -1, log_path=path) == "out_of_range"
     for answer in (..., None):
-        assert q4.evaluate(answer, log_path=path).status == "not_attempted"
+        assert q3.evaluate(answer, log_path=path).status == "not_attempted"
     for odd in ODD:
-        assert _mistake(q4, odd, log_path=path) in (
+        assert _mistake(q3, odd, log_path=path) in (
             "wrong_type",
             "nan",
             "wrong_shape",
             "wrong_value",
         )
-    fb = q4.evaluate(counts["right"], log_path=lesson["_work"] / "nothing.sqlite")
+    fb = q3.evaluate(counts["right"], log_path=lesson["_work"] / "nothing.sqlite")
     assert fb.mistake == "check_error" and "no prediction log" in fb.message
 
 
-def test_q4_counts_the_log_when_checked(lesson, log_counts, tmp_path):
+def test_q3_counts_the_log_when_checked(lesson, log_counts, tmp_path):
     """The truth follows the log: a copy with one more Station banana wants one more."""
     copy = tmp_path / "copy.sqlite"
     src = sqlite3.connect(lesson["log_path"])
@@ -382,8 +382,8 @@ def test_q4_counts_the_log_when_checked(lesson, log_counts, tmp_path):
                 }
             ]
         )
-    assert q4.evaluate(log_counts["right"] + 1, log_path=copy).ok
-    assert not q4.evaluate(log_counts["right"], log_path=copy).ok
+    assert q3.evaluate(log_counts["right"] + 1, log_path=copy).ok
+    assert not q3.evaluate(log_counts["right"], log_path=copy).ok
 
 
 # --------------------------------------------------------------------------- the app
@@ -492,7 +492,7 @@ def test_app_text_bar_and_describe():
     assert not math.isnan(r.p_banana)
 
 
-# --------------------------------------------------------------------------- q5
+# --------------------------------------------------------------------------- q4
 
 
 def _ask(visit, url):  # the task's solution, as a test double
@@ -506,17 +506,17 @@ def _ask(visit, url):  # the task's solution, as a test double
     raise RuntimeError(f"the service failed ({response.status_code}): {body['detail']}")
 
 
-def test_q5_solution_passes_and_the_skeleton_is_not_attempted(lesson, srv, capsys):
-    out = _run_solution(q5, dict(lesson, srv=srv), capsys)
+def test_q4_solution_passes_and_the_skeleton_is_not_attempted(lesson, srv, capsys):
+    out = _run_solution(q4, dict(lesson, srv=srv), capsys)
     assert out.startswith("✔ Correct"), out
-    assert q5.evaluate(_ask, url=srv.url).ok
+    assert q4.evaluate(_ask, url=srv.url).ok
     for answer in (..., None):
-        assert q5.evaluate(answer, url=srv.url).status == "not_attempted"
+        assert q4.evaluate(answer, url=srv.url).status == "not_attempted"
 
     def skeleton(visit, url):
         return ...
 
-    assert q5.evaluate(skeleton, url=srv.url).status == "not_attempted"
+    assert q4.evaluate(skeleton, url=srv.url).status == "not_attempted"
     # the student notebook's skeleton really is that
     (student, _) = lessons.make_notebooks(lessons.find_lessons(["07b"])[0])
     (cell,) = [c for c in student.cells if "def ask_service" in c.source]
@@ -612,36 +612,36 @@ def _forgot_return(visit, url):
         (_forgot_return, "returned_none", "forget `return`"),
     ],
 )
-def test_q5_typical_mistakes(srv, fn, mistake, says):
-    fb = q5.evaluate(fn, url=srv.url)
+def test_q4_typical_mistakes(srv, fn, mistake, says):
+    fb = q4.evaluate(fn, url=srv.url)
     assert not fb.ok and fb.mistake == mistake and says in fb.message, fb
     assert fb.mistake in MISTAKES
 
 
-def test_q5_hard_coded_address_wrong_order_and_not_a_function(srv):
+def test_q4_hard_coded_address_wrong_order_and_not_a_function(srv):
     def hard_coded(visit, url):
         return _ask(visit, srv.url)  # the notebook's service, not the url given
 
-    fb = q5.evaluate(hard_coded, url=srv.url)
+    fb = q4.evaluate(hard_coded, url=srv.url)
     assert fb.mistake == "hardcoded_url" and "never heard from it" in fb.message
 
     def swapped(url, visit):
         return _ask(visit, url)
 
-    assert _mistake(q5, swapped, url=srv.url) == "signature"
-    assert _mistake(q5, lambda visit: None, url=srv.url) == "signature"
-    assert _mistake(q5, _ask(dict(VISIT_Q2), srv.url), url=srv.url) == "not_a_function"
-    assert _mistake(q5, "def ask_service(visit, url): ...", url=srv.url) == "not_a_function"
+    assert _mistake(q4, swapped, url=srv.url) == "signature"
+    assert _mistake(q4, lambda visit: None, url=srv.url) == "signature"
+    assert _mistake(q4, _ask(dict(VISIT_Q2), srv.url), url=srv.url) == "not_a_function"
+    assert _mistake(q4, "def ask_service(visit, url): ...", url=srv.url) == "not_a_function"
 
 
-def test_q5_without_the_service(closed_url):
-    fb = q5.evaluate(_ask, url=closed_url)
+def test_q4_without_the_service(closed_url):
+    fb = q4.evaluate(_ask, url=closed_url)
     assert fb.mistake == "check_error" and "did not answer" in fb.message
-    assert q5.evaluate(_ask, url="127.0.0.1:80").mistake == "check_error"
-    assert _mistake(q5, _ask) == "missing_input"  # url= forgotten
+    assert q4.evaluate(_ask, url="127.0.0.1:80").mistake == "check_error"
+    assert _mistake(q4, _ask) == "missing_input"  # url= forgotten
 
 
-def test_q5_stand_in_service_answers_and_counts():
+def test_q4_stand_in_service_answers_and_counts():
     from course_utils.exercises.nb07 import _FAKE_503, _StandIn
 
     with _StandIn(503, _FAKE_503, give_up_after=2) as stand_in:
@@ -683,7 +683,7 @@ def test_quiz_tags_name_the_misconceptions():
     assert "default_threshold" in tags
 
 
-def test_q5_client_must_report_every_problem_and_any_4xx(srv):
+def test_q4_client_must_report_every_problem_and_any_4xx(srv):
     """Only the first problem (the `detail`) is not enough; a 400 is a 4xx like a 422."""
     import httpx
 
@@ -696,7 +696,7 @@ def test_q5_client_must_report_every_problem_and_any_4xx(srv):
             raise ValueError(body["detail"])
         raise RuntimeError(f"{response.status_code}: {body['detail']}")
 
-    fb = q5.evaluate(detail_only, url=srv.url)
+    fb = q4.evaluate(detail_only, url=srv.url)
     assert fb.mistake == "error_detail_lost", fb.message
 
     def only_422(visit, url):
@@ -709,5 +709,5 @@ def test_q5_client_must_report_every_problem_and_any_4xx(srv):
             raise ValueError(problems)
         raise RuntimeError(f"{response.status_code}: {body['detail']}")
 
-    fb = q5.evaluate(only_422, url=srv.url)
+    fb = q4.evaluate(only_422, url=srv.url)
     assert fb.mistake == "wrong_exception" and "400" in fb.message, fb.message

@@ -20,11 +20,11 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from course_utils import checkpoints, config, contract, drift, lessons, monitoring, progress, world  # noqa: E402  # noqa: E402
 from course_utils.exercises import MISTAKES, nb08  # noqa: E402
 from course_utils.exercises.nb08 import (  # noqa: E402
+    q1,
     q2,
     q3,
     q4,
     q5,
-    q6,
     store_days,
     transfer_months,
     wrapup_a,
@@ -96,35 +96,35 @@ def test_checkpoint_rebuilds_part_as_year(tmp_path):
     assert list(year["inputs"]["2026-01"].columns) == list(world.FEATURES)
 
 
-# --------------------------------------------------------------------------- q5: the build
+# --------------------------------------------------------------------------- q1: the build
 
 
 def _solution():
     namespace = {"np": np, "monitoring": monitoring}
-    code = _code(PART_A, "def drift_alert(").replace("q5.check(drift_alert)", "")
-    exec(compile(code, "<lesson 08a, q5>", "exec"), namespace)
+    code = _code(PART_A, "def drift_alert(").replace("q1.check(drift_alert)", "")
+    exec(compile(code, "<lesson 08a, q1>", "exec"), namespace)
     return namespace["drift_alert"]
 
 
 def _variant(old: str, new: str):
     """The lesson's solution with one typical slip written into it."""
-    code = _code(PART_A, "def drift_alert(").replace("q5.check(drift_alert)", "")
+    code = _code(PART_A, "def drift_alert(").replace("q1.check(drift_alert)", "")
     assert old in code, old
     namespace = {"np": np, "monitoring": monitoring}
     exec(compile(code.replace(old, new), "<a slip>", "exec"), namespace)
     return namespace["drift_alert"]
 
 
-def test_q5_the_lessons_solution_passes_on_unseen_months():
-    fb = q5.evaluate(_solution())
+def test_q1_the_lessons_solution_passes_on_unseen_months():
+    fb = q1.evaluate(_solution())
     assert fb.ok, fb
     # The cases come from other years of the world, not from the notebook's year.
-    for case in nb08._q5_cases():
+    for case in nb08._q1_cases():
         assert not set(case.args[2]) & set(store_days(drift.month("2026-01", n_visits=50).visits))
 
 
-def test_q5_the_cases_tell_the_rules_apart():
-    cases = nb08._q5_cases()
+def test_q1_the_cases_tell_the_rules_apart():
+    cases = nb08._q1_cases()
     right = [nb08._rule(*c.args) for c in cases]
     assert right[0]["alert"] and right[0]["empty"]  # the price shock, with empty bins
     assert not any(r["alert"] for r in right[1:])  # the quiet windows
@@ -164,68 +164,68 @@ PER_VISIT = "reference.reset_index(drop=True)\n    cur = current.reset_index(dro
     ],
     ids=lambda v: v if isinstance(v, str) and "_" in v and " " not in v else "",
 )
-def test_q5_typical_mistakes_are_named(old, new, tag):
+def test_q1_typical_mistakes_are_named(old, new, tag):
     slip = _variant(old, new)
     if tag == "rows_as_independent":  # the current month too
         slip = _variant(PER_DAY, PER_VISIT)
-    fb = q5.evaluate(slip)
+    fb = q1.evaluate(slip)
     assert fb.mistake == tag, fb
     assert fb.message.startswith("On ") or tag in ("returned_none",), fb.message
 
 
-def test_q5_a_hard_coded_answer_and_odd_answers():
-    assert _mistake(q5, lambda reference, current, reference_days, current_days: (True, 7.7)) in (
+def test_q1_a_hard_coded_answer_and_odd_answers():
+    assert _mistake(q1, lambda reference, current, reference_days, current_days: (True, 7.7)) in (
         "wrong_value",
         "psi_no_log",
         "rows_as_independent",  # any named mistake will do for a hard-coded answer
     )
-    assert _mistake(q5, lambda reference, current: (True, 1.0)) == "signature"
-    assert _mistake(q5, 0.5) == "not_a_function"
+    assert _mistake(q1, lambda reference, current: (True, 1.0)) == "signature"
+    assert _mistake(q1, 0.5) == "not_a_function"
 
     def raises(reference, current, reference_days, current_days):
         raise KeyError("price")
 
-    assert _mistake(q5, raises) == "raised"
+    assert _mistake(q1, raises) == "raised"
 
     def mutates(reference, current, reference_days, current_days):
         reference[:] = 0
         return False, 0.0
 
-    assert _mistake(q5, mutates) == "mutates_input"
+    assert _mistake(q1, mutates) == "mutates_input"
     for blank in (..., None):
-        assert q5.evaluate(blank).status == "not_attempted"
+        assert q1.evaluate(blank).status == "not_attempted"
 
 
-def test_q5_student_skeleton_is_not_attempted():
+def test_q1_student_skeleton_is_not_attempted():
     student, _ = lessons.make_notebooks(PART_A)
     (cell,) = [c for c in student.cells if "def drift_alert(" in c.source]
     assert "build" in cell.metadata.get("tags", [])
-    namespace = {"np": np, "monitoring": monitoring, "q5": q5}
-    exec(compile(cell.source.replace("q5.check(drift_alert)", ""), "<student>", "exec"), namespace)
-    assert q5.evaluate(namespace["drift_alert"]).status == "not_attempted"
+    namespace = {"np": np, "monitoring": monitoring, "q1": q1}
+    exec(compile(cell.source.replace("q1.check(drift_alert)", ""), "<student>", "exec"), namespace)
+    assert q1.evaluate(namespace["drift_alert"]).status == "not_attempted"
 
 
-# --------------------------------------------------------------------------- q6: transfer
+# --------------------------------------------------------------------------- q2: transfer
 
 
-def test_q6_transfer_runs_the_rule_on_another_store_and_year():
+def test_q2_transfer_runs_the_rule_on_another_store_and_year():
     may, june = transfer_months()
     assert set(may["store"].astype(str)) == {"Riverside"} == set(june["store"].astype(str))
     rule = _solution()
     names = ["price_apple", "price_banana", "temperature_c"]
     flagged = [n for n in names if rule(may[n], june[n], store_days(may), store_days(june))[0]]
-    assert q6.evaluate(flagged).ok and q6.evaluate(tuple(reversed(flagged))).ok
+    assert q2.evaluate(flagged).ok and q2.evaluate(tuple(reversed(flagged))).ok
     assert set(flagged) == {"price_banana", "temperature_c"}
-    assert _mistake(q6, names) == "fixed_psi_threshold"  # what 0.25 alone flags
-    assert _mistake(q6, ["price_banana"]) == "wrong_value"
-    assert _mistake(q6, ["age"]) == "wrong_type"
-    assert _mistake(q6, 3) == "wrong_type"
+    assert _mistake(q2, names) == "fixed_psi_threshold"  # what 0.25 alone flags
+    assert _mistake(q2, ["price_banana"]) == "wrong_value"
+    assert _mistake(q2, ["age"]) == "wrong_type"
+    assert _mistake(q2, 3) == "wrong_type"
     for blank in (..., None):
-        assert q6.evaluate(blank).status == "not_attempted"
+        assert q2.evaluate(blank).status == "not_attempted"
 
 
-def test_q6_lessons_answer_passes():
-    code = _code(PART_A, "q6.check(flagged)")
+def test_q2_lessons_answer_passes():
+    code = _code(PART_A, "q2.check(flagged)")
     assert "drift_alert(" in code  # the learner's own rule, run on the new data
 
 
@@ -262,10 +262,10 @@ def test_wrapup_quizzes(quiz, right):
         assert "quiz" in cell.metadata.get("tags", []) and "1: ..." in cell.source
 
 
-# --------------------------------------------------------------------------- q2-q4
+# --------------------------------------------------------------------------- q3-q5
 
 
-@pytest.mark.parametrize("exercise", [q2, q3, q4], ids=lambda e: e.name)
+@pytest.mark.parametrize("exercise", [q3, q4, q5], ids=lambda e: e.name)
 def test_not_attempted_and_odd_answers(exercise):
     for blank in (..., None):
         assert exercise.evaluate(blank).status == "not_attempted"
@@ -277,35 +277,35 @@ def test_not_attempted_and_odd_answers(exercise):
     assert len(exercise.hints) >= 2 and exercise.solution_text()
 
 
-def test_q4_kind_of_change():
-    assert q4.evaluate("concept drift").ok
-    assert q4.evaluate(" Concept Drift ").ok
-    assert _mistake(q4, "data drift") == "said_data_drift"
-    assert _mistake(q4, "prior shift") == "said_prior_shift"
-    assert _mistake(q4, "data quality break") == "said_quality_break"
-    assert _mistake(q4, "seasonality") == "said_seasonality"
-    assert _mistake(q4, "concept") == "wrong_type"
-    fb = q4.evaluate("data drift")
+def test_q5_kind_of_change():
+    assert q5.evaluate("concept drift").ok
+    assert q5.evaluate(" Concept Drift ").ok
+    assert _mistake(q5, "data drift") == "said_data_drift"
+    assert _mistake(q5, "prior shift") == "said_prior_shift"
+    assert _mistake(q5, "data quality break") == "said_quality_break"
+    assert _mistake(q5, "seasonality") == "said_seasonality"
+    assert _mistake(q5, "concept") == "wrong_type"
+    fb = q5.evaluate("data drift")
     assert "concept" not in fb.message.lower()  # never reveals the answer
 
 
-def test_q2_the_july_misconception():
-    assert q2.evaluate("c").ok and q2.evaluate("(C)").ok
-    assert _mistake(q2, "a") == "significant_means_harmful"
-    assert _mistake(q2, "b)") == "seasonal_psi_alarm"
-    assert _mistake(q2, "d") == "drop_drifting_input"
-    assert _mistake(q2, "e") == "wrong_type"
-    assert "\n(a)" in q2.prompt  # one option per line
+def test_q3_the_july_misconception():
+    assert q3.evaluate("c").ok and q3.evaluate("(C)").ok
+    assert _mistake(q3, "a") == "significant_means_harmful"
+    assert _mistake(q3, "b)") == "seasonal_psi_alarm"
+    assert _mistake(q3, "d") == "drop_drifting_input"
+    assert _mistake(q3, "e") == "wrong_type"
+    assert "\n(a)" in q3.prompt  # one option per line
 
 
-def test_q3_the_live_metric_uses_the_contract():
-    assert q3.evaluate("expected_cost").ok and q3.evaluate("Expected cost").ok
-    assert _mistake(q3, "accuracy") == "accuracy_with_skewed_costs"
-    assert _mistake(q3, "recall") == "metric_ignores_costs"
-    assert _mistake(q3, "roc_auc") == "metric_ignores_costs"
-    assert _mistake(q3, "bananas") == "wrong_value"
-    assert _mistake(q3, 0.042) == "wrong_type"
-    assert "expected" not in q3.evaluate("recall").message.lower()
+def test_q4_the_live_metric_uses_the_contract():
+    assert q4.evaluate("expected_cost").ok and q4.evaluate("Expected cost").ok
+    assert _mistake(q4, "accuracy") == "accuracy_with_skewed_costs"
+    assert _mistake(q4, "recall") == "metric_ignores_costs"
+    assert _mistake(q4, "roc_auc") == "metric_ignores_costs"
+    assert _mistake(q4, "bananas") == "wrong_value"
+    assert _mistake(q4, 0.042) == "wrong_type"
+    assert "expected" not in q4.evaluate("recall").message.lower()
 
 
 def test_the_lessons_answers_pass():
@@ -313,7 +313,7 @@ def test_the_lessons_answers_pass():
     source = "\n".join(c.source for c in solution.cells if c.cell_type == "code")
     for line in ('answer_july = "c"', 'live_metric = "expected_cost"', 'kind_of_change = "concept'):
         assert line in source
-    assert q2.evaluate("c").ok and q3.evaluate("expected_cost").ok
+    assert q3.evaluate("c").ok and q4.evaluate("expected_cost").ok
     _, part_a = lessons.make_notebooks(PART_A)
     assert "server.stop()" in part_a.cells[-1].source or any(
         "server.stop()" in c.source for c in part_a.cells
@@ -419,16 +419,16 @@ def test_the_static_twins(simulations):
     assert fig.axes[0].get_xlabel() and fig.axes[1].get_xlabel()
 
 
-def test_q5_exact_daily_values_pass_and_a_noise_only_rule_is_named():
+def test_q1_exact_daily_values_pass_and_a_noise_only_rule_is_named():
     """.first() / .median() give a store-day's price exactly (the mean can land a hair off
     a decile edge): both pass. Alerting above the noise quantile alone is caught by the
     window of 300 store-days whose PSI is beyond the noise but below 0.25."""
     for how in ("first()", "median()"):
         exact = _variant(PER_DAY, PER_DAY.replace("mean()", how).replace("mean()", how))
-        fb = q5.evaluate(exact)
+        fb = q1.evaluate(exact)
         assert fb.ok, (how, fb.message)
     noise_only = _variant("max(monitoring.PSI_ALERT, noise)", "noise")
-    fb = q5.evaluate(noise_only)
+    fb = q1.evaluate(noise_only)
     assert fb.mistake == "wrong_value" and "*larger* of 0.25" in fb.message, fb.message
     right = nb08._rule(*nb08._small_real_shift_case().args)
     assert right["threshold_noise"] < right["psi"] < 0.25 and not right["alert"]

@@ -2,15 +2,15 @@
 
 Notebook 04 comes in two parts, 04a (cross-validate) and 04b (compare models)::
 
-    from course_utils.exercises.nb04 import q1, q2, q5, wrapup_a   # in 04a
+    from course_utils.exercises.nb04 import q1, q2, q3, wrapup_a   # in 04a
     q1.check(tree_cv)              # the cross-validated accuracy of the decision tree
     q2.check(knn_cv, model=knn)    # a k-NN pipeline, cross-validated (scaling matters)
-    q5.check(compare_models)       # build task: the function, run on unseen visits and folds
+    q3.check(compare_models)       # build task: the function, run on unseen visits and folds
     wrapup_a.check(answers)        # wrap-up quiz of 04a
 
-    from course_utils.exercises.nb04 import q3, q4, q6, wrapup_b   # in 04b
-    q3.check("b")                  # which model over-fits, from the learning curves
-    q4.check(gap)                  # points between the logistic regression and the Bayes line
+    from course_utils.exercises.nb04 import q4, q5, q6, wrapup_b   # in 04b
+    q4.check("b")                  # which model over-fits, from the learning curves
+    q5.check(gap)                  # points between the logistic regression and the Bayes line
     q6.check(back_table, beats_baseline=True)  # transfer: will the customer come back?
     wrapup_b.check(answers)        # wrap-up quiz of 04b
 
@@ -22,9 +22,9 @@ only when an answer is wrong, and only as far as needed. ``q1`` and ``q2`` are t
 misconception checks of the notebook: a score measured on the training rows gets the
 ``scored_on_train`` feedback, a k-NN without scaling the ``unscaled_features`` one.
 
->>> q3.evaluate(...).status
+>>> q4.evaluate(...).status
 'not_attempted'
->>> q3.evaluate("a").mistake
+>>> q4.evaluate("a").mistake
 'wrong_choice'
 """
 
@@ -511,15 +511,15 @@ q2 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q3
+# --------------------------------------------------------------------------- q4
 
-Q3_OPTIONS = {
+Q4_OPTIONS = {
     "a": "the logistic regression on the raw columns",
     "b": "the decision tree",
     "c": "the logistic regression on the prepared columns",
     "d": "none of them",
 }
-_Q3_ALIASES = {
+_Q4_ALIASES = {
     "tree": "b",
     "decision tree": "b",
     "the decision tree": "b",
@@ -528,14 +528,14 @@ _Q3_ALIASES = {
 }
 
 
-def _check_q3(answer: Any) -> Feedback:
+def _check_q4(answer: Any) -> Feedback:
     if isinstance(answer, str):
         key = answer.strip().casefold()
-        answer = _Q3_ALIASES.get(key, next((k for k, v in Q3_OPTIONS.items() if v == key), answer))
+        answer = _Q4_ALIASES.get(key, next((k for k, v in Q4_OPTIONS.items() if v == key), answer))
     return expect_choice(
         answer,
         "b",
-        list(Q3_OPTIONS),
+        list(Q4_OPTIONS),
         what="one of the letters 'a', 'b', 'c', 'd'",
         explanations={
             "a": (
@@ -565,16 +565,16 @@ def _check_q3(answer: Any) -> Feedback:
     )
 
 
-q3 = Exercise(
+q4 = Exercise(
     NOTEBOOK,
-    "q3",
+    "q4",
     "Which model over-fits?",
     prompt="Read the learning curves (the figure or the table above it). Which model "
     "over-fits? (a) the logistic regression on the raw columns, (b) the decision tree, "
     "(c) the logistic regression on the prepared columns, (d) none of them. Answer with "
     "a letter.",
     expects="one of the letters 'a', 'b', 'c', 'd'",
-    checker=_check_q3,
+    checker=_check_q4,
     hints=[
         "For each model, compare its two curves: the score on the rows it learned from and "
         "the score on rows it has not seen.",
@@ -582,7 +582,7 @@ q3 = Exercise(
         "Under-fitting: both curves low and close together.",
         "Which model scores about 0.99 on its training rows but much less in validation?",
     ],
-    solution='q3.check("b")',
+    solution='q4.check("b")',
     explanation="The decision tree over-fits: 0.99 to 1.00 on its training rows at every "
     "size, 0.73 to 0.77 in validation - the widest gap by far. Its validation curve still "
     "climbs, so more rows would help a little; a simpler tree, or many trees averaged (the "
@@ -594,10 +594,10 @@ q3 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q4
+# --------------------------------------------------------------------------- q5
 
 
-def _check_q4(answer: Any) -> Feedback:
+def _check_q5(answer: Any) -> Feedback:
     what = "a number of accuracy points (e.g. 2.5 for 0.025)"
     if _is_estimator(answer) or isinstance(answer, dict):
         return incorrect(f"Expected {what}, got {describe(answer)}.", "wrong_type")
@@ -669,15 +669,15 @@ def _check_q4(answer: Any) -> Feedback:
     )
 
 
-q4 = Exercise(
+q5 = Exercise(
     NOTEBOOK,
-    "q4",
+    "q5",
     "How far from the Bayes line?",
     prompt="How many accuracy points is the logistic regression's cross-validated accuracy "
     "below the Bayes line (`bayes`)? One accuracy point is 0.01 of accuracy: 0.80 against "
     "0.85 is 5 points. Checked to ± 0.05 points.",
     expects="a number of accuracy points",
-    checker=_check_q4,
+    checker=_check_q5,
     hints=[
         "Both numbers are already in the notebook: `bayes`, and the logistic regression's "
         "mean validation score.",
@@ -685,7 +685,7 @@ q4 = Exercise(
         "`gap = 100 * (bayes - comparison.loc['logistic regression', 'validation mean'])`.",
     ],
     solution="gap = 100 * (bayes - comparison.loc['logistic regression', 'validation mean'])"
-    "\nq4.check(gap)",
+    "\nq5.check(gap)",
     explanation="The Bayes line is the accuracy of the true probabilities on these very "
     "visits; the difference, times 100, is the room left for any model. The three best "
     "families (logistic regression, gradient-boosted trees, random forest) all sit about "
@@ -694,7 +694,7 @@ q4 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q5 (build task)
+# --------------------------------------------------------------------------- q3 (build task)
 
 MISTAKES.setdefault(
     "ignored_cv", "the folds passed as `cv` were not used (other folds, or none at all)"
@@ -796,7 +796,7 @@ def _case_models(names: tuple[str, ...]) -> dict[str, Any]:
     return {name: makers[name]() for name in names}
 
 
-def _q5_cases() -> list:
+def _q3_cases() -> list:
     """Cases the learner has not seen: another world's visits, other folds and scorers."""
     from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit
 
@@ -808,20 +808,20 @@ def _q5_cases() -> list:
     return [
         Case(
             args=(_case_models(("always banana", "logistic", "small tree")), X7, y7),
-            kwargs={"cv": WatchedFolds(stratified, "q5-a"), "scoring": "accuracy"},
+            kwargs={"cv": WatchedFolds(stratified, "q3-a"), "scoring": "accuracy"},
             label="900 visits of another world (seed 7), three models, 3 shuffled folds, accuracy",
         ),
         Case(
             args=(_case_models(("shares", "logistic")), X7, y7),
             kwargs={
-                "cv": WatchedFolds(TimeSeriesSplit(n_splits=4), "q5-b"),
+                "cv": WatchedFolds(TimeSeriesSplit(n_splits=4), "q3-b"),
                 "scoring": "neg_log_loss",
             },
             label="the same visits in time order, TimeSeriesSplit(n_splits=4), log-loss",
         ),
         Case(
             args=(_case_models(("logistic",)), X11, y11),
-            kwargs={"cv": WatchedFolds(KFold(n_splits=2), "q5-c"), "scoring": "roc_auc"},
+            kwargs={"cv": WatchedFolds(KFold(n_splits=2), "q3-c"), "scoring": "roc_auc"},
             label="600 visits of a third world (seed 11), one model, 2 unshuffled folds, AUC",
         ),
         Case(
@@ -829,7 +829,7 @@ def _q5_cases() -> list:
                 _case_models(("always banana", "logistic")),
                 X11,
                 y11,
-                WatchedFolds(KFold(n_splits=3, shuffle=True, random_state=2), "q5-e"),
+                WatchedFolds(KFold(n_splits=3, shuffle=True, random_state=2), "q3-e"),
             ),
             label="the third world, folds passed by position and no scoring "
             "(the default, accuracy)",
@@ -944,7 +944,7 @@ def _close(a: Any, b: Any) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=0, atol=_EXACT, equal_nan=True))
 
 
-def _judge_q5(result: Any, case) -> Feedback | None:
+def _judge_q3(result: Any, case) -> Feedback | None:
     models = case.args[0]
     names = list(models)
     table = _as_table(result, names)
@@ -1039,7 +1039,7 @@ def _scores_with(case, scoring: str) -> dict[str, np.ndarray]:
     return _scores(other, "as asked")
 
 
-Q5_SOLUTION = """def compare_models(models, X, y, cv, scoring="accuracy"):
+Q3_SOLUTION = """def compare_models(models, X, y, cv, scoring="accuracy"):
     rows = {}
     for name, model in models.items():
         scores = cross_val_score(model, X, y, cv=cv, scoring=scoring)
@@ -1049,14 +1049,14 @@ Q5_SOLUTION = """def compare_models(models, X, y, cv, scoring="accuracy"):
     return pd.DataFrame.from_dict(rows, orient="index")"""
 
 
-def _check_q5(answer: Any) -> Feedback:
+def _check_q3(answer: Any) -> Feedback:
     from course_utils.exercises.functions import check_function
 
     _SPLITS_SEEN.clear()
     problem = check_function(
         answer,
-        _q5_cases(),
-        _judge_q5,
+        _q3_cases(),
+        _judge_q3,
         what="`compare_models`",
         params=("models", "X", "y", "cv", "scoring"),
     )
@@ -1070,9 +1070,9 @@ def _check_q5(answer: Any) -> Feedback:
     )
 
 
-q5 = Exercise(
+q3 = Exercise(
     NOTEBOOK,
-    "q5",
+    "q3",
     "Build it: compare models under cross-validation",
     prompt='Write `compare_models(models, X, y, cv, scoring="accuracy")`. `models` is a dict '
     "name -> unfitted model (or pipeline). Cross-validate each one on `X, y` with exactly "
@@ -1082,7 +1082,7 @@ q5 = Exercise(
     "itself (a positive number). Checked by running it on visits you have not seen, with "
     "other folds and scorers (± 0.000001).",
     expects="a function",
-    checker=_check_q5,
+    checker=_check_q3,
     hints=[
         "Loop over `models.items()`; for each model, the exercises above already showed "
         "the one call that cross-validates it. Collect one row per model, then build the "
@@ -1091,9 +1091,9 @@ q5 = Exercise(
         '`rows[name] = {"mean": scores.mean(), "std": scores.std()}`; '
         '`pd.DataFrame.from_dict(rows, orient="index")` turns the dict of rows into a '
         "table. For `neg_` scorers, multiply the scores by -1 first.",
-        "Eight lines:\n\n```python\n" + Q5_SOLUTION + "\n```",
+        "Eight lines:\n\n```python\n" + Q3_SOLUTION + "\n```",
     ],
-    solution=Q5_SOLUTION + "\n\nq5.check(compare_models)",
+    solution=Q3_SOLUTION + "\n\nq3.check(compare_models)",
     explanation="`cross_val_score` refits a fresh copy of each model on all folds but one and "
     "scores it on the fold left out, once per fold, with the folds the caller chose - "
     "they decide which question the score answers (shuffled: known customers; "

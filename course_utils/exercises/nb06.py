@@ -2,17 +2,20 @@
 
 In the notebook::
 
-    from course_utils.exercises.nb06 import q1, q2, q3, q4, q5
+    from course_utils.exercises.nb06 import q1, q2, q3      # 06a
+    from course_utils.exercises.nb06 import q4, q5          # 06b
+    from course_utils.exercises.nb06 import q6              # 06c
 
 * ``q1`` - read a cell of the confusion matrix: the false bananas (``model=model``);
 * ``q2`` - the expected cost per visit at the contract's threshold (``model=model``);
-* ``q3`` - which store's slice is weakest, by expected cost per visit (``model=model``);
-* ``q4`` - the misconception check: what decides the verdict? (accuracy with skewed costs,
-  or a threshold tuned on the test set, are the traps);
+* ``q3`` - the build task: the verdict function, run on held-back cases;
+* ``q4`` - which store's slice is weakest, by expected cost per visit (``model=model``);
 * ``q5`` - rerun the bootstrap with the seeds 0 to 4 and read how far the interval's upper
-  end moves (``model=model``).
+  end moves (``model=model``);
+* ``q6`` - the misconception check: what decides the verdict? (accuracy with skewed costs,
+  or a threshold tuned on the test set, are the traps).
 
-The checks of q1, q2, q3 and q5 take the fitted ``model`` being tested and work out the
+The checks of q1, q2, q4 and q5 take the fitted ``model`` being tested and work out the
 truth themselves: its probabilities on the test rows of the standard split
 (``checkpoints.split()``, cached), decided at the success contract's threshold with its
 costs (``contract.load()``, so a learner's own contract from notebook 01 counts). They
@@ -20,9 +23,9 @@ first prove the model *is* the notebook's - its probabilities on the test rows m
 those of ``checkpoints.tuned_model()`` - so a model refitted on other rows (the test rows,
 say) cannot make its own counts right.
 
->>> q4.evaluate(...).status
+>>> q6.evaluate(...).status
 'not_attempted'
->>> q4.evaluate("accuracy").mistake
+>>> q6.evaluate("accuracy").mistake
 'accuracy_with_skewed_costs'
 """
 
@@ -432,12 +435,12 @@ q2 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q3
+# --------------------------------------------------------------------------- q4
 
 _STORES = ("Central", "Riverside", "Station")
 
 
-def _check_q3(answer: Any, model: Any) -> Feedback:
+def _check_q4(answer: Any, model: Any) -> Feedback:
     what = "a store name: 'Central', 'Riverside' or 'Station'"
     problem = _model_problem(model)
     if problem is not None:
@@ -516,15 +519,15 @@ def _check_q3(answer: Any, model: Any) -> Feedback:
     )
 
 
-q3 = Exercise(
+q4 = Exercise(
     NOTEBOOK,
-    "q3",
+    "q4",
     "The weakest store",
     prompt="At which store is the tuned model weakest - the highest expected cost per visit on "
     "the test set, at the contract's threshold? Give the store's name as a str.",
     expects="a store name (a str)",
     inputs=_MODEL_INPUT,
-    checker=_check_q3,
+    checker=_check_q4,
     hints=[
         "`visit_cost` holds what each test visit cost; a slice's expected cost per visit is "
         "the mean over its visits.",
@@ -533,17 +536,17 @@ q3 = Exercise(
         "`visit_cost.groupby(test['store'], observed=True).mean().idxmax()`.",
     ],
     solution="weakest_store = visit_cost.groupby(test['store'], observed=True).mean().idxmax()\n"
-    "q3.check(weakest_store, model=model)",
+    "q4.check(weakest_store, model=model)",
     explanation="The mean of the per-visit costs within a store is that slice's expected cost "
     "per visit; `idxmax()` returns the label of the highest one. A sum would favour the "
     "busiest store.",
 )
 
 
-# --------------------------------------------------------------------------- q4
+# --------------------------------------------------------------------------- q6
 
-Q4_CHOICES = ("a", "b", "c", "d")
-Q4_OPTIONS = {
+Q6_CHOICES = ("a", "b", "c", "d")
+Q6_OPTIONS = {
     "a": "Its accuracy on the test set (at the usual threshold 0.5) is far above the rule of "
     "thumb's, so deploy.",
     "b": "Find the threshold with the lowest cost on the test set, and compare that cost with "
@@ -554,13 +557,13 @@ Q4_OPTIONS = {
 }
 
 
-def _check_q4(answer: Any) -> Feedback:
+def _check_q6(answer: Any) -> Feedback:
     from course_utils.misconceptions import _metric_name, accuracy_with_skewed_costs
 
     signed = _contract()
     c_fb, c_fa = signed.cost_false_banana, signed.cost_false_apple
     name = _metric_name(answer) if not isinstance(answer, bool) else None
-    if name is not None and name not in Q4_CHOICES and name.strip("()[]. ") not in Q4_CHOICES:
+    if name is not None and name not in Q6_CHOICES and name.strip("()[]. ") not in Q6_CHOICES:
         # An answer given as a metric name: the accuracy misconception is caught here too.
         # ratio=2: 0.30 / 0.10 is 2.9999999999999996 in floating point.
         skewed = accuracy_with_skewed_costs(name, c_fb, c_fa, ratio=2.0)
@@ -581,7 +584,7 @@ def _check_q4(answer: Any) -> Feedback:
     return expect_choice(
         answer,
         "c",
-        Q4_CHOICES,
+        Q6_CHOICES,
         what="one of 'a', 'b', 'c', 'd'",
         explanations={
             "a": (
@@ -610,14 +613,14 @@ def _check_q4(answer: Any) -> Feedback:
     )
 
 
-q4 = Exercise(
+q6 = Exercise(
     NOTEBOOK,
-    "q4",
+    "q6",
     "What decides the verdict?",
     prompt="A colleague asks how to decide whether the tuned model is deployed. Which rule is "
-    "right? Give the letter as a str.\n" + "\n".join(f"({k}) {v}" for k, v in Q4_OPTIONS.items()),
+    "right? Give the letter as a str.\n" + "\n".join(f"({k}) {v}" for k, v in Q6_OPTIONS.items()),
     expects="one of 'a', 'b', 'c', 'd' (a str)",
-    checker=_check_q4,
+    checker=_check_q6,
     hints=[
         "Go back to notebook 01: what did the success contract write down, and *when*?",
         "Two options use a number the contract does not name; one chooses something by looking "
@@ -625,7 +628,7 @@ q4 = Exercise(
         "The contract names a metric (the expected cost per visit), a threshold that follows "
         "from its costs, and a minimum - the rule that uses exactly these.",
     ],
-    solution="judge_by = 'c'\nq4.check(judge_by)",
+    solution="judge_by = 'c'\nq6.check(judge_by)",
     explanation="The contract fixed the metric (expected cost per visit), the costs - and so "
     "the threshold - and the minimum before any model was trained. Accuracy ignores the "
     "costs, AUC ignores the threshold, and a threshold chosen on the test set makes the test "
@@ -779,7 +782,7 @@ q5 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q6 (build)
+# --------------------------------------------------------------------------- q3 (build)
 
 MISTAKES.setdefault(
     "compared_wrong_way", "compared the cost with the minimum the wrong way round (>= for <=)"
@@ -891,7 +894,7 @@ def _decide(y: np.ndarray, says: np.ndarray) -> tuple[int, int]:
     return int((says & (y == "apple")).sum()), int((~says & (y == "banana")).sum())
 
 
-def _judge_q6(result: Any, case: Any) -> Feedback | None:
+def _judge_q3(result: Any, case: Any) -> Feedback | None:
     y_true, proba, signed = case.args
     y, p = np.asarray(y_true), np.asarray(proba, dtype=float)
     n, t = len(y), signed.best_threshold()
@@ -1052,19 +1055,19 @@ def _judge_q6(result: Any, case: Any) -> Feedback | None:
     return None
 
 
-def _check_q6(answer: Any) -> Feedback | None:
+def _check_q3(answer: Any) -> Feedback | None:
     from course_utils.exercises.functions import check_function
 
     return check_function(
         answer,
         _verdict_cases(),
-        _judge_q6,
+        _judge_q3,
         what="`verdict`",
         params=("y_true", "proba", "contract"),
     )
 
 
-_Q6_SOLUTION = """def verdict(y_true, proba, contract):
+_Q3_SOLUTION = """def verdict(y_true, proba, contract):
     threshold = contract.best_threshold()
     says_banana = np.asarray(proba) >= threshold
     took = np.asarray(y_true)
@@ -1081,11 +1084,11 @@ _Q6_SOLUTION = """def verdict(y_true, proba, contract):
     }
 
 
-q6.check(verdict)"""
+q3.check(verdict)"""
 
-q6 = Exercise(
+q3 = Exercise(
     NOTEBOOK,
-    "q6",
+    "q3",
     "Build the verdict function",
     prompt="Write `verdict(y_true, proba, contract)`. `y_true`: the fruit each visit took "
     "('apple' or 'banana'); `proba`: the model's P(banana) for the same visits; `contract`: a "
@@ -1097,7 +1100,7 @@ q6 = Exercise(
     "contract, i.e. is at most its minimum). The check runs it on visits and contracts you "
     "have not seen.",
     expects="a function",
-    checker=_check_q6,
+    checker=_check_q3,
     hints=[
         "Three steps: a decision per visit at the contract's threshold; the two counts of "
         "mistakes; their price per visit, compared with `contract.minimum`. Use only what the "
@@ -1109,7 +1112,7 @@ q6 = Exercise(
         "false_apples) / len(took)`, and `deploy = cost <= contract.minimum` (a cost: lower "
         "is better).",
     ],
-    solution=_Q6_SOLUTION,
+    solution=_Q3_SOLUTION,
     explanation="The verdict uses only what the contract fixed before the test set was "
     "opened: its threshold (from the costs), its metric (the expected cost per visit) and "
     "its minimum. One decision per visit at that threshold, each mistake priced by its own "

@@ -6,28 +6,25 @@ In notebook 07a::
 
 In notebook 07b::
 
-    from course_utils.exercises.nb07 import q2, q4, q5, wrapup_b
+    from course_utils.exercises.nb07 import q2, q3, q4, wrapup_b
 
 * ``q1`` - the misconception check: a colleague sends a pickled model - what do you do?
   (loading a pickle runs code; ``try``/``except`` or a laptop is no protection);
 * ``q2`` - send a valid request: build the JSON of a described visit; the check validates
   it against the served model's input schema, then sends it (``url=srv.url``);
-* ``q4`` - query the prediction log: how many banana decisions at the Station
+* ``q3`` - query the prediction log: how many banana decisions at the Station
   (``log_path=log_path``; the truth is counted from the log itself, when you check);
-* ``q5`` - build task: ``ask_service(visit, url)``, a client that returns the prediction
+* ``q4`` - build task: ``ask_service(visit, url)``, a client that returns the prediction
   on 200, raises ``ValueError`` with the service's reasons on a 4xx and ``RuntimeError``
   on a 5xx, and never sends a request twice. The check runs it on unseen visits against
   the real service (``url=srv.url``) and against stand-in services answering 422, 400 and 503;
 * ``wrapup_a``, ``wrapup_b`` - the wrap-up quizzes of 07a and 07b.
 
-(An earlier ``q3`` - why was a request refused - became question 1 of ``wrapup_b`` and
-the refusal cases of ``q5``.)
-
 >>> q1.evaluate(...).status
 'not_attempted'
 >>> q1.evaluate("a").mistake
 'pickle_runs_code'
->>> q5.evaluate(...).status
+>>> q4.evaluate(...).status
 'not_attempted'
 """
 
@@ -57,7 +54,7 @@ from course_utils.exercises import (
     incorrect,
 )
 
-__all__ = ["q1", "q2", "q4"]
+__all__ = ["q1", "q2", "q3"]
 
 NOTEBOOK = "07"
 
@@ -426,7 +423,7 @@ q2 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q4
+# --------------------------------------------------------------------------- q3
 
 
 def _log_counts(log_path: Any) -> dict[str, int] | Feedback:
@@ -453,7 +450,7 @@ def _log_counts(log_path: Any) -> dict[str, int] | Feedback:
     }
 
 
-def _check_q4(answer: Any, log_path: Any) -> Feedback:
+def _check_q3(answer: Any, log_path: Any) -> Feedback:
     counts = _log_counts(log_path)
     if isinstance(counts, Feedback):
         return counts
@@ -516,9 +513,9 @@ def _check_q4(answer: Any, log_path: Any) -> Feedback:
     )
 
 
-q4 = Exercise(
+q3 = Exercise(
     NOTEBOOK,
-    "q4",
+    "q3",
     "Query the prediction log",
     prompt="How many predictions in the log are **banana** decisions at the **Station**? "
     "Answer with an SQL query on the log (`pd.read_sql_query(..., con)`), and give the "
@@ -526,7 +523,7 @@ q4 = Exercise(
     "so your own predictions count too.",
     expects="a whole number (or a one-cell table)",
     inputs={"log_path": "the prediction log's file: `log_path`"},
-    checker=_check_q4,
+    checker=_check_q3,
     hints=[
         "Two conditions at once: the decision, and the store. Where does each one live in "
         "the `predictions` table?",
@@ -542,7 +539,7 @@ q4 = Exercise(
         "       WHERE decision = 'banana'\n"
         "         AND json_extract(inputs, '$.store') = 'Station'\"\"\",\n"
         "    con,\n"
-        ").iloc[0, 0]\nq4.check(station_bananas, log_path=log_path)"
+        ").iloc[0, 0]\nq3.check(station_bananas, log_path=log_path)"
     ),
     explanation="`decision` is a column of the log; the store is one field of the `inputs` "
     "JSON, read with SQLite's `json_extract`. `COUNT(*)` with both conditions in `WHERE` "
@@ -550,7 +547,7 @@ q4 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q5
+# --------------------------------------------------------------------------- q4
 
 MISTAKES.setdefault(
     "ignored_status", "read the answer without looking at the HTTP status code first"
@@ -572,7 +569,7 @@ MISTAKES.setdefault("hardcoded_url", "called a fixed address instead of the `url
 #: Visits the learner never saw: two ordinary ones, one with an unknown age, and two that
 #: break the rules (a temperature in °F, a missing field). Each is sent by the learner's
 #: function to the real service.
-_Q5_VALID = [
+_Q4_VALID = [
     (
         "a lunchtime visit at Central",
         {
@@ -598,15 +595,15 @@ _Q5_VALID = [
         },
     ),
 ]  # fmt: skip
-_Q5_BAD = [
+_Q4_BAD = [
     (
         "a visit from Central's old till, its temperature in °F",
-        dict(_Q5_VALID[0][1], temperature_c=77.0),
+        dict(_Q4_VALID[0][1], temperature_c=77.0),
         "temperature_c",
     ),
     (
         "a visit with no `promo` field",
-        {k: v for k, v in _Q5_VALID[1][1].items() if k != "promo"},
+        {k: v for k, v in _Q4_VALID[1][1].items() if k != "promo"},
         "promo",
     ),
 ]
@@ -882,7 +879,7 @@ def _service_answers(url: str) -> list[dict] | None:
     try:
         response = httpx.post(
             url.rstrip("/") + "/predict",
-            json={"visits": [v for _, v in _Q5_VALID]},
+            json={"visits": [v for _, v in _Q4_VALID]},
             timeout=10,
         )
         response.raise_for_status()
@@ -901,7 +898,7 @@ def _service_errors(url: str, visit: dict) -> list[dict] | None:
         return None
 
 
-def _check_q5(answer: Any, url: Any) -> Feedback | None:
+def _check_q4(answer: Any, url: Any) -> Feedback | None:
     from course_utils.exercises.functions import Case, check_function
 
     if answer is Ellipsis or not callable(answer) or isinstance(answer, type):
@@ -932,7 +929,7 @@ def _check_q5(answer: Any, url: Any) -> Feedback | None:
     wrapped = _capturing(answer)
     params = ("visit", "url")
     what = "`ask_service`"
-    valid = [Case(args=(v, url), label=label) for label, v in _Q5_VALID]
+    valid = [Case(args=(v, url), label=label) for label, v in _Q4_VALID]
     expected = {c.label: a for c, a in zip(valid, answers, strict=True)}
     found = check_function(
         wrapped, valid, lambda r, c: _judge_answer(r, expected[c.label]), what=what, params=params
@@ -945,7 +942,7 @@ def _check_q5(answer: Any, url: Any) -> Feedback | None:
         (503, _FAKE_503, "a stand-in service that is down for a moment (503)"),
     ):
         with _StandIn(status, body) as stand_in:
-            case = Case(args=(_Q5_VALID[0][1], stand_in.url), label=label)
+            case = Case(args=(_Q4_VALID[0][1], stand_in.url), label=label)
             fields = [e["field"] for e in body["errors"]]
             messages = [e["message"] for e in body["errors"]] or [body["detail"]]
             found = check_function(
@@ -959,7 +956,7 @@ def _check_q5(answer: Any, url: Any) -> Feedback | None:
             )
         if found is not None:
             return found
-    for label, visit, field in _Q5_BAD:
+    for label, visit, field in _Q4_BAD:
         errors = _service_errors(url, visit) or [{"field": field, "message": ""}]
         fields = [e["field"] for e in errors]
         messages = [e["message"] for e in errors if e["message"]]
@@ -980,7 +977,7 @@ def _check_q5(answer: Any, url: Any) -> Feedback | None:
     )
 
 
-_Q5_SOLUTION = """def ask_service(visit, url):
+_Q4_SOLUTION = """def ask_service(visit, url):
     response = httpx.post(url + "/predict", json=visit)
     if response.status_code == 200:
         return response.json()["predictions"][0]
@@ -990,11 +987,11 @@ _Q5_SOLUTION = """def ask_service(visit, url):
         raise ValueError(f"refused ({response.status_code}): {problems}")
     raise RuntimeError(f"the service failed ({response.status_code}): {body['detail']}")
 
-q5.check(ask_service, url=srv.url)"""
+q4.check(ask_service, url=srv.url)"""
 
-q5 = Exercise(
+q4 = Exercise(
     NOTEBOOK,
-    "q5",
+    "q4",
     "Build a client for the till",
     prompt="Write `ask_service(visit, url)`: it sends the one visit `visit` (a dict) as JSON "
     "to `url + '/predict'`, **once**, and\n"
@@ -1009,7 +1006,7 @@ q5 = Exercise(
     "services that answer 422, 400 and 503.",
     expects="a function `ask_service(visit, url)`",
     inputs={"url": "the service's address: `srv.url`"},
-    checker=_check_q5,
+    checker=_check_q4,
     hints=[
         "Three steps: send (`httpx.post(url + '/predict', json=visit)`), look at "
         "`response.status_code`, then either return the prediction or raise. Only 200 is "
@@ -1022,7 +1019,7 @@ q5 = Exercise(
         "`body = response.json()`; for a 4xx `raise ValueError(...)` with the problems; "
         "otherwise `raise RuntimeError(f'{response.status_code}: {body[\"detail\"]}')`.",
     ],
-    solution=_Q5_SOLUTION,
+    solution=_Q4_SOLUTION,
     explanation="A client looks at the status before it reads the answer: 200 is a "
     "prediction; a 4xx says the request is wrong - sending it again gets the same refusal, "
     "so the client reports the service's reasons to whoever can fix the visit; a 5xx says "
@@ -1030,7 +1027,7 @@ q5 = Exercise(
     "not printing) makes sure no caller mistakes a refusal for an answer.",
 )
 
-__all__ += ["q5"]
+__all__ += ["q4"]
 
 
 # --------------------------------------------------------------------------- wrap-up quizzes

@@ -2,24 +2,24 @@
 
 In notebook 08a (detect drift)::
 
-    from course_utils.exercises.nb08 import q5, q6, store_days, transfer_months, wrapup_a
+    from course_utils.exercises.nb08 import q1, q2, store_days, transfer_months, wrapup_a
 
-* ``q5`` - the build task: ``drift_alert(reference, current, reference_days, current_days)``
+* ``q1`` - the build task: ``drift_alert(reference, current, reference_days, current_days)``
   returns ``(alert, psi)`` for a day-level input - one value per store-day, the PSI by hand
   with empty bins floored, an alert above both 0.25 and the 95 % noise quantile. Checked by
   running it on months and stores of other years (seeds 7 and 8) the notebook never shows;
   the judge names the missing log, log10, half a PSI, bins from the wrong month, empty
   bins, visits counted as independent, a fixed or mean-noise threshold, the wrong side;
-* ``q6`` - transfer: the same rule on Riverside's May and June of another year (seed 2027);
+* ``q2`` - transfer: the same rule on Riverside's May and June of another year (seed 2027);
 * ``wrapup_a`` - the wrap-up quiz of part a.
 
-In notebook 08b (judge the alarms): ``q2`` (a PSI alert and a tiny p-value in July - is the
-model broken?), ``q3`` (which number the live metric compares with the contract), ``q4``
+In notebook 08b (judge the alarms): ``q3`` (a PSI alert and a tiny p-value in July - is the
+model broken?), ``q4`` (which number the live metric compares with the contract), ``q5``
 (which kind of change a dashboard shows), ``wrapup_b``.
 
->>> q4.evaluate("concept drift").ok
+>>> q5.evaluate("concept drift").ok
 True
->>> q3.evaluate("accuracy").mistake
+>>> q4.evaluate("accuracy").mistake
 'accuracy_with_skewed_costs'
 """
 
@@ -45,11 +45,11 @@ from course_utils.exercises import (
 from course_utils.exercises.quiz import Question, Quiz
 
 __all__ = [
+    "q1",
     "q2",
     "q3",
     "q4",
     "q5",
-    "q6",
     "store_days",
     "transfer_months",
     "wrapup_a",
@@ -80,9 +80,9 @@ def _deciles(values: np.ndarray) -> np.ndarray:
     return np.concatenate([[-np.inf], inner, [np.inf]])
 
 
-# --------------------------------------------------------------------------- q2
+# --------------------------------------------------------------------------- q3
 
-Q3_OPTIONS = {
+Q4_OPTIONS = {
     "a": "Yes: p is far below 0.05, the change is significant - retrain today.",
     "b": "Yes: the PSI is above 0.25, the documented alert threshold - retrain today.",
     "c": "No: July is warm every year. Compare July with the Julys of the history (the "
@@ -91,11 +91,11 @@ Q3_OPTIONS = {
 }
 
 
-def _check_q2(answer: Any) -> Feedback:
+def _check_q3(answer: Any) -> Feedback:
     return expect_choice(
         answer,
         "c",
-        list(Q3_OPTIONS),
+        list(Q4_OPTIONS),
         explanations={
             "a": (
                 "significant_means_harmful",
@@ -126,17 +126,17 @@ def _check_q2(answer: Any) -> Feedback:
     )
 
 
-q2 = Exercise(
+q3 = Exercise(
     NOTEBOOK,
-    "q2",
+    "q3",
     "Is the model broken in July?",
     prompt="It is July. Against the whole training year, the PSI of `temperature_c` is about "
     "5 and a KS test on the visits gives p < 1e-100. A colleague says: 'The model is "
     "broken - retrain it now.' What do you answer? "
-    + "".join(f"\n({k}) {text}" for k, text in Q3_OPTIONS.items())
+    + "".join(f"\n({k}) {text}" for k, text in Q4_OPTIONS.items())
     + "\nAnswer with the letter.",
     expects="one of the letters 'a', 'b', 'c', 'd'",
-    checker=_check_q2,
+    checker=_check_q3,
     hints=[
         "Was temperature in July different from the whole year *last* year too, when the "
         "model was trained?",
@@ -145,7 +145,7 @@ q2 = Exercise(
         "The seasonal rules compare a month with the same month of the history; the live "
         "metric, with the labels, says whether predictions got worse.",
     ],
-    solution="answer = 'c'\nq2.check(answer)",
+    solution="answer = 'c'\nq3.check(answer)",
     explanation="July is warm every year and the model learned it from the history: "
     "comparing July with the whole year (or trusting a p-value on thousands of rows) would "
     "page someone every month. The seasonal rule compares July with past Julys; the live "
@@ -153,7 +153,7 @@ q2 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q3
+# --------------------------------------------------------------------------- q4
 
 _ACCEPT = {"expected_cost", "expected_cost_per_visit", "cost", "cost_per_visit"}
 _OTHER_METRICS = {
@@ -181,7 +181,7 @@ def _metric_key(answer: str) -> str:
     return answer.strip().casefold().replace("-", "_").replace(" ", "_")
 
 
-def _check_q3(answer: Any) -> Feedback:
+def _check_q4(answer: Any) -> Feedback:
     from course_utils import contract as contracts
     from course_utils.misconceptions import accuracy_with_skewed_costs
 
@@ -221,31 +221,31 @@ def _check_q3(answer: Any) -> Feedback:
     )
 
 
-q3 = Exercise(
+q4 = Exercise(
     NOTEBOOK,
-    "q3",
+    "q4",
     "What the live metric measures",
     prompt="Labels arrive a month late. Each month, the monitor compares one number with the "
     "success contract. Which metric should that be? Give its name as a str (e.g. 'log_loss').",
     expects="the name of a metric (a str)",
-    checker=_check_q3,
+    checker=_check_q4,
     hints=[
         "The contract of notebook 01 names a metric and a minimum. Which?",
         "Does a false banana cost the same as a false apple? Then should the live metric count "
         "them the same?",
         "`contract.load().metric` - the metric the contract was signed with.",
     ],
-    solution="answer = 'expected_cost'\nq3.check(answer)",
+    solution="answer = 'expected_cost'\nq4.check(answer)",
     explanation="The contract is expressed as an expected cost per visit (false bananas at "
     "0.30 €, false apples at 0.10 €); the monitor compares the same number, on the labels "
     "that have arrived, with the contract's minimum.",
 )
-# --------------------------------------------------------------------------- q4
+# --------------------------------------------------------------------------- q5
 
 KINDS = ("data drift", "prior shift", "concept drift", "data-quality break", "seasonality")
 
 
-def _check_q4(answer: Any) -> Feedback:
+def _check_q5(answer: Any) -> Feedback:
     if isinstance(answer, str) and answer.strip().casefold() in ("data quality break",):
         answer = "data-quality break"
     return expect_choice(
@@ -287,9 +287,9 @@ def _check_q4(answer: Any) -> Feedback:
     )
 
 
-q4 = Exercise(
+q5 = Exercise(
     NOTEBOOK,
-    "q4",
+    "q5",
     "Which kind of change?",
     prompt="A dashboard at the end of September: every input's PSI against the reference "
     "month is below 0.10, the seasonal levels match last September, and the model predicts "
@@ -299,7 +299,7 @@ q4 = Exercise(
     "'data-quality break', 'seasonality'.",
     expects="one of 'data drift', 'prior shift', 'concept drift', 'data-quality break', "
     "'seasonality'",
-    checker=_check_q4,
+    checker=_check_q5,
     hints=[
         "List what moved and what did not: the inputs? the predictions? the errors?",
         "If nothing the model sees has changed, yet its answers are wrong more often, then "
@@ -307,7 +307,7 @@ q4 = Exercise(
         "Re-read the table of the three kinds of change in the notebook: which one has "
         "'no input moves, the live metric drops'?",
     ],
-    solution="answer = 'concept drift'\nq4.check(answer)",
+    solution="answer = 'concept drift'\nq5.check(answer)",
     explanation="The inputs are steady (no data drift, no data-quality problem), the model's "
     "predictions are steady, and the errors grow: the relation between inputs and fruit "
     "changed - concept drift. It is the taste change of August to October: families going off "
@@ -315,7 +315,7 @@ q4 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q5: the rule
+# --------------------------------------------------------------------------- q1: the rule
 
 MISTAKES.setdefault("psi_empty_bins", "a PSI of inf or nan: an empty bin's share of 0 in the log")
 MISTAKES.setdefault("rows_as_independent", "counted every visit as independent, not store-days")
@@ -478,7 +478,7 @@ def _small_real_shift_case():
     )
 
 
-def _q5_cases() -> tuple:
+def _q1_cases() -> tuple:
     """Months and stores the notebook never shows: other seeds (years) of the world."""
     quiet_sep = (("2026-09", "seasonality", 7), ("2026-09", "seasonality", 8))
     quiet_mar = (("2026-03", "seasonality", 7), ("2026-03", "seasonality", 8))
@@ -520,7 +520,7 @@ def _close(value: float, target: float) -> bool:
     return math.isfinite(target) and abs(value - target) <= max(0.005, 0.005 * abs(target))
 
 
-def _judge_q5(result: Any, case: Any) -> Feedback | None:
+def _judge_q1(result: Any, case: Any) -> Feedback | None:
     if not isinstance(result, tuple | list) or len(result) != 2:
         return incorrect(
             f"Expected a pair `(alert, psi)` - `return alert, psi` - got {describe(result)}.",
@@ -664,15 +664,15 @@ def _judge_q5(result: Any, case: Any) -> Feedback | None:
     )
 
 
-def _check_q5(answer: Any) -> Feedback:
+def _check_q1(answer: Any) -> Feedback:
     from course_utils.exercises.functions import check_function
 
     if _is_missing(answer):
         return not_attempted("Write `drift_alert`, run its cell, then check it again.")
     problem = check_function(
         answer,
-        _q5_cases(),
-        _judge_q5,
+        _q1_cases(),
+        _judge_q1,
         what="`drift_alert`",
         params=("reference", "current", "reference_days", "current_days"),
     )
@@ -686,7 +686,7 @@ def _check_q5(answer: Any) -> Feedback:
     )
 
 
-_Q5_SOLUTION = """def drift_alert(reference, current, reference_days, current_days):
+_Q1_SOLUTION = """def drift_alert(reference, current, reference_days, current_days):
     ref = reference.groupby(reference_days).mean()  # one value per store-day
     cur = current.groupby(current_days).mean()
     inner = np.unique(np.quantile(ref, np.linspace(0, 1, 11))[1:-1])
@@ -698,11 +698,11 @@ _Q5_SOLUTION = """def drift_alert(reference, current, reference_days, current_da
     alert = psi > max(monitoring.PSI_ALERT, noise)
     return alert, psi
 
-q5.check(drift_alert)"""
+q1.check(drift_alert)"""
 
-q5 = Exercise(
+q1 = Exercise(
     NOTEBOOK,
-    "q5",
+    "q1",
     "Build: an alert rule for a day-level input",
     prompt="Write `drift_alert(reference, current, reference_days, current_days)`. "
     "`reference` and `current` hold one number per visit (a day-level input, like a price); "
@@ -715,7 +715,7 @@ q5 = Exercise(
     "you have not seen; the PSI must match to ± 0.005.",
     expects="a function `drift_alert(reference, current, reference_days, current_days)` "
     "returning `(alert, psi)`",
-    checker=_check_q5,
+    checker=_check_q1,
     hints=[
         "Five steps, five to ten lines: the section's PSI by hand gives steps 2 to 4; "
         "steps 1 and 5 are what the section on store-days and on small windows added.",
@@ -725,7 +725,7 @@ q5 = Exercise(
         "`noise = monitoring.psi_noise_quantile(len(ref), len(cur), bins=len(ref_share))`, "
         "then `alert = psi > max(monitoring.PSI_ALERT, noise)`; `return alert, psi`.",
     ],
-    solution=_Q5_SOLUTION,
+    solution=_Q1_SOLUTION,
     explanation="A price is set once per store and day: its visits repeat one value, so the "
     "evidence is the store-days, not the rows. On a window of 30 store-days noise alone gives "
     "a PSI near 0.6, so the rule waits for what noise rarely reaches (its 95 % quantile) - and "
@@ -734,7 +734,7 @@ q5 = Exercise(
 )
 
 
-# --------------------------------------------------------------------------- q6: transfer
+# --------------------------------------------------------------------------- q2: transfer
 
 TRANSFER_INPUTS = ("price_apple", "price_banana", "temperature_c")
 TRANSFER_STORE, TRANSFER_SEED = "Riverside", 2027
@@ -769,7 +769,7 @@ def _transfer_truth() -> dict[str, frozenset]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _check_q6(answer: Any) -> Feedback:
+def _check_q2(answer: Any) -> Feedback:
     if _is_missing(answer):
         return not_attempted("Replace the `...` with the list of inputs your rule flags.")
     if isinstance(answer, str):
@@ -819,15 +819,15 @@ def _check_q6(answer: Any) -> Feedback:
     )
 
 
-q6 = Exercise(
+q2 = Exercise(
     NOTEBOOK,
-    "q6",
+    "q2",
     "Transfer: your rule on another store and another year",
     prompt="Apply your `drift_alert` to another year of the world, at Riverside: May as the "
     "reference, June as the current month, for each of 'price_apple', 'price_banana' and "
     "'temperature_c'. Give the list of the inputs that raise an alert.",
     expects="a list of input names",
-    checker=_check_q6,
+    checker=_check_q2,
     hints=[
         "A loop over the three names, calling `drift_alert(may[name], june[name], "
         "store_days(may), store_days(june))` each time.",
@@ -838,7 +838,7 @@ q6 = Exercise(
     solution="""names = ["price_apple", "price_banana", "temperature_c"]
 days_may, days_june = store_days(may), store_days(june)
 flagged = [n for n in names if drift_alert(may[n], june[n], days_may, days_june)[0]]
-q6.check(flagged)""",
+q2.check(flagged)""",
     explanation="The rule is the idea, the month is only data: the same five steps judge any "
     "day-level input of any store. Riverside has about 30 store-days a month, so its noise "
     "threshold is near 1: the apple price's PSI, well above 0.25, is within noise there.",
