@@ -414,8 +414,8 @@ wrapup_b.check(answers)
 # In this notebook you
 #
 # * started the service and called it over HTTP: health, model card, one visit, a batch;
-# * read refused requests (422: an age of 230, an unknown store, a temperature in °F) and
-#   fixed them - the service refuses bad input instead of guessing, and logs nothing;
+# * read a refused request (422: an age of 230 and an unknown store) and fixed it - the
+#   service refuses bad input instead of guessing, and logs nothing;
 # * queried the prediction log with SQL: counts, the latest predictions, decisions by
 #   confidence;
 # * wrote `ask_service`, a client that looks at the status first, returns the prediction,

@@ -1194,7 +1194,7 @@ wrapup_b = Quiz(
             "Central's thermometer switches to °F on a cold day and reads 41 (5 °C). What "
             "does the service do with that visit?",
             {
-                "a": "It refuses it with a 422 as out of range, like the 71.6 of exercise 3.",
+                "a": "It refuses it with a 422 as out of range, like the age of 230 in section 3.",
                 "b": "It converts 41 to 5 °C, since the field is called `temperature_c`.",
                 "c": "It accepts 41 as a plausible °C value and predicts for a hot day.",
             },
