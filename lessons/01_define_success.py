@@ -462,5 +462,5 @@ wrapup.check(answers)
 #   (0.0256 €), deciding at c_fb / (c_fb + c_fa);
 # * saved the success contract: a model must lose at most 0.042 € per visit.
 #
-# **Next:** [02a · Collect data](02a_collect_data.ipynb) - where does the history come from?
+# **Next:** [02a · Collect the data](02a_collect_data.ipynb) - where does the history come from?
 # Read the four sources of the chain, join them, and audit their errors, gaps and biases.

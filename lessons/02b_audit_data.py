@@ -217,8 +217,8 @@ print(f"\nrows with a negative price: {negative_price.sum()}")
 # %% [markdown]
 # ### 1.4 Duplicated scans
 #
-# At the start we saw more scans than visits. The obvious tool is `duplicated()`, which
-# marks rows that repeat an earlier row:
+# Notebook 02a counted more scans (19,347) than visits (19,075). The obvious tool is
+# `duplicated()`, which marks rows that repeat an earlier row:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -582,6 +582,6 @@ wrapup_b.check(answers)
 #
 # and saved the findings for the next step.
 #
-# **Next:** [03a · Prepare the data](03a_clean_data.ipynb) - fix what the audit found:
+# **Next:** [03a · Clean the data](03a_clean_data.ipynb) - fix what the audit found:
 # unify spellings and units, remove the duplicates, handle the gaps, and build a pipeline
 # that does all of it the same way in training and in production.

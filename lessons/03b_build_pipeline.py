@@ -398,5 +398,5 @@ wrapup_b.check(answers)
 # * met leakage: tiny for a scaler, huge for a feature built from the labels - a score
 #   above the best possible gives it away.
 #
-# **Next:** [04a · Train](04a_cross_validate.ipynb) - baselines and several model families on this
-# prepared data, compared by cross-validation.
+# **Next:** [04a · Train: cross-validate](04a_cross_validate.ipynb) - baselines and several model
+# families on this prepared data, compared by cross-validation.

@@ -531,6 +531,6 @@ wrapup_b.check(answers)
 # * carried the method over to a new question - a rare outcome about the future - where
 #   accuracy says nothing and the folds must look forward.
 #
-# **Next:** [05a · Tune](05a_tune.ipynb) - the settings of a model (how deep a tree, how many
-# neighbours, how strong the regularisation) tuned with validation curves and searches,
-# still without touching the test rows.
+# **Next:** [05a · Tune: scorers and searches](05a_tune.ipynb) - the settings of a model (how deep
+# a tree, how many neighbours, how strong the regularisation) tuned with validation curves and
+# searches, still without touching the test rows.

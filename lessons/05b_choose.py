@@ -323,7 +323,7 @@ for name, p in cv_proba.items():
 # ### Simplicity
 #
 # The logistic regression is a list of weights, one per prepared column, that anyone can
-# read (section 1 printed the largest). The boosting is a forest of small trees, added one
+# read (05a's section 1 printed the largest). The boosting is a forest of small trees, added one
 # after another:
 
 # %%
@@ -598,6 +598,6 @@ wrapup_b.check(answers)
 # * measured a search as a procedure with nested cross-validation;
 # * moved three models from under- to over-fitting with the sliders.
 #
-# **Next:** [06a · Test on new data](06a_test_verdict.ipynb) - the chosen model meets the test set,
-# once: the confusion matrix, costs and thresholds, uncertainty, and the verdict against
-# the contract.
+# **Next:** [06a · Test on new data: the verdict](06a_test_verdict.ipynb) - the chosen model meets
+# the test set, once: the confusion matrix, costs and thresholds, uncertainty, and the verdict
+# against the contract.

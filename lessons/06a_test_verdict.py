@@ -175,8 +175,8 @@ from sklearn.metrics import classification_report
 print(classification_report(y_test, pred_test, digits=3))
 
 # %% [markdown]
-# The report has two more columns. The **[F1 score](glossary:f1-score)** (notebook 01)
-# combines precision and recall (their harmonic mean) and is blind to costs. The
+# The report has two more columns. The **[F1 score](glossary:f1-score)** combines
+# precision and recall (their harmonic mean) and is blind to costs. The
 # **[support](glossary:support)** is the number of test visits of each class: a score on
 # a small support is uncertain.
 #
@@ -494,5 +494,6 @@ wrapup_a.check(answers)
 # * wrote the verdict function - the contract's threshold, cost and minimum - and ran it:
 #   **deploy**, on this evidence.
 #
-# **Next:** [06b · How far to trust the verdict](06b_slices_and_uncertainty.ipynb) -
-# calibration, slices, a bootstrap interval, and the questions the test does not answer.
+# **Next:** [06b · Test on new data: how far to trust the
+# verdict](06b_slices_and_uncertainty.ipynb) - calibration, slices, a bootstrap interval, and the
+# questions the test does not answer.

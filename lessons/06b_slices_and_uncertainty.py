@@ -470,5 +470,5 @@ wrapup_b.check(answers)
 # * estimated unseen months and new customers next to the final test: about the same cost,
 #   with wider intervals.
 #
-# **Next:** [06c · Explain the model and decide](06c_explain_the_model.ipynb) - what the
-# model learned, next to the world's truth, and the verdict written down for notebook 07.
+# **Next:** [06c · Test on new data: explain the model and decide](06c_explain_the_model.ipynb) -
+# what the model learned, next to the world's truth, and the verdict written down for notebook 07.

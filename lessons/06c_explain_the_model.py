@@ -449,5 +449,6 @@ wrapup_c.check(answers)
 # * gave the verdict - **deploy** - with its reasons, against the contract, and saved it
 #   to `verdict_06.json` (06c).
 #
-# **Next:** [07a · Deploy](07a_save_model.ipynb) - save the pipeline safely with a model card,
-# serve it over HTTP, validate its input and log every prediction.
+# **Next:** [07a · Deploy: save and register the model](07a_save_model.ipynb) - save the pipeline
+# safely with a model card and register it; 07b then serves it over HTTP, validates its input
+# and logs every prediction.

@@ -162,6 +162,11 @@ print(shown.join(pd.DataFrame(response.json()["predictions"])[["p_banana", "deci
 # because the schema allows that field to be unknown, and the pipeline imputes it as it
 # did in training.
 #
+# ### Exercise 2: send a valid request
+#
+# Now build a request yourself, for the visit described below. The check validates it
+# against the served model's input schema, then sends it. Stuck? `q2.hint()`.
+
 # %%
 from course_utils.exercises.nb07 import q2, q3, q4, wrapup_b
 
@@ -423,6 +428,6 @@ wrapup_b.check(answers)
 # * used the fruit-stand app, a thin client of the same service - then stopped the
 #   service, and started it again for the app.
 #
-# **Next:** [08a · Monitor](08a_detect_drift.ipynb) - months of production traffic go through the
-# service: drift metrics, labels that arrive late, and alerts that fire when the world
-# changes.
+# **Next:** [08a · Monitor: detect drift](08a_detect_drift.ipynb) - months of production traffic
+# go through the service: drift metrics, labels that arrive late, and alerts that fire when the
+# world changes.

@@ -523,6 +523,6 @@ wrapup_b.check(answers)
 #   cost rose 14 to 31 % above the test level, still within the contract;
 # * turned each kind of change up and down in the simulator.
 #
-# **Next:** [09a · Retrain](09a_retraining_policies.ipynb) - the monitor has spoken; what
+# **Next:** [09a · Retrain: when?](09a_retraining_policies.ipynb) - the monitor has spoken; what
 # now? Retrain on which data, compare the new model with the old one fairly, promote it or
 # roll back - and fix the thermometers instead of retraining on them.

@@ -82,6 +82,8 @@ q4.check(my_summary)
 # %% [markdown]
 # ## 3. The verdict, as a function
 #
+# ### Exercise 5 (build): `decide`
+#
 # A decision typed by hand goes stale the day someone reruns the cycle. Write it as a
 # function of the summary instead: the same code then gives the right verdict for any
 # world and any contract. The check runs your function on four summaries you have not
@@ -121,6 +123,8 @@ q5.check(decide)
 
 # %% [markdown]
 # ## 4. verdict.json and the memo
+#
+# ### Exercise 6: `verdict.json` and the memo
 #
 # Save the verdict of *your* run and a memo of 50 to 300 words next to the cycle's
 # `summary.json`: what you changed, the test cost and the contract's minimum, the decision

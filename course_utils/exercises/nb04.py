@@ -438,8 +438,8 @@ def _knn_structure(model: Any) -> Feedback | None:
     if getattr(final, "n_neighbors", 5) != 5:
         return incorrect(
             f"Your k-NN uses {final.n_neighbors} neighbours. Keep the default, 5 "
-            "(`KNeighborsClassifier()`), so that your score can be compared with the table "
-            "below; choosing the number of neighbours is notebook 05's job.",
+            "(`KNeighborsClassifier()`), so that your score can be compared with the five "
+            "families of notebook 04b; choosing the number of neighbours is notebook 05's job.",
             "wrong_value",
         )
     if not before:

@@ -304,8 +304,8 @@ q5 = Exercise(
         "List what moved and what did not: the inputs? the predictions? the errors?",
         "If nothing the model sees has changed, yet its answers are wrong more often, then "
         "P(fruit | inputs) - the very thing the model learned - has changed.",
-        "Re-read the table of the three kinds of change in the notebook: which one has "
-        "'no input moves, the live metric drops'?",
+        "Re-read the list of section 5, 'Three kinds of change, and one that is not': which "
+        "one has 'no input moves, the live metric drops'?",
     ],
     solution="answer = 'concept drift'\nq5.check(answer)",
     explanation="The inputs are steady (no data drift, no data-quality problem), the model's "
