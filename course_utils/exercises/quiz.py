@@ -34,12 +34,7 @@ from typing import Any
 
 from course_utils.exercises.core import Exercise
 from course_utils.exercises.describe import _short, describe
-from course_utils.exercises.feedback import (
-    Feedback,
-    correct,
-    incorrect,
-    not_attempted,
-)
+from course_utils.exercises.feedback import Feedback, correct, incorrect, not_attempted
 from course_utils.exercises.render import markdown_html
 
 __all__ = ["Question", "Quiz"]
@@ -236,11 +231,10 @@ class Quiz(Exercise):
 
     def _normalise(self, answers: Any) -> dict[int, Any] | Feedback:
         n = len(self.questions)
-        if isinstance(answers, str) and re.fullmatch(r"[A-Za-z.]+", answers.strip()):
-            answers = [... if c == "." else c for c in answers.strip()]
-        elif isinstance(answers, str) and re.fullmatch(
-            r"\s*[A-Za-z.](\s*[,;\s]\s*[A-Za-z.])+\s*", answers
-        ):  # "b, a, c" or "b a c"
+        # "bac", "b.c" or "b, a, c": one letter (or "." for none) per question
+        if isinstance(answers, str) and re.fullmatch(
+            r"[A-Za-z.]+|[A-Za-z.](\s*[,;\s]\s*[A-Za-z.])+", answers.strip()
+        ):
             answers = [... if c == "." else c for c in re.findall(r"[A-Za-z.]", answers)]
         if isinstance(answers, list | tuple | Mapping) and not answers:
             return incorrect(
